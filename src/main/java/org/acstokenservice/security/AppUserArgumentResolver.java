@@ -1,0 +1,65 @@
+package org.acstokenservice.security;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.ProblemException;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+/**
+ * Turns the authenticated principal into an {@link AppUser}. Every sign-in method maps
+ * its tier and roles to authorities {@code TIER_x} and {@code ROLE_x}, so this reads them
+ * alike.
+ */
+class AppUserArgumentResolver implements HandlerMethodArgumentResolver {
+
+	static final String TIER_PREFIX = "TIER_";
+
+	static final String ROLE_PREFIX = "ROLE_";
+
+	@Override
+	public boolean supportsParameter(MethodParameter parameter) {
+		return AppUser.class.equals(parameter.getParameterType());
+	}
+
+	@Override
+	public AppUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
+			NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (authentication == null || !authentication.isAuthenticated()
+				|| authentication instanceof AnonymousAuthenticationToken) {
+			throw new ProblemException(ErrorCode.UNAUTHORIZED, "Sign in first.");
+		}
+		return toAppUser(authentication);
+	}
+
+	static AppUser toAppUser(Authentication authentication) {
+		Optional<String> tier = Optional.empty();
+		Set<String> roles = new HashSet<>();
+		for (GrantedAuthority granted : authentication.getAuthorities()) {
+			String authority = granted.getAuthority();
+			if (authority == null) {
+				continue;
+			}
+			if (authority.startsWith(TIER_PREFIX)) {
+				tier = Optional.of(authority.substring(TIER_PREFIX.length()));
+			}
+			else if (authority.startsWith(ROLE_PREFIX)) {
+				roles.add(authority.substring(ROLE_PREFIX.length()));
+			}
+		}
+		return new AppUser(authentication.getName(), tier, roles);
+	}
+
+}

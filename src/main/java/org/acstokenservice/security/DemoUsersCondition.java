@@ -1,0 +1,39 @@
+package org.acstokenservice.security;
+
+import org.acstokenservice.acs.EmulatedAcsCondition;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * Matches only in pure local mode: no real ACS resource and no JWT issuer. There is no
+ * property that turns demo users on, so that no configuration can bring them to
+ * production.
+ */
+class DemoUsersCondition extends SpringBootCondition {
+
+	static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		Environment environment = context.getEnvironment();
+		if (!EmulatedAcsCondition.isEmulated(environment)) {
+			return ConditionOutcome.noMatch("a real ACS resource is configured");
+		}
+		if (jwtConfigured(environment)) {
+			return ConditionOutcome.noMatch("a JWT issuer is configured");
+		}
+		return ConditionOutcome.match("local mode without a JWT issuer");
+	}
+
+	static boolean jwtConfigured(Environment environment) {
+		return StringUtils.hasText(environment.getProperty(JWT_PREFIX + "issuer-uri"))
+				|| StringUtils.hasText(environment.getProperty(JWT_PREFIX + "jwk-set-uri"))
+				|| StringUtils.hasText(environment.getProperty(JWT_PREFIX + "public-key-location"));
+	}
+
+}

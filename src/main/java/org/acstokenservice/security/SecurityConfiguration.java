@@ -1,0 +1,100 @@
+package org.acstokenservice.security;
+
+import java.util.List;
+
+import org.acstokenservice.system.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Who may call what. Health is public; everything else needs a signed-in user: demo users
+ * over HTTP Basic in local mode, JWT bearer tokens from the configured issuer otherwise.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems,
+			ObjectProvider<InMemoryUserDetailsManager> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder)
+			throws Exception {
+		boolean basic = demoUsers.getIfAvailable() != null;
+		boolean bearer = jwtDecoder.getIfAvailable() != null;
+		if (!basic && !bearer) {
+			throw new IllegalStateException("No sign-in method: with a real ACS resource, configure the JWT issuer "
+					+ "(spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)");
+		}
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, basic, bearer);
+		http.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
+			.permitAll()
+			.requestMatchers("/error")
+			.permitAll()
+			.anyRequest()
+			.authenticated())
+			// A stateless API authenticated by header on every request: no session, no
+			// cookie
+			// for a cross-site request to ride on.
+			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
+				.accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
+		if (basic) {
+			http.httpBasic((httpBasic) -> httpBasic.realmName(ProblemAuthenticationEntryPoint.REALM)
+				.authenticationEntryPoint(entryPoint));
+		}
+		if (bearer) {
+			http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
+				.authenticationEntryPoint(entryPoint));
+		}
+		return http.build();
+	}
+
+	/**
+	 * The demo users of local mode: password = user name. {@code alice} may have every
+	 * scope, {@code bob} only chat, {@code admin} has role ADMIN.
+	 */
+	@Bean
+	@Conditional(DemoUsersCondition.class)
+	InMemoryUserDetailsManager demoUsers() {
+		logger.warn("LOCAL MODE: demo users alice, bob and admin sign in over HTTP Basic with password = user name");
+		List<UserDetails> users = List.of(demoUser("alice", "TIER_standard"), demoUser("bob", "TIER_basic"),
+				demoUser("admin", "ROLE_ADMIN"));
+		return new InMemoryUserDetailsManager(users);
+	}
+
+	private static UserDetails demoUser(String name, String authority) {
+		// {noop}: the password is the user name and is printed above, so hashing it would
+		// only slow every request down.
+		return User.withUsername(name).password("{noop}" + name).authorities(authority).build();
+	}
+
+	@Bean
+	WebMvcConfigurer appUserResolver() {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+				resolvers.add(new AppUserArgumentResolver());
+			}
+		};
+	}
+
+}

@@ -1,0 +1,82 @@
+package org.acstokenservice.system;
+
+import java.util.Map;
+
+import org.acstokenservice.acs.AcsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The one place that turns exceptions into problem+json. Framework errors (bad JSON,
+ * wrong method, wrong content type) keep Spring's status and get this service's
+ * {@code code}.
+ */
+@RestControllerAdvice
+class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+	@ExceptionHandler(ProblemException.class)
+	ResponseEntity<Object> handleProblem(ProblemException ex) {
+		return Problems.response(ex.errorCode(), ex.getMessage(), ex.retryAfter(), ex.properties());
+	}
+
+	@ExceptionHandler(AcsException.class)
+	ResponseEntity<Object> handleAcs(AcsException ex) {
+		// The status and ACS's code are logged by the gateway; the client gets the class
+		// of
+		// failure and, when it is worth retrying, when to do so.
+		if (ex.kind() == AcsException.Kind.UNAVAILABLE) {
+			return Problems.response(ErrorCode.ACS_UNAVAILABLE,
+					"Azure Communication Services is unavailable; try again later.", ex.retryAfter(), Map.of());
+		}
+		return Problems.response(ErrorCode.ACS_REJECTED, "Azure Communication Services refused the request.", null,
+				Map.of());
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> handleUnexpected(Exception ex) {
+		// The client learns nothing of the cause; the log keeps the type and stack for
+		// ops.
+		logger.error("Unexpected error while handling a request", ex);
+		return Problems.response(ErrorCode.INTERNAL_ERROR, "The request could not be completed.", null, Map.of());
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		// Jackson's message may quote the request body back; say only what is wrong with
+		// it.
+		ProblemDetail body = Problems.problem(ErrorCode.INVALID_REQUEST,
+				"The request body is not valid JSON of the expected shape.");
+		return handleExceptionInternal(ex, body, headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
+		if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
+			ErrorCode errorCode = ErrorCode.forStatus(statusCode.value());
+			problem.setType(errorCode.type());
+			problem.setTitle(errorCode.title());
+			problem.setProperty("code", errorCode.code());
+		}
+		HttpHeaders problemHeaders = new HttpHeaders();
+		problemHeaders.addAll(headers);
+		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return super.handleExceptionInternal(ex, problem, problemHeaders, statusCode, request);
+	}
+
+}

@@ -1,0 +1,85 @@
+package org.acstokenservice.system;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds every problem body of the service, so that the MVC advice, the security filter
+ * chain and the error page all answer in the same shape.
+ */
+@Component
+public class Problems {
+
+	private final JsonMapper jsonMapper;
+
+	Problems(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	public static ProblemDetail problem(ErrorCode errorCode, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(errorCode.status(), detail);
+		problem.setType(errorCode.type());
+		problem.setTitle(errorCode.title());
+		problem.setProperty("code", errorCode.code());
+		return problem;
+	}
+
+	static ResponseEntity<Object> response(ErrorCode errorCode, String detail, Duration retryAfter,
+			Map<String, Object> properties) {
+		ProblemDetail problem = problem(errorCode, detail);
+		properties.forEach(problem::setProperty);
+		ResponseEntity.BodyBuilder builder = ResponseEntity.status(errorCode.status())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (retryAfter != null) {
+			builder.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter));
+		}
+		return builder.body(problem);
+	}
+
+	static String retryAfterSeconds(Duration retryAfter) {
+		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+		return Long.toString(seconds);
+	}
+
+	/** Writes a problem straight to the servlet response, for filters outside MVC. */
+	public void write(HttpServletResponse response, ErrorCode errorCode, String detail) throws IOException {
+		response.setStatus(errorCode.status().value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		this.jsonMapper.writeValue(response.getOutputStream(), asMap(problem(errorCode, detail)));
+	}
+
+	/**
+	 * The body as a map, so that it serializes the same with any mapper: MVC's converter
+	 * knows how to flatten {@link ProblemDetail#getProperties()}, a plain mapper does
+	 * not.
+	 */
+	static Map<String, Object> asMap(ProblemDetail problem) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", problem.getType().toString());
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		if (problem.getDetail() != null) {
+			body.put("detail", problem.getDetail());
+		}
+		if (problem.getInstance() != null) {
+			body.put("instance", problem.getInstance().toString());
+		}
+		if (problem.getProperties() != null) {
+			body.putAll(problem.getProperties());
+		}
+		return body;
+	}
+
+}

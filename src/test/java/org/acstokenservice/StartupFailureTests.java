@@ -1,0 +1,63 @@
+package org.acstokenservice;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Bad configuration stops start-up with a message that says what to fix, and no secret.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureTests {
+
+	private static final String ACCESS_KEY = "c2VjcmV0LWFjY2Vzcy1rZXktdGhhdC1tdXN0LW5vdC1sZWFr";
+
+	@Test
+	void startWhenConnectionStringMalformedThenFailsWithoutEchoingIt(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=http://x.example;accesskey=" + ACCESS_KEY,
+					"--spring.datasource.url=jdbc:h2:mem:malformed",
+					"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://login.example/keys"))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("acs.connection-string"));
+		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
+	}
+
+	@Test
+	void startWhenRealAcsWithoutDatabaseThenFailsNamingDatasource() {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("spring.datasource.url"));
+	}
+
+	@Test
+	void startWhenRealAcsWithoutJwtIssuerThenFailsNamingIssuerProperty(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY,
+					"--spring.datasource.url=jdbc:h2:mem:nojwt"))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("jwt.issuer-uri"));
+		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
+	}
+
+	private static void start(String... args) {
+		String[] all = new String[args.length + 2];
+		System.arraycopy(args, 0, all, 0, args.length);
+		all[args.length] = "--server.port=0";
+		all[args.length + 1] = "--spring.main.banner-mode=off";
+		SpringApplication.run(AcsTokenServiceApplication.class, all).close();
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root.getMessage();
+	}
+
+}

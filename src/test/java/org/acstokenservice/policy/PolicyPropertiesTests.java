@@ -1,0 +1,56 @@
+package org.acstokenservice.policy;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad policy stops start-up with a message that names the property. */
+class PolicyPropertiesTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
+		.withUserConfiguration(EligibilityPolicy.class)
+		.withPropertyValues("policy.default-tier=basic", "policy.tiers.basic.scopes=chat",
+				"policy.tiers.standard.scopes=chat,voip,chat.join,chat.join.limited,voip.join");
+
+	@Test
+	void startWhenPolicyValidThenScopesBoundFromWireNames() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.getBean(PolicyProperties.class)
+			.satisfies((properties) -> assertThat(properties.tiers().get("standard").scopes()).hasSize(5)));
+	}
+
+	@Test
+	void startWhenDefaultTierUnknownThenFailsNamingProperty() {
+		assertStartFails("policy.default-tier=gold", "policy.default-tier");
+	}
+
+	@Test
+	void startWhenDefaultScopeOutsideTierThenFailsNamingProperty() {
+		assertStartFails("policy.tiers.basic.default-scopes=voip", "policy.tiers.basic.default-scopes");
+	}
+
+	@Test
+	void startWhenLifetimeOutsideAcsBoundsThenFailsNamingProperty() {
+		assertStartFails("policy.tiers.basic.max-lifetime=25h", "policy.tiers.basic.max-lifetime");
+		assertStartFails("policy.tiers.basic.default-lifetime=30m", "policy.tiers.basic.default-lifetime");
+	}
+
+	@Test
+	void startWhenUnknownScopeThenFails() {
+		this.runner.withPropertyValues("policy.tiers.basic.scopes=chat,video")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	private void assertStartFails(String property, String named) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(named);
+		});
+	}
+
+}

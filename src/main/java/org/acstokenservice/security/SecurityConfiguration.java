@@ -9,10 +9,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -28,12 +28,13 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * over HTTP Basic in local mode, JWT bearer tokens from the configured issuer otherwise.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SignInProperties.class)
 class SecurityConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(SecurityConfiguration.class);
 
 	@Bean
-	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems,
+	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
 			ObjectProvider<InMemoryUserDetailsManager> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder)
 			throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
@@ -62,7 +63,8 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(entryPoint));
 		}
 		if (bearer) {
-			http.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
+			http.oauth2ResourceServer((resourceServer) -> resourceServer
+				.jwt((jwt) -> jwt.jwtAuthenticationConverter(new AppUserJwtConverter(signIn.jwt())))
 				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();

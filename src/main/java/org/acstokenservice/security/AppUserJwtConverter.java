@@ -1,0 +1,55 @@
+package org.acstokenservice.security;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+
+/**
+ * Reads the app user from a validated JWT: the id from the configured claim, roles as
+ * {@code ROLE_x} and the tier as {@code TIER_x}, as the demo users carry them.
+ */
+class AppUserJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> {
+
+	private final SignInProperties.Jwt claims;
+
+	AppUserJwtConverter(SignInProperties.Jwt claims) {
+		this.claims = claims;
+	}
+
+	@Override
+	public AbstractAuthenticationToken convert(Jwt jwt) {
+		String userId = jwt.getClaimAsString(this.claims.userIdClaim());
+		if (userId == null || userId.isBlank()) {
+			// Same answer as any other bad token: the reason stays in the server's log.
+			throw new InvalidBearerTokenException("The token has no user id claim");
+		}
+		List<GrantedAuthority> authorities = new ArrayList<>();
+		for (String role : roles(jwt.getClaims().get(this.claims.rolesClaim()))) {
+			authorities.add(new SimpleGrantedAuthority(AppUserArgumentResolver.ROLE_PREFIX + role));
+		}
+		String tier = jwt.getClaimAsString(this.claims.tierClaim());
+		if (tier != null && !tier.isBlank()) {
+			authorities.add(new SimpleGrantedAuthority(AppUserArgumentResolver.TIER_PREFIX + tier));
+		}
+		return new JwtAuthenticationToken(jwt, authorities, userId);
+	}
+
+	private static List<String> roles(Object claim) {
+		if (claim instanceof Collection<?> values) {
+			return values.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+		}
+		if (claim instanceof String value) {
+			return List.of(value.trim().split("\\s+"));
+		}
+		return List.of();
+	}
+
+}

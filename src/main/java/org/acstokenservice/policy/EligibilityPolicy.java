@@ -1,31 +1,47 @@
 package org.acstokenservice.policy;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.KeyedRateLimiter;
 import org.acstokenservice.system.ProblemException;
-
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.stereotype.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Decides what token a user may have. It refuses what a user may not have; it never
- * quietly narrows a request. It never calls ACS.
+ * Decides what token a user may have, and whether a user may look others up. It refuses
+ * what a user may not have; it never quietly narrows a request. It never calls ACS.
  */
-@Component
-@EnableConfigurationProperties(PolicyProperties.class)
 public class EligibilityPolicy {
+
+	private static final Logger logger = LoggerFactory.getLogger(EligibilityPolicy.class);
+
+	static final String ADMIN_ROLE = "ADMIN";
 
 	private final PolicyProperties properties;
 
-	EligibilityPolicy(PolicyProperties properties) {
+	private final List<EligibilityRule> rules;
+
+	private final Clock clock;
+
+	private final KeyedRateLimiter rateLimiter;
+
+	EligibilityPolicy(PolicyProperties properties, List<EligibilityRule> rules, Clock clock) {
 		this.properties = properties;
+		this.rules = List.copyOf(rules);
+		this.clock = clock;
+		PolicyProperties.RateLimit limit = properties.rateLimit();
+		this.rateLimiter = limit.enabled() ? new KeyedRateLimiter(limit.capacity(), limit.period()) : null;
 	}
 
 	/**
@@ -34,15 +50,18 @@ public class EligibilityPolicy {
 	 * @param lifetime the lifetime asked for, or {@code null} for the tier's default
 	 */
 	public TokenGrant decide(AppUser user, Set<AcsScope> scopes, Duration lifetime) {
+		checkOpen();
+		if (this.properties.deniedUsers().contains(user.id())) {
+			throw notEligible(user, "denied_user");
+		}
 		String tierName = user.tier()
 			.filter(this.properties.tiers()::containsKey)
 			.orElse(this.properties.defaultTier());
 		PolicyProperties.Tier tier = this.properties.tiers().get(tierName);
-		Set<AcsScope> granted = (scopes != null) ? scopes : tier.defaultScopes();
+		Set<AcsScope> granted = ordered((scopes != null) ? scopes : tier.defaultScopes());
 		List<String> refused = granted.stream()
 			.filter((scope) -> !tier.scopes().contains(scope))
 			.map(AcsScope::wireName)
-			.sorted()
 			.toList();
 		if (!refused.isEmpty()) {
 			throw new ProblemException(ErrorCode.SCOPE_NOT_ALLOWED,
@@ -56,7 +75,79 @@ public class EligibilityPolicy {
 							+ " for tier '" + tierName + "'.",
 					Map.of("maxExpiresInMinutes", tier.maxLifetime().toMinutes()));
 		}
-		return new TokenGrant(ordered(granted), grantedLifetime);
+		EligibilityRequest request = new EligibilityRequest(user, tierName, granted, grantedLifetime);
+		for (EligibilityRule rule : this.rules) {
+			EligibilityDecision decision = rule.evaluate(request);
+			if (!decision.allowed()) {
+				throw notEligible(user, decision.reason());
+			}
+		}
+		checkRate(user);
+		return new TokenGrant(granted, grantedLifetime);
+	}
+
+	/** Refuses a user who may not look up other users' identities. */
+	public void checkLookup(AppUser user) {
+		PolicyProperties.Lookup lookup = this.properties.lookup();
+		if (user.hasRole(ADMIN_ROLE)) {
+			return;
+		}
+		boolean allowed = lookup.enabled()
+				&& (lookup.roles().isEmpty() || lookup.roles().stream().anyMatch(user::hasRole));
+		if (!allowed) {
+			throw new ProblemException(ErrorCode.FORBIDDEN, "Looking up other users is not open to you.");
+		}
+	}
+
+	private void checkOpen() {
+		PolicyProperties.Availability availability = this.properties.availability();
+		if (!availability.open()) {
+			throw closed(availability.retryAfter());
+		}
+		PolicyProperties.DailyWindow window = availability.dailyWindow();
+		if (window != null) {
+			untilOpen(window, ZonedDateTime.now(this.clock.withZone(window.zone()))).ifPresent((wait) -> {
+				throw closed(wait);
+			});
+		}
+	}
+
+	/** How long until the window opens, or empty when it is open now. */
+	static Optional<Duration> untilOpen(PolicyProperties.DailyWindow window, ZonedDateTime now) {
+		LocalTime time = now.toLocalTime();
+		boolean spansMidnight = window.end().isBefore(window.start());
+		boolean open = spansMidnight ? (!time.isBefore(window.start()) || time.isBefore(window.end()))
+				: (!time.isBefore(window.start()) && time.isBefore(window.end()));
+		if (open) {
+			return Optional.empty();
+		}
+		ZonedDateTime opens = now.with(window.start());
+		if (!opens.isAfter(now)) {
+			opens = opens.plusDays(1);
+		}
+		return Optional.of(Duration.between(now, opens));
+	}
+
+	private void checkRate(AppUser user) {
+		if (this.rateLimiter == null) {
+			return;
+		}
+		this.rateLimiter.tryAcquire(user.id()).ifPresent((wait) -> {
+			logger.info("Token rate limit reached by app user {}", user.id());
+			throw new ProblemException(ErrorCode.RATE_LIMITED, "Too many token requests; try again later.", wait,
+					Map.of());
+		});
+	}
+
+	private static ProblemException closed(Duration retryAfter) {
+		return new ProblemException(ErrorCode.SERVICE_CLOSED, "The service is not issuing tokens now.", retryAfter,
+				Map.of());
+	}
+
+	private static ProblemException notEligible(AppUser user, String reason) {
+		logger.info("Token denied to app user {}: {}", user.id(), reason);
+		return new ProblemException(ErrorCode.NOT_ELIGIBLE, "You are not eligible for a token.",
+				Map.of("reason", reason));
 	}
 
 	private static List<String> wireNames(Set<AcsScope> scopes) {

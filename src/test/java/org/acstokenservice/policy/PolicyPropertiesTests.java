@@ -1,5 +1,7 @@
 package org.acstokenservice.policy;
 
+import java.time.Clock;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -13,7 +15,8 @@ class PolicyPropertiesTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
-		.withUserConfiguration(EligibilityPolicy.class)
+		.withUserConfiguration(PolicyConfiguration.class)
+		.withBean(Clock.class, Clock::systemUTC)
 		.withPropertyValues("policy.default-tier=basic", "policy.tiers.basic.scopes=chat",
 				"policy.tiers.standard.scopes=chat,voip,chat.join,chat.join.limited,voip.join");
 

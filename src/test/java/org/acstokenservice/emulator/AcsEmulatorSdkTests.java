@@ -3,6 +3,7 @@ package org.acstokenservice.emulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -121,7 +122,7 @@ class AcsEmulatorSdkTests {
 	void getTokenForTeamsUserWhenClaimsMatchThenTokenExpiresWithTeamsToken() throws Exception {
 		String appId = UUID.randomUUID().toString();
 		String userId = UUID.randomUUID().toString();
-		Instant expires = Instant.now().plus(Duration.ofMinutes(70)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		Instant expires = Instant.now().plus(Duration.ofMinutes(70)).truncatedTo(ChronoUnit.SECONDS);
 		AccessToken token = client
 			.getTokenForTeamsUser(new GetTokenForTeamsUserOptions(teamsToken(appId, userId, expires), appId, userId));
 		assertThat(token.getExpiresAt().toInstant()).isEqualTo(expires);
@@ -205,14 +206,9 @@ class AcsEmulatorSdkTests {
 	}
 
 	@Test
-	void connectionStringWhenKeyWrongThenDenied() {
-		String wrongKey = TestClients
-			.sdk(emulator,
-					"endpoint=" + emulator.endpoint() + ";accesskey=" + "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXkhIQ==")
-			.toString();
+	void createUserWhenAccessKeyWrongThenDenied() {
 		CommunicationIdentityClient wrong = TestClients.sdk(emulator,
 				"endpoint=" + emulator.endpoint() + ";accesskey=d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXkhIQ==");
-		assertThat(wrongKey).isNotBlank();
 		assertThatExceptionOfType(HttpResponseException.class).isThrownBy(wrong::createUser).satisfies((ex) -> {
 			assertThat(ex.getResponse().getStatusCode()).isEqualTo(401);
 			assertThat(ex.getMessage()).contains("Denied");

@@ -1,0 +1,249 @@
+package org.acstokenservice.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local stand-in for the Azure Communication Services Identity REST API, served over
+ * HTTPS so that the official SDKs talk to it unmodified through
+ * {@link #connectionString()}.
+ * <p>
+ * It checks each request's HMAC signature as ACS does, enforces scopes and token
+ * lifetimes, answers with ACS's status codes and error bodies, issues RS256 JWTs shaped
+ * like ACS's and honours revocation and deletion. Its TLS certificate is made at each
+ * start: clients must trust {@link #certificate()} (or {@link #certificateFile()})
+ * explicitly. Thread-safe.
+ */
+public final class AcsEmulator implements AutoCloseable {
+
+	static final String CERTIFICATE_FILE = "acs-emulator-cert.pem";
+
+	private static final Logger logger = LoggerFactory.getLogger(AcsEmulator.class);
+
+	private final EmulatorState state;
+
+	private final AccessTokens tokens;
+
+	private final SelfSignedCertificate certificate;
+
+	private final Path certificateFile;
+
+	private final boolean temporaryCertificateFile;
+
+	private final HttpsServer server;
+
+	private final ExecutorService executor;
+
+	private final URI endpoint;
+
+	private final String accessKey;
+
+	private final Clock clock;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private AcsEmulator(EmulatorState state, AccessTokens tokens, SelfSignedCertificate certificate,
+			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server, ExecutorService executor,
+			URI endpoint, String accessKey, Clock clock) {
+		this.state = state;
+		this.tokens = tokens;
+		this.certificate = certificate;
+		this.certificateFile = certificateFile;
+		this.temporaryCertificateFile = temporaryCertificateFile;
+		this.server = server;
+		this.executor = executor;
+		this.endpoint = endpoint;
+		this.accessKey = accessKey;
+		this.clock = clock;
+	}
+
+	/**
+	 * Loads (or creates) the state, makes a TLS certificate, binds and starts serving.
+	 * @param settings where and how to run
+	 * @return the running emulator; close it to stop
+	 */
+	public static AcsEmulator start(AcsEmulatorSettings settings) {
+		EmulatorState state = (settings.dataDirectory() != null) ? EmulatorState.open(settings.dataDirectory())
+				: EmulatorState.inMemory();
+		ExecutorService executor = null;
+		HttpsServer server = null;
+		try {
+			String accessKey = (settings.accessKey() != null) ? settings.accessKey() : state.defaultAccessKey();
+			AccessTokens tokens = new AccessTokens(state.resourceId(), state.signingKey());
+			SelfSignedCertificate certificate = SelfSignedCertificate.generate(settings.host());
+			Path certificateFile = (settings.dataDirectory() != null)
+					? settings.dataDirectory().resolve(CERTIFICATE_FILE)
+					: Files.createTempFile("acs-emulator-cert", ".pem");
+			certificate.writePem(certificateFile);
+			server = HttpsServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
+			server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock()));
+			executor = newExecutor();
+			server.setExecutor(executor);
+			server.start();
+			URI endpoint = URI
+				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
+			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
+					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock());
+			// Emulator keys are not secrets: other programs need the connection string.
+			logger.info("ACS emulator for resource {} listening; connection string: {}", state.resourceId(),
+					emulator.connectionString());
+			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)", certificateFile);
+			return emulator;
+		}
+		catch (IOException | RuntimeException ex) {
+			if (server != null) {
+				server.stop(0);
+			}
+			if (executor != null) {
+				executor.shutdownNow();
+			}
+			state.close();
+			if (ex instanceof IOException io) {
+				throw new UncheckedIOException(
+						"Cannot start the ACS emulator on " + settings.host() + ":" + settings.port(), io);
+			}
+			throw (RuntimeException) ex;
+		}
+	}
+
+	/**
+	 * The connection string for the SDKs.
+	 * @return {@code endpoint=https://127.0.0.1:PORT/;accesskey=BASE64KEY}
+	 */
+	public String connectionString() {
+		return "endpoint=" + this.endpoint + ";accesskey=" + this.accessKey;
+	}
+
+	/**
+	 * The HTTPS endpoint.
+	 * @return e.g. {@code https://127.0.0.1:PORT/}
+	 */
+	public URI endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * The self-signed certificate that clients must trust (SAN: IP 127.0.0.1 and ::1, DNS
+	 * localhost, and the configured host).
+	 * @return the certificate of this run
+	 */
+	public X509Certificate certificate() {
+		return this.certificate.certificate();
+	}
+
+	/**
+	 * The certificate as a PEM file, for other programs (e.g.
+	 * {@code NODE_EXTRA_CA_CERTS}).
+	 * @return in the data directory, or a temporary file that {@link #close()} deletes
+	 */
+	public Path certificateFile() {
+		return this.certificateFile;
+	}
+
+	/**
+	 * The id of the emulated ACS resource: the GUID in its identities
+	 * ({@code 8:acs:<id>_…}) and in its tokens' {@code resourceId} claim; stable across
+	 * restarts with a data directory.
+	 * @return a GUID
+	 */
+	public String resourceId() {
+		return this.state.resourceId();
+	}
+
+	/**
+	 * Whether a token is one that this emulator issued and still honours: its signature
+	 * checks, it names this resource, it has not expired, and its identity has been
+	 * neither deleted nor had its tokens revoked since.
+	 * @param token a token string as issued
+	 * @return {@code true} if valid now
+	 */
+	public boolean isTokenValid(String token) {
+		JWTClaimsSet claims = this.tokens.verify(token, this.clock.instant()).orElse(null);
+		if (claims == null) {
+			return false;
+		}
+		Object skypeId = claims.getClaim("skypeid");
+		if (!(skypeId instanceof String identity)) {
+			return false;
+		}
+		if (identity.startsWith("orgid:")) {
+			// A Teams user's token: the emulator keeps no state for Teams users.
+			return true;
+		}
+		Object generation = claims.getClaim(AccessTokens.GENERATION_CLAIM);
+		return this.state.find("8:" + identity)
+			.filter((current) -> !current.deleted())
+			.filter((current) -> generation instanceof Number number && number.intValue() == current.generation())
+			.isPresent();
+	}
+
+	/** Stops serving and releases the state; safe to call more than once. */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.server.stop(0);
+		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+		this.state.close();
+		if (this.temporaryCertificateFile) {
+			try {
+				Files.deleteIfExists(this.certificateFile);
+			}
+			catch (IOException ex) {
+				logger.debug("Could not delete {}", this.certificateFile, ex);
+			}
+		}
+		logger.info("ACS emulator at {} stopped", this.endpoint);
+	}
+
+	private static ExecutorService newExecutor() {
+		int threads = Math.max(4, Math.min(32, 2 * Runtime.getRuntime().availableProcessors()));
+		AtomicInteger count = new AtomicInteger();
+		// Non-daemon threads: a standalone emulator keeps the JVM alive while it serves.
+		ThreadFactory factory = (runnable) -> new Thread(runnable, "acs-emulator-" + count.incrementAndGet());
+		// A bounded number of threads; requests beyond that wait in the queue rather than
+		// being refused, as the JDK server has no good way to answer a rejection.
+		return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+	}
+
+	private static String endpointHost(String host) {
+		if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+			return "127.0.0.1";
+		}
+		if (host.contains(":") && !host.startsWith("[")) {
+			return "[" + host + "]";
+		}
+		return host;
+	}
+
+}

@@ -1,0 +1,99 @@
+package org.acstokenservice.emulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import com.azure.communication.identity.CommunicationIdentityClient;
+import com.azure.communication.identity.CommunicationIdentityClientBuilder;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
+
+/**
+ * Clients for the emulator that trust only its certificate: the real SDK, and a raw HTTP
+ * client whose requests the tests sign themselves.
+ */
+final class TestClients {
+
+	private TestClients() {
+	}
+
+	static SSLContext trustingOnly(X509Certificate certificate) {
+		try {
+			KeyStore trustStore = KeyStore.getInstance("PKCS12");
+			trustStore.load(null, null);
+			trustStore.setCertificateEntry("acs-emulator", certificate);
+			TrustManagerFactory trustManagers = TrustManagerFactory
+				.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trustManagers.init(trustStore);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trustManagers.getTrustManagers(), null);
+			return context;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The SDK without retries, so that a failure expected by a test is not slow. */
+	static CommunicationIdentityClient sdk(AcsEmulator emulator) {
+		return sdk(emulator, emulator.connectionString());
+	}
+
+	static CommunicationIdentityClient sdk(AcsEmulator emulator, String connectionString) {
+		return new CommunicationIdentityClientBuilder().connectionString(connectionString)
+			.httpClient(
+					new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(trustingOnly(emulator.certificate())))
+						.build())
+			.retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+			.buildClient();
+	}
+
+	static HttpClient raw(AcsEmulator emulator) {
+		return HttpClient.newBuilder()
+			.sslContext(trustingOnly(emulator.certificate()))
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+	}
+
+	/** A request signed as the SDK signs it, but with the key and date given. */
+	static HttpRequest.Builder signed(AcsEmulator emulator, String method, String pathAndQuery, String body,
+			String accessKey, Instant date) {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		String contentHash = HmacSignature.contentHash(bytes);
+		String formattedDate = HmacSignature.formatDate(date);
+		String signature = new HmacSignature(accessKey).sign(HmacSignature.stringToSign(method, pathAndQuery,
+				formattedDate, emulator.endpoint().getHost(), contentHash));
+		return HttpRequest.newBuilder(emulator.endpoint().resolve(URI.create(pathAndQuery)))
+			.method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
+			.header("Content-Type", "application/json")
+			.header("x-ms-date", formattedDate)
+			.header("x-ms-content-sha256", contentHash)
+			.header("Authorization", HmacSignature.authorization(signature));
+	}
+
+	static HttpResponse<String> send(HttpClient client, HttpRequest request) {
+		try {
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String accessKey(AcsEmulator emulator) {
+		String connectionString = emulator.connectionString();
+		return connectionString.substring(connectionString.indexOf("accesskey=") + "accesskey=".length());
+	}
+
+}

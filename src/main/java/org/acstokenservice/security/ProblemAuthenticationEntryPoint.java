@@ -27,8 +27,12 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final BearerTokenAuthenticationEntryPoint bearer;
 
-	ProblemAuthenticationEntryPoint(Problems problems, boolean basic, boolean bearer) {
+	private final FailedSignInFilter failedSignIns;
+
+	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInFilter failedSignIns, boolean basic,
+			boolean bearer) {
 		this.problems = problems;
+		this.failedSignIns = failedSignIns;
 		this.basic = basic;
 		this.bearer = bearer ? new BearerTokenAuthenticationEntryPoint() : null;
 	}
@@ -36,6 +40,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
+		this.failedSignIns.recordFailure(request);
 		if (this.bearer != null) {
 			// Sets the RFC 6750 challenge, with error="invalid_token" when a token was
 			// sent.

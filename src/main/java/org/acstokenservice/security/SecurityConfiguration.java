@@ -1,5 +1,6 @@
 package org.acstokenservice.security;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.acstokenservice.system.Problems;
@@ -20,6 +21,11 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -43,7 +49,11 @@ class SecurityConfiguration {
 			throw new IllegalStateException("No sign-in method: with a real ACS resource, configure the JWT issuer "
 					+ "(spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)");
 		}
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, basic, bearer);
+		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems);
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
+				bearer);
+		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
+		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
 			.permitAll()
 			.requestMatchers("/error")
@@ -55,6 +65,10 @@ class SecurityConfiguration {
 			// for a cross-site request to ride on.
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
+			// Not beans: Boot would also register them for every request outside this
+			// chain.
+			.addFilterBefore(cors, CsrfFilter.class)
+			.addFilterBefore(failedSignIns, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
@@ -68,6 +82,23 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
+	}
+
+	/**
+	 * Browsers may call from the configured origins only. Front ends send the sign-in in
+	 * the {@code Authorization} header, not in cookies, so credentials mode stays off.
+	 */
+	static CorsConfigurationSource corsConfiguration(List<String> allowedOrigins) {
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOrigins(allowedOrigins);
+		cors.setAllowedMethods(List.of("GET", "POST", "DELETE"));
+		cors.setAllowedHeaders(List.of("Authorization", "Content-Type"));
+		cors.setExposedHeaders(List.of("Retry-After"));
+		cors.setAllowCredentials(false);
+		cors.setMaxAge(Duration.ofHours(1));
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		source.registerCorsConfiguration("/**", cors);
+		return source;
 	}
 
 	/**

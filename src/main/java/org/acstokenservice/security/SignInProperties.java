@@ -1,17 +1,36 @@
 package org.acstokenservice.security;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How the claims of a validated sign-in token become an app user. The issuer, audience
- * and keys are Spring's standard {@code spring.security.oauth2.resourceserver.jwt.*}
- * properties.
+ * How users sign in. The issuer, audience and keys are Spring's standard
+ * {@code spring.security.oauth2.resourceserver.jwt.*} properties.
  *
- * @param jwt the claim names
+ * @param jwt how the claims of a validated token become an app user
+ * @param failedAttempts how many failed sign-ins one client address may make
+ * @param corsAllowedOrigins the browser origins that may call the service, such as
+ * {@code https://app.example.com}; empty (the default) allows none
  */
 @ConfigurationProperties("sign-in")
-public record SignInProperties(@DefaultValue Jwt jwt) {
+public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttempts failedAttempts,
+		List<String> corsAllowedOrigins) {
+
+	private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
+	public SignInProperties {
+		corsAllowedOrigins = (corsAllowedOrigins != null) ? List.copyOf(corsAllowedOrigins) : List.of();
+		for (String origin : corsAllowedOrigins) {
+			if (!ORIGIN.matcher(origin).matches()) {
+				throw new IllegalArgumentException("sign-in.cors-allowed-origins: '" + origin
+						+ "' is not an origin such as https://app.example.com (no wildcard, path or trailing slash)");
+			}
+		}
+	}
 
 	/**
 	 * Claim names, so that Entra ID, Auth0 and Keycloak all fit without code.
@@ -25,6 +44,25 @@ public record SignInProperties(@DefaultValue Jwt jwt) {
 	 */
 	public record Jwt(@DefaultValue("sub") String userIdClaim, @DefaultValue("roles") String rolesClaim,
 			@DefaultValue("tier") String tierClaim) {
+	}
+
+	/**
+	 * A limit on failed sign-ins per client address, against password and token guessing.
+	 * Behind a proxy set {@code server.forward-headers-strategy=native} so that the
+	 * address is the client's.
+	 *
+	 * @param capacity how many failures an address may have in a burst
+	 * @param period how long a spent allowance takes to come back in full
+	 */
+	public record FailedAttempts(@DefaultValue("10") int capacity, @DefaultValue("1m") Duration period) {
+
+		public FailedAttempts {
+			if (capacity < 1 || period.isNegative() || period.isZero()) {
+				throw new IllegalArgumentException("sign-in.failed-attempts.capacity must be at least 1 and "
+						+ "sign-in.failed-attempts.period positive");
+			}
+		}
+
 	}
 
 }

@@ -56,11 +56,25 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		if (causedByTooLargeBody(ex)) {
+			return handleExceptionInternal(ex,
+					Problems.problem(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."), headers,
+					ErrorCode.PAYLOAD_TOO_LARGE.status(), request);
+		}
 		// Jackson's message may quote the request body back; say only what is wrong with
 		// it.
 		ProblemDetail body = Problems.problem(ErrorCode.INVALID_REQUEST,
 				"The request body is not valid JSON of the expected shape.");
 		return handleExceptionInternal(ex, body, headers, status, request);
+	}
+
+	private static boolean causedByTooLargeBody(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

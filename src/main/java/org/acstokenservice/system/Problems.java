@@ -47,7 +47,10 @@ public class Problems {
 		return builder.body(problem);
 	}
 
-	static String retryAfterSeconds(Duration retryAfter) {
+	/**
+	 * The {@code Retry-After} value for a wait: whole seconds, rounded up, at least 1.
+	 */
+	public static String retryAfterSeconds(Duration retryAfter) {
 		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
 		return Long.toString(seconds);
 	}
@@ -58,6 +61,11 @@ public class Problems {
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setCharacterEncoding("UTF-8");
 		this.jsonMapper.writeValue(response.getOutputStream(), asMap(problem(errorCode, detail)));
+	}
+
+	/** A problem body as JSON bytes, for writers that take bytes. */
+	public byte[] toJson(ErrorCode errorCode, String detail) {
+		return this.jsonMapper.writeValueAsBytes(asMap(problem(errorCode, detail)));
 	}
 
 	/**

@@ -34,6 +34,8 @@ class JwtSignInTests {
 	static void properties(DynamicPropertyRegistry registry) {
 		LocalModeTestProperties.register(registry);
 		issuer.register(registry);
+		// Every test here fails sign-ins on purpose, from the same address.
+		registry.add("sign-in.failed-attempts.capacity", () -> "1000");
 	}
 
 	@AfterAll

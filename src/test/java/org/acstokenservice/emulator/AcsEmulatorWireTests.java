@@ -171,6 +171,28 @@ class AcsEmulatorWireTests {
 	}
 
 	@Test
+	void issueTokenWhenSignedLikeJavaScriptSdkThenIssued() {
+		// On Node the JavaScript SDK signs and sends Host "<url.host>:<port>", i.e. with
+		// the
+		// port twice off the default port.
+		String id = createIdentity();
+		String host = "127.0.0.1:" + this.emulator.endpoint().getPort() + ":" + this.emulator.endpoint().getPort();
+		String path = "/identities/" + id.replace(":", "%3A") + "/:issueAccessToken?api-version=2023-10-01";
+		String body = "{\"scopes\":[\"chat\",\"voip\"],\"expiresInMinutes\":60}";
+		String date = HmacSignature.formatDate(Instant.now());
+		String contentHash = HmacSignature.contentHash(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		String signature = new HmacSignature(this.key)
+			.sign(HmacSignature.stringToSign("POST", path, date, host, contentHash));
+		String[] response = TestClients.rawExchange(this.emulator,
+				"POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nx-ms-date: " + date + "\r\nx-ms-content-sha256: "
+						+ contentHash + "\r\nAuthorization: " + HmacSignature.authorization(signature)
+						+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+						+ "\r\nConnection: close\r\n\r\n" + body);
+		assertThat(response[0]).isEqualTo("HTTP/1.1 200 OK");
+		assertThat(this.emulator.isTokenValid(json.readTree(response[1]).at("/token").stringValue())).isTrue();
+	}
+
+	@Test
 	void issueTokenWhenScopesMissingThenBadRequest() {
 		String id = createIdentity();
 		HttpResponse<String> response = send("POST", "/identities/" + id + "/:issueAccessToken?api-version=2022-10-01",

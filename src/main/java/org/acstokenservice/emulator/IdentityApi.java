@@ -185,11 +185,27 @@ final class IdentityApi implements HttpHandler {
 		}
 		URI uri = exchange.getRequestURI();
 		String pathAndQuery = uri.getRawPath() + ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
-		String stringToSign = HmacSignature.stringToSign(exchange.getRequestMethod(), pathAndQuery, date,
-				withoutPort(host), contentHash);
-		if (!this.signature.matches(stringToSign, matcher.group(2).strip())) {
-			throw AcsError.denied("The request signature does not match.");
+		String signature = matcher.group(2).strip();
+		for (String signedHost : signedHostCandidates(host)) {
+			if (this.signature.matches(HmacSignature.stringToSign(exchange.getRequestMethod(), pathAndQuery, date,
+					signedHost, contentHash), signature)) {
+				return;
+			}
 		}
+		throw AcsError.denied("The request signature does not match.");
+	}
+
+	/**
+	 * The host values a genuine SDK request may have signed. ACS checks the {@code Host}
+	 * header as received, which is what the JavaScript SDK signs and sends (on Node it
+	 * signs and sends {@code url.host + ":" + port}, so {@code 127.0.0.1:8443:8443} off
+	 * the default port). The Java SDK signs {@code URL.getHost()}, without port, and sets
+	 * {@code Host} to that, but the JDK HTTP client replaces the header with one that
+	 * carries the port: so the header without its port is accepted too.
+	 */
+	static List<String> signedHostCandidates(String host) {
+		String withoutPort = withoutPort(host);
+		return withoutPort.equals(host) ? List.of(host) : List.of(host, withoutPort);
 	}
 
 	private static String requireHeader(Headers headers, String name) {

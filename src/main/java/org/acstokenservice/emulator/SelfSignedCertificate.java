@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -128,6 +130,12 @@ final class SelfSignedCertificate {
 			Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".acs-emulator-cert", ".tmp");
 			try {
 				Files.writeString(temporary, pem(), StandardCharsets.US_ASCII);
+				// createTempFile made it owner-only; a certificate is public, and other
+				// users'
+				// programs may need to trust it.
+				if (Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
+					Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+				}
 				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
 			finally {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import com.azure.communication.identity.CommunicationIdentityClient;
@@ -85,6 +86,25 @@ final class TestClients {
 	static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
 			return client.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Sends a request as written, over TLS, for the headers that the JDK HTTP client will
+	 * not let a test choose ({@code Host}); answers the status line and body.
+	 */
+	static String[] rawExchange(AcsEmulator emulator, String request) {
+		try (SSLSocket socket = (SSLSocket) trustingOnly(emulator.certificate()).getSocketFactory()
+			.createSocket(emulator.endpoint().getHost(), emulator.endpoint().getPort())) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+			socket.getOutputStream().flush();
+			String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			return new String[] { response.substring(0, response.indexOf("\r\n")),
+					response.substring(response.indexOf("\r\n\r\n") + 4) };
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

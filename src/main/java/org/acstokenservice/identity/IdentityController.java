@@ -2,32 +2,87 @@ package org.acstokenservice.identity;
 
 import java.time.Instant;
 
+import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.ProblemException;
 
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The signed-in user's own ACS identity. */
+/**
+ * ACS identities: the caller's own, other users' (to call them, or to see who calls), and
+ * the admin's hold over anyone's.
+ */
 @RestController
 class IdentityController {
 
 	private final IdentityService identities;
 
-	IdentityController(IdentityService identities) {
+	private final EligibilityPolicy policy;
+
+	IdentityController(IdentityService identities, EligibilityPolicy policy) {
 		this.identities = identities;
+		this.policy = policy;
 	}
 
 	@GetMapping("/identity")
 	IdentityResponse identity(AppUser user) {
 		return this.identities.find(user.id())
-			.map((identity) -> new IdentityResponse(identity.communicationUserId(), identity.createdAt()))
+			.map(IdentityResponse::of)
 			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND,
 					"No ACS identity yet: the first POST /token creates it."));
 	}
 
-	record IdentityResponse(String communicationUserId, Instant createdAt) {
+	/** The right to erasure: the identity goes at ACS and here. */
+	@DeleteMapping("/identity")
+	ResponseEntity<Void> erase(AppUser user) {
+		this.identities.erase(user.id());
+		return ResponseEntity.noContent().build();
+	}
+
+	@GetMapping("/users/{appUserId}/identity")
+	IdentityResponse identityOf(AppUser user, @PathVariable String appUserId) {
+		this.policy.checkLookup(user);
+		return this.identities.find(appUserId)
+			.map(IdentityResponse::of)
+			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity."));
+	}
+
+	@GetMapping("/identities/{communicationUserId}")
+	IdentityResponse appUserOf(AppUser user, @PathVariable String communicationUserId) {
+		this.policy.checkLookup(user);
+		return this.identities.findByCommunicationUserId(communicationUserId)
+			.map(IdentityResponse::of)
+			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No app user has that ACS identity."));
+	}
+
+	@PostMapping("/admin/users/{appUserId}/revoke")
+	ResponseEntity<Void> revokeAny(@PathVariable String appUserId) {
+		if (!this.identities.revokeTokens(appUserId)) {
+			throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	@DeleteMapping("/admin/users/{appUserId}")
+	ResponseEntity<Void> eraseAny(@PathVariable String appUserId) {
+		if (!this.identities.erase(appUserId)) {
+			throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	record IdentityResponse(String appUserId, String communicationUserId, Instant createdAt) {
+
+		static IdentityResponse of(StoredIdentity identity) {
+			return new IdentityResponse(identity.appUserId(), identity.communicationUserId(), identity.createdAt());
+		}
+
 	}
 
 }

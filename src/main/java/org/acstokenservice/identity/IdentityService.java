@@ -4,38 +4,55 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
+import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
-import org.acstokenservice.acs.AcsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.stereotype.Service;
-
 /**
- * Keeps each app user's one ACS identity and issues its tokens. A user's first token
- * creates the identity and the token in one ACS call; later tokens reuse the stored
- * identity.
+ * Keeps each app user's one ACS identity and issues its tokens.
+ * <ul>
+ * <li>A user's first token creates the identity and the token in one ACS call. Concurrent
+ * first requests in this instance wait for one creation; across instances the database's
+ * unique key decides, and the losers delete what they created.</li>
+ * <li>When ACS no longer knows a stored identity (deleted, or the resource was switched),
+ * the user gets a new one instead of an error.</li>
+ * <li>A still fresh token issued before is handed back instead of a new one (see
+ * {@link ReusableTokens}).</li>
+ * <li>Erasure forgets the mapping before it deletes at ACS, and a deletion that ACS did
+ * not confirm is retried until it is.</li>
+ * </ul>
  */
-@Service
 public class IdentityService {
 
 	private static final Logger logger = LoggerFactory.getLogger(IdentityService.class);
+
+	private static final Duration MAX_DELETION_BACKOFF = Duration.ofHours(1);
 
 	private final JdbcIdentityStore store;
 
 	private final AcsGateway acs;
 
+	private final ReusableTokens reusable;
+
 	private final Clock clock;
 
-	IdentityService(JdbcIdentityStore store, AcsGateway acs, Clock clock) {
+	private final ConcurrentHashMap<String, CompletableFuture<String>> creating = new ConcurrentHashMap<>();
+
+	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, Clock clock) {
 		this.store = store;
 		this.acs = acs;
+		this.reusable = reusable;
 		this.clock = clock;
 	}
 
@@ -44,28 +61,193 @@ public class IdentityService {
 		return this.store.findByAppUserId(appUserId);
 	}
 
+	/** The app user an ACS identity belongs to, if this service made it. */
+	public Optional<StoredIdentity> findByCommunicationUserId(String communicationUserId) {
+		return this.store.findByCommunicationUserId(communicationUserId);
+	}
+
 	/**
 	 * Issues a token for the user's identity, creating the identity on the first call.
 	 */
 	public IssuedToken issueToken(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
 		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
 		if (stored.isPresent()) {
-			String communicationUserId = stored.get().communicationUserId();
-			return new IssuedToken(communicationUserId, this.acs.issueToken(communicationUserId, scopes, lifetime));
+			return issueFor(stored.get(), scopes, lifetime);
 		}
+		return createOrJoin(appUserId, scopes, lifetime);
+	}
+
+	/**
+	 * Revokes every token of the user's identity: recorded here first, so that this
+	 * service hands out none of them again even if ACS fails, then at ACS.
+	 * @return {@code false} when the user has no identity
+	 */
+	public boolean revokeTokens(String appUserId) {
+		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+		if (stored.isEmpty() || !this.store.markRevoked(appUserId, now())) {
+			return false;
+		}
+		String communicationUserId = stored.get().communicationUserId();
+		this.reusable.forget(communicationUserId);
+		this.acs.revokeTokens(communicationUserId);
+		// Again, now that ACS has revoked: a token that ACS issued while the revocation
+		// was
+		// on its way is revoked at ACS too, so it must not be reused either.
+		this.store.markRevoked(appUserId, now());
+		this.reusable.forget(communicationUserId);
+		logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
+		return true;
+	}
+
+	/**
+	 * Erases the user's identity, here and at ACS. The mapping goes first, so that the
+	 * identity is never handed out again; if ACS fails the deletion stays queued and is
+	 * retried, and the {@link AcsException} tells the caller.
+	 * @return {@code false} when there was nothing to erase
+	 */
+	public boolean erase(String appUserId) {
+		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now());
+		forgotten.ifPresent(this.reusable::forget);
+		List<String> pending = this.store.pendingDeletionsOf(appUserId);
+		if (forgotten.isEmpty() && pending.isEmpty()) {
+			return false;
+		}
+		for (String communicationUserId : pending) {
+			deleteAtAcs(communicationUserId, 0);
+		}
+		logger.info("Erased the ACS identity of app user {}", appUserId);
+		return true;
+	}
+
+	/**
+	 * Retries the deletions that ACS has not confirmed yet.
+	 * @return how many were completed
+	 */
+	public int retryPendingDeletions() {
+		int done = 0;
+		for (String communicationUserId : this.store.pendingDeletionsDue(now(), 100)) {
+			try {
+				deleteAtAcs(communicationUserId, 1);
+				done++;
+			}
+			catch (AcsException ex) {
+				logger.warn("Deletion of ACS identity {} still pending: {}", communicationUserId, ex.getMessage());
+			}
+		}
+		return done;
+	}
+
+	private void deleteAtAcs(String communicationUserId, int attempt) {
+		try {
+			this.acs.deleteIdentity(communicationUserId);
+		}
+		catch (AcsException ex) {
+			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
+				Duration backoff = Duration.ofSeconds(30).multipliedBy(1L << Math.min(attempt, 7));
+				this.store.deletionFailed(communicationUserId,
+						now().plus(backoff.compareTo(MAX_DELETION_BACKOFF) > 0 ? MAX_DELETION_BACKOFF : backoff));
+				throw ex;
+			}
+			// Already gone at ACS: the deletion is complete all the same.
+		}
+		this.store.deletionDone(communicationUserId);
+	}
+
+	private IssuedToken issueFor(StoredIdentity identity, Set<AcsScope> scopes, Duration lifetime) {
+		String communicationUserId = identity.communicationUserId();
+		Instant now = now();
+		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime, identity.tokensRevokedAt(),
+				now);
+		if (fresh.isPresent()) {
+			return new IssuedToken(communicationUserId, fresh.get());
+		}
+		try {
+			AcsToken token = this.acs.issueToken(communicationUserId, scopes, lifetime);
+			this.reusable.remember(communicationUserId, scopes, token, now);
+			return new IssuedToken(communicationUserId, token);
+		}
+		catch (AcsException ex) {
+			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
+				throw ex;
+			}
+			return replaceStale(identity, scopes, lifetime);
+		}
+	}
+
+	/** ACS no longer knows the stored identity: map the user to a new one. */
+	private IssuedToken replaceStale(StoredIdentity stale, Set<AcsScope> scopes, Duration lifetime) {
+		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
-		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now(), null);
-		if (this.store.insertIfAbsent(identity)) {
-			logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
+		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
+		if (this.store.replace(stale, replacement)) {
+			logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}",
+					stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
+			this.reusable.forget(stale.communicationUserId());
+			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
 			return new IssuedToken(created.communicationUserId(), created.token());
 		}
-		// Another request stored the user's identity first: the database decided, so give
+		// Another request replaced or erased it first.
+		deleteQuietly(created.communicationUserId());
+		return issueToken(stale.appUserId(), scopes, lifetime);
+	}
+
+	private IssuedToken createOrJoin(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+		CompletableFuture<String> mine = new CompletableFuture<>();
+		CompletableFuture<String> running = this.creating.putIfAbsent(appUserId, mine);
+		if (running != null) {
+			String communicationUserId = await(running);
+			return issueFor(
+					this.store.findByAppUserId(appUserId)
+						.orElseGet(() -> new StoredIdentity(appUserId, communicationUserId, now(), null)),
+					scopes, lifetime);
+		}
+		try {
+			IssuedToken issued = create(appUserId, scopes, lifetime);
+			mine.complete(issued.communicationUserId());
+			return issued;
+		}
+		catch (RuntimeException ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.creating.remove(appUserId, mine);
+		}
+	}
+
+	private IssuedToken create(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+		// Another instance, or a creation that just finished here, may have stored it.
+		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+		if (stored.isPresent()) {
+			return issueFor(stored.get(), scopes, lifetime);
+		}
+		Instant now = now();
+		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
+		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
+		if (this.store.insertIfAbsent(identity)) {
+			logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
+			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
+			return new IssuedToken(created.communicationUserId(), created.token());
+		}
+		// Another instance stored the user's identity first: the database decided, so
+		// give
 		// back the identity made here and use the winner's.
 		deleteQuietly(created.communicationUserId());
-		String winner = this.store.findByAppUserId(appUserId)
-			.orElseThrow(() -> new IllegalStateException("Identity of " + appUserId + " vanished during creation"))
-			.communicationUserId();
-		return new IssuedToken(winner, this.acs.issueToken(winner, scopes, lifetime));
+		StoredIdentity winner = this.store.findByAppUserId(appUserId)
+			.orElseThrow(() -> new IllegalStateException("The identity of " + appUserId + " vanished"));
+		return issueFor(winner, scopes, lifetime);
+	}
+
+	private static String await(CompletableFuture<String> creation) {
+		try {
+			return creation.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
+		}
 	}
 
 	private void deleteQuietly(String communicationUserId) {
@@ -79,7 +261,8 @@ public class IdentityService {
 
 	private Instant now() {
 		// The database keeps microseconds; keep the same so that a stored value reads
-		// back equal.
+		// back
+		// equal.
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 

@@ -5,13 +5,18 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionOperations;
 
-/** The mapping from app users to ACS identities, in the {@code acs_identity} table. */
+/**
+ * The mapping from app users to ACS identities ({@code acs_identity}), and the identities
+ * waiting to be deleted at ACS ({@code pending_acs_deletion}).
+ */
 @Repository
 class JdbcIdentityStore {
 
@@ -19,8 +24,11 @@ class JdbcIdentityStore {
 
 	private final JdbcClient jdbc;
 
-	JdbcIdentityStore(JdbcClient jdbc) {
+	private final TransactionOperations transactions;
+
+	JdbcIdentityStore(JdbcClient jdbc, TransactionOperations transactions) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 	}
 
 	Optional<StoredIdentity> findByAppUserId(String appUserId) {
@@ -54,6 +62,93 @@ class JdbcIdentityStore {
 		catch (DuplicateKeyException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Maps the user to a new identity in place of one that ACS no longer knows.
+	 * @return {@code false} when the user's mapping is no longer {@code stale}: another
+	 * request replaced or erased it first
+	 */
+	boolean replace(StoredIdentity stale, StoredIdentity replacement) {
+		return this.jdbc
+			.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
+					+ "where app_user_id = ? and communication_user_id = ?")
+			.param(replacement.communicationUserId())
+			.param(timestamp(replacement.createdAt()))
+			.param(stale.appUserId())
+			.param(stale.communicationUserId())
+			.update() == 1;
+	}
+
+	/**
+	 * Records that every token of the user's identity issued until {@code at} is revoked.
+	 * @return {@code false} when the user has no identity
+	 */
+	boolean markRevoked(String appUserId, Instant at) {
+		return this.jdbc.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ?")
+			.param(timestamp(at))
+			.param(appUserId)
+			.update() == 1;
+	}
+
+	/**
+	 * Forgets the user's mapping and queues its identity for deletion at ACS, in one
+	 * transaction: from here on the identity is never handed out, and never forgotten.
+	 * @return the identity queued, or empty when the user had none
+	 */
+	Optional<String> forgetAndQueueDeletion(String appUserId, Instant now) {
+		return this.transactions.execute((status) -> {
+			Optional<String> identity = this.jdbc
+				.sql("select communication_user_id from acs_identity where app_user_id = ? for update")
+				.param(appUserId)
+				.query(String.class)
+				.optional();
+			identity.ifPresent((communicationUserId) -> {
+				this.jdbc
+					.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
+							+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
+					.param(communicationUserId)
+					.param(appUserId)
+					.param(timestamp(now))
+					.param(timestamp(now))
+					.update();
+				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
+			});
+			return identity;
+		});
+	}
+
+	/** The user's identities still waiting for deletion at ACS. */
+	List<String> pendingDeletionsOf(String appUserId) {
+		return this.jdbc.sql("select communication_user_id from pending_acs_deletion where app_user_id = ?")
+			.param(appUserId)
+			.query(String.class)
+			.list();
+	}
+
+	/** Identities whose deletion at ACS is due for another try, oldest first. */
+	List<String> pendingDeletionsDue(Instant now, int limit) {
+		return this.jdbc
+			.sql("select communication_user_id from pending_acs_deletion where next_attempt_at <= ? "
+					+ "order by next_attempt_at fetch first " + limit + " rows only")
+			.param(timestamp(now))
+			.query(String.class)
+			.list();
+	}
+
+	void deletionDone(String communicationUserId) {
+		this.jdbc.sql("delete from pending_acs_deletion where communication_user_id = ?")
+			.param(communicationUserId)
+			.update();
+	}
+
+	void deletionFailed(String communicationUserId, Instant nextAttempt) {
+		this.jdbc
+			.sql("update pending_acs_deletion set attempts = attempts + 1, next_attempt_at = ? "
+					+ "where communication_user_id = ?")
+			.param(timestamp(nextAttempt))
+			.param(communicationUserId)
+			.update();
 	}
 
 	// OffsetDateTime is JDBC 4.2's type for "timestamp with time zone" on both H2 and

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +32,8 @@ abstract class JdbcIdentityStoreTests {
 		Flyway flyway = Flyway.configure().dataSource(dataSource()).cleanDisabled(false).load();
 		flyway.clean();
 		flyway.migrate();
-		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource()));
+		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource()),
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource())));
 	}
 
 	@Test
@@ -77,6 +80,54 @@ abstract class JdbcIdentityStoreTests {
 
 		assertThat(this.store.findByAppUserId("carol"))
 			.hasValueSatisfying((identity) -> assertThat(identity.tokensRevokedAt()).isEqualTo(revoked));
+	}
+
+	@Test
+	void replaceWhenMappingStillStaleThenNewIdentityAndRevocationCleared() {
+		StoredIdentity stale = new StoredIdentity("dave", "8:acs:r_4", CREATED, CREATED);
+		this.store.insertIfAbsent(stale);
+		StoredIdentity fresh = new StoredIdentity("dave", "8:acs:r_5", CREATED.plus(1, ChronoUnit.HOURS), null);
+
+		assertThat(this.store.replace(stale, fresh)).isTrue();
+		assertThat(this.store.findByAppUserId("dave")).contains(fresh);
+		assertThat(this.store.replace(stale, new StoredIdentity("dave", "8:acs:r_6", CREATED, null))).isFalse();
+		assertThat(this.store.findByAppUserId("dave")).contains(fresh);
+	}
+
+	@Test
+	void markRevokedWhenUserKnownThenStoredElseFalse() {
+		this.store.insertIfAbsent(new StoredIdentity("erin", "8:acs:r_7", CREATED, null));
+		Instant revoked = CREATED.plus(2, ChronoUnit.HOURS);
+
+		assertThat(this.store.markRevoked("erin", revoked)).isTrue();
+		assertThat(this.store.markRevoked("nobody", revoked)).isFalse();
+		assertThat(this.store.findByAppUserId("erin").map(StoredIdentity::tokensRevokedAt)).contains(revoked);
+	}
+
+	@Test
+	void forgetAndQueueDeletionThenMappingGoneAndDeletionPendingUntilDone() {
+		this.store.insertIfAbsent(new StoredIdentity("fay", "8:acs:r_8", CREATED, null));
+
+		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).contains("8:acs:r_8");
+
+		assertThat(this.store.findByAppUserId("fay")).isEmpty();
+		assertThat(this.store.pendingDeletionsOf("fay")).containsExactly("8:acs:r_8");
+		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).containsExactly("8:acs:r_8");
+		this.store.deletionFailed("8:acs:r_8", CREATED.plus(1, ChronoUnit.MINUTES));
+		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).isEmpty();
+		assertThat(this.store.pendingDeletionsDue(CREATED.plus(2, ChronoUnit.MINUTES), 10))
+			.containsExactly("8:acs:r_8");
+		this.store.deletionDone("8:acs:r_8");
+		assertThat(this.store.pendingDeletionsOf("fay")).isEmpty();
+		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).isEmpty();
+	}
+
+	@Test
+	void insertWhenErasedBeforeThenUserMayHaveANewIdentity() {
+		this.store.insertIfAbsent(new StoredIdentity("gus", "8:acs:r_9", CREATED, null));
+		this.store.forgetAndQueueDeletion("gus", CREATED);
+
+		assertThat(this.store.insertIfAbsent(new StoredIdentity("gus", "8:acs:r_10", CREATED, null))).isTrue();
 	}
 
 }

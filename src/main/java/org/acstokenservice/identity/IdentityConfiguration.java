@@ -1,0 +1,47 @@
+package org.acstokenservice.identity;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.acs.AcsGateway;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TokenReuseProperties.class)
+@EnableScheduling
+class IdentityConfiguration {
+
+	@Bean
+	IdentityService identityService(JdbcIdentityStore store, AcsGateway acs, TokenReuseProperties reuse,
+			MeterRegistry meters, Clock clock) {
+		return new IdentityService(store, acs, new ReusableTokens(reuse.enabled(), reuse.maxEntries(), meters), clock);
+	}
+
+	@Bean
+	PendingDeletions pendingDeletions(IdentityService identities) {
+		return new PendingDeletions(identities);
+	}
+
+	/** Finishes erasures that ACS did not confirm at the time. */
+	static class PendingDeletions {
+
+		private final IdentityService identities;
+
+		PendingDeletions(IdentityService identities) {
+			this.identities = identities;
+		}
+
+		@Scheduled(initialDelayString = "${identity.deletion-retry-interval:30s}",
+				fixedDelayString = "${identity.deletion-retry-interval:30s}")
+		void retry() {
+			this.identities.retryPendingDeletions();
+		}
+
+	}
+
+}

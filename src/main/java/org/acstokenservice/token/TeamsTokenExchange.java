@@ -1,0 +1,85 @@
+package org.acstokenservice.token;
+
+import java.text.ParseException;
+import java.util.Map;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsToken;
+import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.ProblemException;
+
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Exchanges a Teams user's Entra ID token for an ACS token. ACS checks the token's
+ * signature; this checks first that it was issued to the configured application, so that
+ * a wrong token gets a clear answer rather than ACS's refusal.
+ */
+@Component
+class TeamsTokenExchange {
+
+	private final TeamsProperties properties;
+
+	private final AcsGateway acs;
+
+	TeamsTokenExchange(TeamsProperties properties, AcsGateway acs) {
+		this.properties = properties;
+		this.acs = acs;
+	}
+
+	AcsToken exchange(TeamsTokenRequest request) {
+		String clientId = this.properties.clientId();
+		if (!StringUtils.hasText(clientId)) {
+			throw new ProblemException(ErrorCode.NOT_FOUND, "The Teams token exchange is not configured.");
+		}
+		if (request == null || !StringUtils.hasText(request.token())) {
+			throw invalid("The body must carry the Teams user's Entra ID token: {\"token\":\"…\"}.");
+		}
+		JWTClaimsSet claims = claims(request.token());
+		String appId = firstText(claims, "appid", "azp");
+		if (!clientId.equals(appId)) {
+			throw invalid("The Teams token was issued to another application than this service's Teams client.");
+		}
+		String objectId = firstText(claims, "oid");
+		if (objectId == null) {
+			throw invalid("The Teams token names no user object id (oid).");
+		}
+		try {
+			return this.acs.exchangeTeamsToken(request.token(), clientId, objectId);
+		}
+		catch (AcsException ex) {
+			if (ex.kind() == AcsException.Kind.REJECTED && ex.status() >= 400 && ex.status() < 500) {
+				throw invalid("ACS refused the Teams token: it may be expired or not meant for ACS.");
+			}
+			throw ex;
+		}
+	}
+
+	private static JWTClaimsSet claims(String token) {
+		try {
+			return JWTParser.parse(token).getJWTClaimsSet();
+		}
+		catch (ParseException ex) {
+			throw invalid("The Teams token is not a JWT.");
+		}
+	}
+
+	private static String firstText(JWTClaimsSet claims, String... names) {
+		for (String name : names) {
+			Object value = claims.getClaim(name);
+			if (value instanceof String text && !text.isBlank()) {
+				return text;
+			}
+		}
+		return null;
+	}
+
+	private static ProblemException invalid(String detail) {
+		return new ProblemException(ErrorCode.INVALID_REQUEST, detail, Map.of());
+	}
+
+}

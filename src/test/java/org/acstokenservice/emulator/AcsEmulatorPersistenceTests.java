@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class AcsEmulatorPersistenceTests {
 
@@ -90,6 +91,18 @@ class AcsEmulatorPersistenceTests {
 			assertThat(TestClients.sdk(emulator)
 				.getToken(new CommunicationUserIdentifier(id), List.of(CommunicationTokenScope.CHAT))
 				.getToken()).isNotBlank();
+		}
+	}
+
+	@Test
+	void startWhenDataDirectoryInUseThenRefused() {
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory)))
+				.withMessageContaining("Another ACS emulator");
+		}
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			assertThat(emulator.resourceId()).isNotBlank();
 		}
 	}
 

@@ -100,7 +100,8 @@ final class EmulatorState implements AutoCloseable {
 			EmulatorState state;
 			if (Files.exists(snapshotFile)) {
 				Snapshot snapshot = json.readValue(snapshotFile.toFile(), Snapshot.class);
-				state = new EmulatorState(snapshot.resourceId(), snapshot.accessKey(),
+				state = new EmulatorState(snapshot.resourceId(),
+						(snapshot.accessKey() != null) ? snapshot.accessKey() : randomAccessKey(),
 						decodeSigningKey(snapshot.signingKey()), directory);
 				for (StoredIdentity stored : snapshot.identities()) {
 					Identity identity = stored.toIdentity();

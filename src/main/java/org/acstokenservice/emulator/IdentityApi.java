@@ -229,10 +229,7 @@ final class IdentityApi implements HttpHandler {
 		return value;
 	}
 
-	/**
-	 * The SDK signs {@code URL.getHost()}, while the JDK HTTP client sends the port in
-	 * {@code Host}: drop it ({@code [::1]:8443} becomes {@code [::1]}).
-	 */
+	/** Drops a trailing port: {@code [::1]:8443} becomes {@code [::1]}. */
 	static String withoutPort(String host) {
 		int colon = host.lastIndexOf(':');
 		return (colon > host.lastIndexOf(']')) ? host.substring(0, colon) : host;

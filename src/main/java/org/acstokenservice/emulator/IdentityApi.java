@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -108,10 +109,10 @@ final class IdentityApi implements HttpHandler {
 			Response response;
 			try {
 				byte[] body = readBody(exchange);
-				Operation operation = route(exchange);
+				Function<byte[], Response> operation = route(exchange);
 				authenticate(exchange, body);
 				checkApiVersion(exchange.getRequestURI().getRawQuery());
-				response = operation.run(body);
+				response = operation.apply(body);
 			}
 			catch (AcsError ex) {
 				response = new Response(ex.status(), new ErrorBody(new ErrorDetail(ex.code(), ex.getMessage())));
@@ -131,7 +132,7 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	private Operation route(HttpExchange exchange) {
+	private Function<byte[], Response> route(HttpExchange exchange) {
 		String method = exchange.getRequestMethod();
 		List<String> segments = new ArrayList<>();
 		for (String raw : exchange.getRequestURI().getRawPath().split("/")) {
@@ -165,7 +166,8 @@ final class IdentityApi implements HttpHandler {
 		throw new AcsError(404, "NotFound", "The requested resource was not found.");
 	}
 
-	private static Operation requireMethod(String actual, String expected, Operation operation) {
+	private static Function<byte[], Response> requireMethod(String actual, String expected,
+			Function<byte[], Response> operation) {
 		if (!expected.equalsIgnoreCase(actual)) {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + actual + " is not allowed here.");
 		}
@@ -441,13 +443,6 @@ final class IdentityApi implements HttpHandler {
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(bytes);
 		}
-	}
-
-	@FunctionalInterface
-	private interface Operation {
-
-		Response run(byte[] body);
-
 	}
 
 	private record Response(int status, Object body, Map<String, String> headers) {

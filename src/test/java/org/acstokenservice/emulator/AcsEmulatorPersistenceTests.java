@@ -107,7 +107,7 @@ class AcsEmulatorPersistenceTests {
 			ExecutorService pool = Executors.newFixedThreadPool(8);
 			try {
 				List<Future<String>> created = pool
-					.invokeAll(IntStream.range(0, 40).<Callable<String>>mapToObj((i) -> () -> {
+					.invokeAll(IntStream.range(0, 20).<Callable<String>>mapToObj((i) -> () -> {
 						CommunicationUserIdentifier user = client.createUser();
 						client.revokeTokens(user);
 						return user.getId();
@@ -123,7 +123,7 @@ class AcsEmulatorPersistenceTests {
 		}
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			CommunicationIdentityClient client = TestClients.sdk(emulator);
-			assertThat(ids).doesNotHaveDuplicates().hasSize(40);
+			assertThat(ids).doesNotHaveDuplicates().hasSize(20);
 			for (String id : ids) {
 				assertThat(client.getToken(new CommunicationUserIdentifier(id), List.of(CommunicationTokenScope.CHAT))
 					.getToken()).isNotBlank();

@@ -86,19 +86,19 @@ public final class AcsEmulator implements AutoCloseable {
 				: EmulatorState.inMemory();
 		ExecutorService executor = null;
 		HttpsServer server = null;
+		Path certificateFile = null;
 		try {
 			String accessKey = (settings.accessKey() != null) ? settings.accessKey() : state.defaultAccessKey();
 			AccessTokens tokens = new AccessTokens(state.resourceId(), state.signingKey());
 			SelfSignedCertificate certificate = SelfSignedCertificate.generate(settings.host());
-			Path certificateFile = (settings.dataDirectory() != null)
-					? settings.dataDirectory().resolve(CERTIFICATE_FILE)
-					: Files.createTempFile("acs-emulator-cert", ".pem");
-			certificate.writePem(certificateFile);
 			server = HttpsServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
 			server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
 			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock()));
 			executor = newExecutor();
 			server.setExecutor(executor);
+			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
+					: Files.createTempFile("acs-emulator-cert", ".pem");
+			certificate.writePem(certificateFile);
 			server.start();
 			URI endpoint = URI
 				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
@@ -118,6 +118,9 @@ public final class AcsEmulator implements AutoCloseable {
 				executor.shutdownNow();
 			}
 			state.close();
+			if (certificateFile != null && settings.dataDirectory() == null) {
+				deleteQuietly(certificateFile);
+			}
 			if (ex instanceof IOException io) {
 				throw new UncheckedIOException(
 						"Cannot start the ACS emulator on " + settings.host() + ":" + settings.port(), io);
@@ -216,14 +219,18 @@ public final class AcsEmulator implements AutoCloseable {
 		}
 		this.state.close();
 		if (this.temporaryCertificateFile) {
-			try {
-				Files.deleteIfExists(this.certificateFile);
-			}
-			catch (IOException ex) {
-				logger.debug("Could not delete {}", this.certificateFile, ex);
-			}
+			deleteQuietly(this.certificateFile);
 		}
 		logger.info("ACS emulator at {} stopped", this.endpoint);
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.debug("Could not delete {}", file, ex);
+		}
 	}
 
 	private static ExecutorService newExecutor() {

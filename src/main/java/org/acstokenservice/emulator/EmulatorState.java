@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,8 @@ final class EmulatorState implements AutoCloseable {
 
 	static final String JOURNAL_FILE = "acs-emulator-journal.jsonl";
 
+	static final String LOCK_FILE = "acs-emulator.lock";
+
 	private static final int COMPACT_AFTER_EVENTS = 10_000;
 
 	private static final Logger logger = LoggerFactory.getLogger(EmulatorState.class);
@@ -71,6 +75,9 @@ final class EmulatorState implements AutoCloseable {
 
 	private FileChannel journal;
 
+	// Two emulators writing one journal would corrupt it.
+	private FileLock directoryLock;
+
 	private int journalEvents;
 
 	private EmulatorState(String resourceId, String defaultAccessKey, KeyPair signingKey, Path directory) {
@@ -85,13 +92,16 @@ final class EmulatorState implements AutoCloseable {
 	}
 
 	static EmulatorState open(Path directory) {
+		FileLock directoryLock = null;
 		try {
 			Files.createDirectories(directory);
+			directoryLock = lock(directory);
 			Path snapshotFile = directory.resolve(SNAPSHOT_FILE);
 			EmulatorState state;
 			if (Files.exists(snapshotFile)) {
 				Snapshot snapshot = json.readValue(snapshotFile.toFile(), Snapshot.class);
-				state = new EmulatorState(snapshot.resourceId(), snapshot.accessKey(),
+				state = new EmulatorState(snapshot.resourceId(),
+						(snapshot.accessKey() != null) ? snapshot.accessKey() : randomAccessKey(),
 						decodeSigningKey(snapshot.signingKey()), directory);
 				for (StoredIdentity stored : snapshot.identities()) {
 					Identity identity = stored.toIdentity();
@@ -102,15 +112,48 @@ final class EmulatorState implements AutoCloseable {
 				state = new EmulatorState(UUID.randomUUID().toString(), randomAccessKey(), generateSigningKey(),
 						directory);
 			}
+			state.directoryLock = directoryLock;
 			state.replayJournal();
 			state.compact();
 			return state;
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot open the emulator state in " + directory, ex);
+		catch (IOException | RuntimeException ex) {
+			release(directoryLock);
+			if (ex instanceof IOException io) {
+				throw new UncheckedIOException("Cannot open the emulator state in " + directory, io);
+			}
+			if (ex instanceof JacksonException) {
+				throw new IllegalStateException("Cannot read the emulator state in " + directory, ex);
+			}
+			throw (RuntimeException) ex;
 		}
-		catch (JacksonException ex) {
-			throw new IllegalStateException("Cannot read the emulator state in " + directory, ex);
+	}
+
+	private static FileLock lock(Path directory) throws IOException {
+		FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE);
+		FileLock lock;
+		try {
+			lock = channel.tryLock();
+		}
+		catch (OverlappingFileLockException ex) {
+			lock = null;
+		}
+		if (lock == null) {
+			channel.close();
+			throw new IllegalStateException("Another ACS emulator is using " + directory);
+		}
+		return lock;
+	}
+
+	private static void release(FileLock lock) {
+		if (lock != null) {
+			try {
+				lock.channel().close();
+			}
+			catch (IOException ex) {
+				logger.warn("Could not release the emulator state lock", ex);
+			}
 		}
 	}
 
@@ -182,6 +225,8 @@ final class EmulatorState implements AutoCloseable {
 				}
 				this.journal = null;
 			}
+			release(this.directoryLock);
+			this.directoryLock = null;
 		}
 	}
 

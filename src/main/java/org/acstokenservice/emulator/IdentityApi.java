@@ -18,8 +18,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,6 +77,10 @@ final class IdentityApi implements HttpHandler {
 	private static final Pattern AUTHORIZATION = Pattern.compile("HMAC-SHA256\\s+SignedHeaders=([^&]*)&Signature=(.*)",
 			Pattern.CASE_INSENSITIVE);
 
+	static final String REPEATABILITY_REQUEST_ID = "Repeatability-Request-ID";
+
+	static final String REPEATABILITY_RESULT = "Repeatability-Result";
+
 	private static final Logger logger = LoggerFactory.getLogger(IdentityApi.class);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -86,11 +93,14 @@ final class IdentityApi implements HttpHandler {
 
 	private final Clock clock;
 
+	private final RepeatableRequests<Response> repeatableCreates;
+
 	IdentityApi(EmulatorState state, AccessTokens tokens, HmacSignature signature, Clock clock) {
 		this.state = state;
 		this.tokens = tokens;
 		this.signature = signature;
 		this.clock = clock;
+		this.repeatableCreates = new RepeatableRequests<>(10_000, clock);
 	}
 
 	@Override
@@ -99,10 +109,10 @@ final class IdentityApi implements HttpHandler {
 			Response response;
 			try {
 				byte[] body = readBody(exchange);
-				Operation operation = route(exchange.getRequestMethod(), exchange.getRequestURI());
+				Function<byte[], Response> operation = route(exchange);
 				authenticate(exchange, body);
 				checkApiVersion(exchange.getRequestURI().getRawQuery());
-				response = operation.run(body);
+				response = operation.apply(body);
 			}
 			catch (AcsError ex) {
 				response = new Response(ex.status(), new ErrorBody(new ErrorDetail(ex.code(), ex.getMessage())));
@@ -122,15 +132,19 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	private Operation route(String method, URI uri) {
+	private Function<byte[], Response> route(HttpExchange exchange) {
+		String method = exchange.getRequestMethod();
 		List<String> segments = new ArrayList<>();
-		for (String raw : uri.getRawPath().split("/")) {
+		for (String raw : exchange.getRequestURI().getRawPath().split("/")) {
 			if (!raw.isEmpty()) {
 				segments.add(decode(raw));
 			}
 		}
 		if (segments.size() == 1 && segments.get(0).equals("identities")) {
-			return requireMethod(method, "POST", this::createIdentity);
+			String requestId = exchange.getRequestHeaders().getFirst(REPEATABILITY_REQUEST_ID);
+			return requireMethod(method, "POST",
+					(body) -> this.repeatableCreates.run(requestId, () -> createIdentity(body))
+						.withHeader(REPEATABILITY_RESULT, (requestId != null) ? "accepted" : null));
 		}
 		if (segments.size() == 2 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
@@ -152,7 +166,8 @@ final class IdentityApi implements HttpHandler {
 		throw new AcsError(404, "NotFound", "The requested resource was not found.");
 	}
 
-	private static Operation requireMethod(String actual, String expected, Operation operation) {
+	private static Function<byte[], Response> requireMethod(String actual, String expected,
+			Function<byte[], Response> operation) {
 		if (!expected.equalsIgnoreCase(actual)) {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + actual + " is not allowed here.");
 		}
@@ -216,10 +231,7 @@ final class IdentityApi implements HttpHandler {
 		return value;
 	}
 
-	/**
-	 * The SDK signs {@code URL.getHost()}, while the JDK HTTP client sends the port in
-	 * {@code Host}: drop it ({@code [::1]:8443} becomes {@code [::1]}).
-	 */
+	/** Drops a trailing port: {@code [::1]:8443} becomes {@code [::1]}. */
 	static String withoutPort(String host) {
 		int colon = host.lastIndexOf(':');
 		return (colon > host.lastIndexOf(']')) ? host.substring(0, colon) : host;
@@ -420,6 +432,7 @@ final class IdentityApi implements HttpHandler {
 	}
 
 	private static void send(HttpExchange exchange, Response response) throws IOException {
+		response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
 		if (response.body() == null) {
 			exchange.sendResponseHeaders(response.status(), -1);
 			return;
@@ -432,14 +445,20 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	@FunctionalInterface
-	private interface Operation {
+	private record Response(int status, Object body, Map<String, String> headers) {
 
-		Response run(byte[] body);
+		Response(int status, Object body) {
+			this(status, body, Map.of());
+		}
 
-	}
-
-	private record Response(int status, Object body) {
+		Response withHeader(String name, String value) {
+			if (value == null) {
+				return this;
+			}
+			Map<String, String> headers = new LinkedHashMap<>(this.headers);
+			headers.put(name, value);
+			return new Response(this.status, this.body, Map.copyOf(headers));
+		}
 
 	}
 

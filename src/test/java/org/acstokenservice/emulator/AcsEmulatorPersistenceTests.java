@@ -4,6 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import com.azure.communication.common.CommunicationUserIdentifier;
 import com.azure.communication.identity.CommunicationIdentityClient;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class AcsEmulatorPersistenceTests {
 
@@ -90,6 +96,50 @@ class AcsEmulatorPersistenceTests {
 			assertThat(TestClients.sdk(emulator)
 				.getToken(new CommunicationUserIdentifier(id), List.of(CommunicationTokenScope.CHAT))
 				.getToken()).isNotBlank();
+		}
+	}
+
+	@Test
+	void startWhenChangesCameFromManyThreadsThenAllSurvive() throws Exception {
+		List<String> ids;
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			CommunicationIdentityClient client = TestClients.sdk(emulator);
+			ExecutorService pool = Executors.newFixedThreadPool(8);
+			try {
+				List<Future<String>> created = pool
+					.invokeAll(IntStream.range(0, 20).<Callable<String>>mapToObj((i) -> () -> {
+						CommunicationUserIdentifier user = client.createUser();
+						client.revokeTokens(user);
+						return user.getId();
+					}).toList());
+				ids = new java.util.ArrayList<>();
+				for (Future<String> id : created) {
+					ids.add(id.get());
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			CommunicationIdentityClient client = TestClients.sdk(emulator);
+			assertThat(ids).doesNotHaveDuplicates().hasSize(20);
+			for (String id : ids) {
+				assertThat(client.getToken(new CommunicationUserIdentifier(id), List.of(CommunicationTokenScope.CHAT))
+					.getToken()).isNotBlank();
+			}
+		}
+	}
+
+	@Test
+	void startWhenDataDirectoryInUseThenRefused() {
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory)))
+				.withMessageContaining("Another ACS emulator");
+		}
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
+			assertThat(emulator.resourceId()).isNotBlank();
 		}
 	}
 

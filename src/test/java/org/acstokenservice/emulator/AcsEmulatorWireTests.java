@@ -78,6 +78,26 @@ class AcsEmulatorWireTests {
 	}
 
 	@Test
+	void createIdentityWhenRepeatabilityRequestIdRepeatedThenSameIdentity() {
+		String requestId = java.util.UUID.randomUUID().toString();
+		HttpResponse<String> first = TestClients.send(this.http,
+				TestClients.signed(this.emulator, "POST", CREATE, "{}", this.key, Instant.now())
+					.header("Repeatability-Request-ID", requestId)
+					.header("Repeatability-First-Sent", HmacSignature.formatDate(Instant.now()))
+					.build());
+		HttpResponse<String> retry = TestClients.send(this.http,
+				TestClients.signed(this.emulator, "POST", CREATE, "{}", this.key, Instant.now())
+					.header("Repeatability-Request-ID", requestId)
+					.build());
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(retry.statusCode()).isEqualTo(201);
+		assertThat(retry.headers().firstValue("Repeatability-Result")).hasValue("accepted");
+		assertThat(read(retry).at("/identity/id").stringValue())
+			.isEqualTo(read(first).at("/identity/id").stringValue());
+		assertThat(createIdentity()).isNotEqualTo(read(first).at("/identity/id").stringValue());
+	}
+
+	@Test
 	void createIdentityWhenKeyWrongThenDenied() {
 		assertDenied(send("POST", CREATE, "{}", "d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXkhIQ==", Instant.now()));
 	}

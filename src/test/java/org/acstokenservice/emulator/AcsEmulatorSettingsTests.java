@@ -1,0 +1,52 @@
+package org.acstokenservice.emulator;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class AcsEmulatorSettingsTests {
+
+	@Test
+	void inMemoryWhenCreatedThenLoopbackFreePortRandomKeySystemClock() {
+		AcsEmulatorSettings settings = AcsEmulatorSettings.inMemory();
+		assertThat(settings.host()).isEqualTo("127.0.0.1");
+		assertThat(settings.port()).isZero();
+		assertThat(settings.accessKey()).isNull();
+		assertThat(settings.dataDirectory()).isNull();
+		assertThat(settings.clock()).isEqualTo(Clock.systemUTC());
+	}
+
+	@Test
+	void persistentInWhenDirectoryThenKept() {
+		assertThat(AcsEmulatorSettings.persistentIn(Path.of("data")).dataDirectory()).isEqualTo(Path.of("data"));
+	}
+
+	@Test
+	void constructorWhenPortOutOfRangeThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> AcsEmulatorSettings.inMemory().withPort(-1));
+		assertThatIllegalArgumentException().isThrownBy(() -> AcsEmulatorSettings.inMemory().withPort(65536));
+	}
+
+	@Test
+	void constructorWhenAccessKeyNotBase64ThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> AcsEmulatorSettings.inMemory().withAccessKey("%%%"));
+		assertThatIllegalArgumentException().isThrownBy(() -> AcsEmulatorSettings.inMemory().withAccessKey(""));
+	}
+
+	@Test
+	void startWhenPortInUseThenFailsClearly() {
+		try (AcsEmulator first = AcsEmulator.start(AcsEmulatorSettings.inMemory())) {
+			int port = first.endpoint().getPort();
+			assertThatExceptionOfType(UncheckedIOException.class)
+				.isThrownBy(() -> AcsEmulator.start(AcsEmulatorSettings.inMemory().withPort(port)))
+				.withMessageContaining("127.0.0.1:" + port);
+		}
+	}
+
+}

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,9 +44,13 @@ class AcsConfiguration {
 	private static final Pattern CONNECTION_STRING = Pattern
 		.compile("(?i)^\\s*endpoint=https://[^;\\s]+;\\s*accesskey=[A-Za-z0-9+/]+={0,2}\\s*;?\\s*$");
 
-	/** Started only in local mode; the service reaches it through the SDK alone. */
+	/**
+	 * Started only in local mode; the service reaches it through the SDK alone. A test
+	 * may register its own, to share one emulator between several instances.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnEmulatedAcs
+	@ConditionalOnMissingBean
 	AcsEmulator acsEmulator(AcsProperties properties) {
 		AcsEmulator emulator = AcsEmulator.start(new AcsEmulatorSettings(LOOPBACK, properties.emulator().port(), null,
 				properties.emulator().dataDir(), Clock.systemUTC()));

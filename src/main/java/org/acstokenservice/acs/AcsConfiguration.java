@@ -14,11 +14,15 @@ import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
-import com.azure.core.http.policy.ExponentialBackoffOptions;
-import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.policy.RetryPolicy;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +68,12 @@ class AcsConfiguration {
 			ObjectProvider<AcsEmulator> emulator) {
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
-			.retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(settings.maxRetries())
-				.setBaseDelay(settings.retryDelay())
-				.setMaxDelay(settings.retryDelay().multipliedBy(8))));
+			.retryPolicy(new RetryPolicy(
+					new AcsRetryStrategy(settings.maxRetries(), settings.retryDelay(), settings.maxRetryAfter())))
+			.addPolicy(new RepeatableCreatePolicy());
+		if (properties.budget().enabled()) {
+			builder.addPolicy(new AcsBudgetPolicy(properties.budget().calls(), properties.budget().period()));
+		}
 		if (properties.emulated()) {
 			AcsEmulator local = emulator.getObject();
 			return builder.connectionString(local.connectionString())
@@ -87,8 +94,25 @@ class AcsConfiguration {
 	}
 
 	@Bean
-	AcsGateway acsGateway(CommunicationIdentityClient client) {
-		return new AcsGateway(client);
+	AcsGateway acsGateway(CommunicationIdentityClient client, AcsProperties properties, MeterRegistry meters) {
+		AcsProperties.CircuitBreaker settings = properties.circuitBreaker();
+		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slidingWindowSize(settings.slidingWindowSize())
+			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
+			.waitDurationInOpenState(settings.waitInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+			// Without this the breaker stays open until the next call after the wait;
+			// with it,
+			// health shows HALF_OPEN as soon as a probe is allowed.
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
+			.build();
+		CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
+		CircuitBreaker circuitBreaker = registry.circuitBreaker("acs");
+		// resilience4j_circuitbreaker_state{name="acs"} and friends on
+		// /actuator/prometheus.
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+		return new AcsGateway(client, circuitBreaker, settings.waitInOpenState(), meters);
 	}
 
 	/** Checks the shape without ever echoing the value: it holds the access key. */

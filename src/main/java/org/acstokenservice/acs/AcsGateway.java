@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -16,14 +17,18 @@ import com.azure.communication.identity.models.CommunicationUserIdentifierAndTok
 import com.azure.communication.identity.models.GetTokenForTeamsUserOptions;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.exception.HttpResponseException;
-import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place that touches the ACS SDK. Callers see this project's types and
- * {@link AcsException}, never an SDK type.
+ * {@link AcsException}, never an SDK type. Every call goes through a circuit breaker that
+ * fails fast while ACS is down, and is timed by operation and outcome
+ * ({@code acs.calls}).
  */
 public class AcsGateway {
 
@@ -34,8 +39,21 @@ public class AcsGateway {
 
 	private final CommunicationIdentityClient client;
 
-	AcsGateway(CommunicationIdentityClient client) {
+	private final CircuitBreaker circuitBreaker;
+
+	private final Duration openRetryAfter;
+
+	private final MeterRegistry meters;
+
+	/**
+	 * @param openRetryAfter what to tell front ends while the circuit breaker is open
+	 */
+	AcsGateway(CommunicationIdentityClient client, CircuitBreaker circuitBreaker, Duration openRetryAfter,
+			MeterRegistry meters) {
 		this.client = Objects.requireNonNull(client, "client");
+		this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+		this.openRetryAfter = Objects.requireNonNull(openRetryAfter, "openRetryAfter");
+		this.meters = Objects.requireNonNull(meters, "meters");
 	}
 
 	/** Creates an ACS identity and its first token in one call. */
@@ -70,21 +88,70 @@ public class AcsGateway {
 			.getTokenForTeamsUser(new GetTokenForTeamsUserOptions(teamsUserAadToken, clientId, userObjectId))));
 	}
 
+	/**
+	 * The circuit breaker's state, such as {@code CLOSED} or {@code OPEN}, for health.
+	 */
+	public String circuitState() {
+		return this.circuitBreaker.getState().name();
+	}
+
 	private <T> T call(String operation, Supplier<T> call) {
-		try {
-			return call.get();
+		if (!this.circuitBreaker.tryAcquirePermission()) {
+			record(operation, "circuit_open", 0);
+			throw new AcsException(AcsException.Kind.UNAVAILABLE, "ACS circuit breaker is open", 0, null,
+					this.openRetryAfter, null);
 		}
-		catch (HttpResponseException ex) {
-			throw translate(operation, ex);
+		long start = System.nanoTime();
+		try {
+			T result = call.get();
+			long elapsed = System.nanoTime() - start;
+			this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+			record(operation, "success", elapsed);
+			return result;
 		}
 		catch (RuntimeException ex) {
-			if (isConnectionFailure(ex)) {
-				logger.warn("ACS {} failed: {}", operation, ex.getClass().getSimpleName());
-				throw new AcsException(AcsException.Kind.UNAVAILABLE, "ACS could not be reached", 0, null,
-						DEFAULT_RETRY_AFTER, ex);
+			long elapsed = System.nanoTime() - start;
+			AcsException failure = translate(operation, ex);
+			if (failure == null) {
+				// Not a failure of ACS: a bug here, which must not open the breaker.
+				this.circuitBreaker.releasePermission();
+				throw ex;
 			}
-			throw ex;
+			if (failure.kind() == AcsException.Kind.UNAVAILABLE && !budgetSpent(failure)) {
+				this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
+			}
+			else {
+				// ACS answered, or this instance held the call back: ACS itself is fine.
+				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+			}
+			record(operation, outcome(failure), elapsed);
+			throw failure;
 		}
+	}
+
+	private static boolean budgetSpent(AcsException failure) {
+		return failure.getCause() instanceof AcsBudgetPolicy.BudgetSpentException;
+	}
+
+	/**
+	 * The failure as an {@link AcsException}, or {@code null} when ACS had no part in it.
+	 */
+	private AcsException translate(String operation, RuntimeException ex) {
+		AcsBudgetPolicy.BudgetSpentException spent = find(ex, AcsBudgetPolicy.BudgetSpentException.class);
+		if (spent != null) {
+			logger.warn("ACS {} held back: this instance's ACS budget is spent", operation);
+			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS call budget spent", 0, null, spent.retryAfter(),
+					spent);
+		}
+		if (ex instanceof HttpResponseException http) {
+			return translate(operation, http);
+		}
+		if (isConnectionFailure(ex)) {
+			logger.warn("ACS {} failed: {}", operation, rootCause(ex).getClass().getSimpleName());
+			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS could not be reached", 0, null,
+					DEFAULT_RETRY_AFTER, ex);
+		}
+		return null;
 	}
 
 	private static AcsException translate(String operation, HttpResponseException ex) {
@@ -97,10 +164,31 @@ public class AcsGateway {
 					code, null, ex);
 		}
 		if (status == 408 || status == 429 || status >= 500) {
+			Duration retryAfter = (response != null) ? AcsRetryStrategy.retryAfter(response) : null;
 			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS is unavailable", status, code,
-					retryAfter(response), ex);
+					(retryAfter != null && !retryAfter.isZero()) ? retryAfter : DEFAULT_RETRY_AFTER, ex);
 		}
 		return new AcsException(AcsException.Kind.REJECTED, "ACS rejected the request", status, code, null, ex);
+	}
+
+	private void record(String operation, String outcome, long nanos) {
+		Timer.builder("acs.calls")
+			.description("Calls to ACS by operation and outcome")
+			.tag("operation", operation)
+			.tag("outcome", outcome)
+			.register(this.meters)
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	private static String outcome(AcsException failure) {
+		if (budgetSpent(failure)) {
+			return "budget_spent";
+		}
+		return switch (failure.kind()) {
+			case IDENTITY_NOT_FOUND -> "not_found";
+			case UNAVAILABLE -> "unavailable";
+			case REJECTED -> "rejected";
+		};
 	}
 
 	private static String acsErrorCode(HttpResponseException ex) {
@@ -114,26 +202,25 @@ public class AcsGateway {
 		return null;
 	}
 
-	private static Duration retryAfter(HttpResponse response) {
-		String value = (response != null) ? response.getHeaderValue(HttpHeaderName.RETRY_AFTER) : null;
-		if (value != null) {
-			try {
-				return Duration.ofSeconds(Math.max(1, Long.parseLong(value.trim())));
-			}
-			catch (NumberFormatException ex) {
-				// An HTTP date: rare from ACS, and the default is as good a guess.
-			}
-		}
-		return DEFAULT_RETRY_AFTER;
+	static boolean isConnectionFailure(Throwable ex) {
+		return find(ex, IOException.class) != null || find(ex, TimeoutException.class) != null;
 	}
 
-	private static boolean isConnectionFailure(Throwable ex) {
+	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof IOException || cause instanceof TimeoutException) {
-				return true;
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
 			}
 		}
-		return false;
+		return null;
+	}
+
+	private static Throwable rootCause(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root;
 	}
 
 	private static CommunicationUserIdentifier user(String communicationUserId) {

@@ -20,10 +20,12 @@ import org.springframework.util.StringUtils;
  * usually given as {@code ACS_ENDPOINT}
  * @param emulator the embedded emulator of local mode
  * @param client time-outs and retries of every ACS call
+ * @param circuitBreaker when to stop calling a failing ACS for a while
+ * @param budget how many calls this instance may make to ACS
  */
 @ConfigurationProperties("acs")
 public record AcsProperties(String connectionString, URI endpoint, @DefaultValue Emulator emulator,
-		@DefaultValue Client client) {
+		@DefaultValue Client client, @DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget) {
 
 	/** Whether no ACS resource is configured, so that the embedded emulator stands in. */
 	public boolean emulated() {
@@ -35,7 +37,8 @@ public record AcsProperties(String connectionString, URI endpoint, @DefaultValue
 	public String toString() {
 		// The connection string holds the access key.
 		return "AcsProperties[connectionString=" + (StringUtils.hasText(this.connectionString) ? "******" : "")
-				+ ", endpoint=" + this.endpoint + ", emulator=" + this.emulator + ", client=" + this.client + "]";
+				+ ", endpoint=" + this.endpoint + ", emulator=" + this.emulator + ", client=" + this.client
+				+ ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + "]";
 	}
 
 	/**
@@ -49,15 +52,84 @@ public record AcsProperties(String connectionString, URI endpoint, @DefaultValue
 	}
 
 	/**
-	 * How the service calls ACS.
+	 * How the service calls ACS. A user waits at most about
+	 * {@code (max-retries + 1) * response-timeout} plus the retry delays.
 	 *
 	 * @param connectTimeout how long to wait for a connection to ACS
 	 * @param responseTimeout how long to wait for ACS to answer one attempt
-	 * @param maxRetries how many times the SDK retries a throttled or failed call
+	 * @param maxRetries how many times a throttled or failed call is retried
 	 * @param retryDelay the first delay between retries; it doubles each time
+	 * @param maxRetryAfter the longest {@code Retry-After} from ACS that the service
+	 * waits out itself; a longer one is passed on to the front end at once
 	 */
-	public record Client(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("5s") Duration responseTimeout,
-			@DefaultValue("2") int maxRetries, @DefaultValue("200ms") Duration retryDelay) {
+	public record Client(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("3s") Duration responseTimeout,
+			@DefaultValue("2") int maxRetries, @DefaultValue("200ms") Duration retryDelay,
+			@DefaultValue("1s") Duration maxRetryAfter) {
+
+		public Client {
+			if (maxRetries < 0 || maxRetries > 5) {
+				throw new IllegalArgumentException("acs.client.max-retries must be between 0 and 5");
+			}
+			requirePositive("acs.client.connect-timeout", connectTimeout);
+			requirePositive("acs.client.response-timeout", responseTimeout);
+			requirePositive("acs.client.retry-delay", retryDelay);
+		}
+
+	}
+
+	/**
+	 * The circuit breaker in front of ACS: when too many calls fail (throttled, 5xx,
+	 * time-out), calls fail fast with 503 for a while, then a few probe whether ACS is
+	 * back.
+	 *
+	 * @param failureRateThreshold the share of failed calls, in percent, that opens it
+	 * @param slidingWindowSize how many recent calls the share is taken over
+	 * @param minimumNumberOfCalls how many calls it needs before it may open
+	 * @param waitInOpenState how long it stays open before probing
+	 * @param permittedCallsInHalfOpenState how many probe calls decide whether it closes
+	 */
+	public record CircuitBreaker(@DefaultValue("50") float failureRateThreshold,
+			@DefaultValue("20") int slidingWindowSize, @DefaultValue("10") int minimumNumberOfCalls,
+			@DefaultValue("15s") Duration waitInOpenState, @DefaultValue("2") int permittedCallsInHalfOpenState) {
+
+		public CircuitBreaker {
+			if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
+				throw new IllegalArgumentException("acs.circuit-breaker.failure-rate-threshold must be in (0, 100]");
+			}
+			if (slidingWindowSize < 1 || minimumNumberOfCalls < 1 || permittedCallsInHalfOpenState < 1) {
+				throw new IllegalArgumentException("acs.circuit-breaker sizes and counts must be at least 1");
+			}
+			requirePositive("acs.circuit-breaker.wait-in-open-state", waitInOpenState);
+		}
+
+	}
+
+	/**
+	 * A cap on this instance's calls to ACS, every attempt counted, so that a burst
+	 * cannot spend the resource's limit (about 1000 token or identity calls per 30 s) for
+	 * every instance. Spent, calls that need ACS get 503 while reused tokens are still
+	 * handed out.
+	 *
+	 * @param enabled whether the cap applies
+	 * @param calls how many calls per period
+	 * @param period the period
+	 */
+	public record Budget(@DefaultValue("true") boolean enabled, @DefaultValue("300") int calls,
+			@DefaultValue("30s") Duration period) {
+
+		public Budget {
+			if (calls < 1) {
+				throw new IllegalArgumentException("acs.budget.calls must be at least 1");
+			}
+			requirePositive("acs.budget.period", period);
+		}
+
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive");
+		}
 	}
 
 }

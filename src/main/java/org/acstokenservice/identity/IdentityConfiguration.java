@@ -19,7 +19,8 @@ class IdentityConfiguration {
 	@Bean
 	IdentityService identityService(JdbcIdentityStore store, AcsGateway acs, TokenReuseProperties reuse,
 			MeterRegistry meters, Clock clock) {
-		return new IdentityService(store, acs, new ReusableTokens(reuse.enabled(), reuse.maxEntries(), meters), clock);
+		return new IdentityService(store, acs, new ReusableTokens(reuse.enabled(), reuse.maxEntries(), meters), clock,
+				meters);
 	}
 
 	@Bean

@@ -2,6 +2,8 @@ package org.acstokenservice.identity;
 
 import java.time.Instant;
 
+import org.acstokenservice.audit.AuditEvent.Action;
+import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.system.ErrorCode;
@@ -25,9 +27,12 @@ class IdentityController {
 
 	private final EligibilityPolicy policy;
 
-	IdentityController(IdentityService identities, EligibilityPolicy policy) {
+	private final AuditTrail audit;
+
+	IdentityController(IdentityService identities, EligibilityPolicy policy, AuditTrail audit) {
 		this.identities = identities;
 		this.policy = policy;
+		this.audit = audit;
 	}
 
 	@GetMapping("/identity")
@@ -41,39 +46,52 @@ class IdentityController {
 	/** The right to erasure: the identity goes at ACS and here. */
 	@DeleteMapping("/identity")
 	ResponseEntity<Void> erase(AppUser user) {
-		this.identities.erase(user.id());
+		this.audit.around(Action.IDENTITY_ERASE, user.id(), user.id(), null, () -> this.identities.erase(user.id()),
+				(erased) -> null);
 		return ResponseEntity.noContent().build();
 	}
 
 	@GetMapping("/users/{appUserId}/identity")
 	IdentityResponse identityOf(AppUser user, @PathVariable String appUserId) {
-		this.policy.checkLookup(user);
-		return this.identities.find(appUserId)
-			.map(IdentityResponse::of)
-			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity."));
+		return this.audit.around(Action.IDENTITY_LOOKUP, user.id(), appUserId, "by app user id", () -> {
+			this.policy.checkLookup(user);
+			return this.identities.find(appUserId)
+				.map(IdentityResponse::of)
+				.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity."));
+		}, IdentityResponse::communicationUserId);
 	}
 
 	@GetMapping("/identities/{communicationUserId}")
 	IdentityResponse appUserOf(AppUser user, @PathVariable String communicationUserId) {
-		this.policy.checkLookup(user);
-		return this.identities.findByCommunicationUserId(communicationUserId)
-			.map(IdentityResponse::of)
-			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No app user has that ACS identity."));
+		return this.audit.around(Action.IDENTITY_LOOKUP, user.id(), null, "by ACS identity " + communicationUserId,
+				() -> {
+					this.policy.checkLookup(user);
+					return this.identities.findByCommunicationUserId(communicationUserId)
+						.map(IdentityResponse::of)
+						.orElseThrow(
+								() -> new ProblemException(ErrorCode.NOT_FOUND, "No app user has that ACS identity."));
+				}, IdentityResponse::communicationUserId);
 	}
 
 	@PostMapping("/admin/users/{appUserId}/revoke")
-	ResponseEntity<Void> revokeAny(@PathVariable String appUserId) {
-		if (!this.identities.revokeTokens(appUserId)) {
-			throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
-		}
+	ResponseEntity<Void> revokeAny(AppUser admin, @PathVariable String appUserId) {
+		this.audit.around(Action.TOKEN_REVOKE, admin.id(), appUserId, "by admin", () -> {
+			if (!this.identities.revokeTokens(appUserId)) {
+				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
+			}
+			return null;
+		}, (nothing) -> null);
 		return ResponseEntity.noContent().build();
 	}
 
 	@DeleteMapping("/admin/users/{appUserId}")
-	ResponseEntity<Void> eraseAny(@PathVariable String appUserId) {
-		if (!this.identities.erase(appUserId)) {
-			throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
-		}
+	ResponseEntity<Void> eraseAny(AppUser admin, @PathVariable String appUserId) {
+		this.audit.around(Action.IDENTITY_ERASE, admin.id(), appUserId, "by admin", () -> {
+			if (!this.identities.erase(appUserId)) {
+				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
+			}
+			return null;
+		}, (nothing) -> null);
 		return ResponseEntity.noContent().build();
 	}
 

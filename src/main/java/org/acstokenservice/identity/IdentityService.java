@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
@@ -49,11 +51,15 @@ public class IdentityService {
 
 	private final ConcurrentHashMap<String, CompletableFuture<String>> creating = new ConcurrentHashMap<>();
 
-	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, Clock clock) {
+	private final MeterRegistry meters;
+
+	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, Clock clock,
+			MeterRegistry meters) {
 		this.store = store;
 		this.acs = acs;
 		this.reusable = reusable;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
 	/** The user's stored identity, if the user has been issued a token before. */
@@ -114,6 +120,7 @@ public class IdentityService {
 		}
 		for (String communicationUserId : pending) {
 			deleteAtAcs(communicationUserId, 0);
+			count("erased");
 		}
 		logger.info("Erased the ACS identity of app user {}", appUserId);
 		return true;
@@ -182,6 +189,7 @@ public class IdentityService {
 		if (this.store.replace(stale, replacement)) {
 			logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}",
 					stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
+			count("replaced");
 			this.reusable.forget(stale.communicationUserId());
 			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
 			return new IssuedToken(created.communicationUserId(), created.token());
@@ -226,6 +234,7 @@ public class IdentityService {
 		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
 		if (this.store.insertIfAbsent(identity)) {
 			logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
+			count("created");
 			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
 			return new IssuedToken(created.communicationUserId(), created.token());
 		}
@@ -250,9 +259,18 @@ public class IdentityService {
 		}
 	}
 
+	private void count(String event) {
+		Counter.builder("acs.identities")
+			.description("ACS identities created, replaced (stale) and erased, and surplus ones deleted")
+			.tag("event", event)
+			.register(this.meters)
+			.increment();
+	}
+
 	private void deleteQuietly(String communicationUserId) {
 		try {
 			this.acs.deleteIdentity(communicationUserId);
+			count("surplus_deleted");
 		}
 		catch (AcsException ex) {
 			logger.warn("Could not delete surplus ACS identity {}: {}", communicationUserId, ex.getMessage());

@@ -54,9 +54,7 @@ public class EligibilityPolicy {
 		if (this.properties.deniedUsers().contains(user.id())) {
 			throw notEligible(user, "denied_user");
 		}
-		String tierName = user.tier()
-			.filter(this.properties.tiers()::containsKey)
-			.orElse(this.properties.defaultTier());
+		String tierName = tierOf(user);
 		PolicyProperties.Tier tier = this.properties.tiers().get(tierName);
 		Set<AcsScope> granted = ordered((scopes != null) ? scopes : tier.defaultScopes());
 		List<String> refused = granted.stream()
@@ -84,6 +82,14 @@ public class EligibilityPolicy {
 		}
 		checkRate(user);
 		return new TokenGrant(granted, grantedLifetime);
+	}
+
+	/**
+	 * The user's tier as the policy sees it: the default one when the sign-in names none
+	 * it knows.
+	 */
+	public String tierOf(AppUser user) {
+		return user.tier().filter(this.properties.tiers()::containsKey).orElse(this.properties.defaultTier());
 	}
 
 	/** Refuses a user who may not look up other users' identities. */

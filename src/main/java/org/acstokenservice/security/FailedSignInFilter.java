@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,9 +31,14 @@ class FailedSignInFilter extends OncePerRequestFilter {
 
 	private final Problems problems;
 
-	FailedSignInFilter(SignInProperties.FailedAttempts limit, Problems problems) {
+	private final Counter turnedAway;
+
+	FailedSignInFilter(SignInProperties.FailedAttempts limit, Problems problems, MeterRegistry meters) {
 		this.failures = new KeyedRateLimiter(limit.capacity(), limit.period());
 		this.problems = problems;
+		this.turnedAway = Counter.builder("acs.sign_in.rate_limited")
+			.description("Requests turned away because their address failed to sign in too often")
+			.register(meters);
 	}
 
 	@Override
@@ -40,6 +47,7 @@ class FailedSignInFilter extends OncePerRequestFilter {
 		if (request.getHeader(HttpHeaders.AUTHORIZATION) != null) {
 			Optional<Duration> wait = this.failures.exhausted(request.getRemoteAddr());
 			if (wait.isPresent()) {
+				this.turnedAway.increment();
 				response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
 				this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
 				return;

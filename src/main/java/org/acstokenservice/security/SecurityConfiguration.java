@@ -3,6 +3,7 @@ package org.acstokenservice.security;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.system.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +42,15 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
-			ObjectProvider<InMemoryUserDetailsManager> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder)
-			throws Exception {
+			ObjectProvider<InMemoryUserDetailsManager> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder,
+			MeterRegistry meters) throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
 			throw new IllegalStateException("No sign-in method: with a real ACS resource, configure the JWT issuer "
 					+ "(spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)");
 		}
-		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems);
+		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems, meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));

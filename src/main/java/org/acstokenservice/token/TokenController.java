@@ -1,9 +1,15 @@
 package org.acstokenservice.token;
 
 import java.time.Instant;
+import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
+import org.acstokenservice.audit.AuditEvent.Action;
+import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.identity.IdentityService.IssuedToken;
 import org.acstokenservice.policy.EligibilityPolicy;
@@ -30,37 +36,83 @@ class TokenController {
 
 	private final TeamsTokenExchange teams;
 
-	TokenController(EligibilityPolicy policy, IdentityService identities, TeamsTokenExchange teams) {
+	private final AuditTrail audit;
+
+	private final MeterRegistry meters;
+
+	TokenController(EligibilityPolicy policy, IdentityService identities, TeamsTokenExchange teams, AuditTrail audit,
+			MeterRegistry meters) {
 		this.policy = policy;
 		this.identities = identities;
 		this.teams = teams;
+		this.audit = audit;
+		this.meters = meters;
 	}
 
 	@PostMapping("/token")
 	ResponseEntity<TokenResponse> issue(AppUser user, @RequestBody(required = false) TokenRequest body) {
 		TokenRequest request = (body != null) ? body : TokenRequest.EMPTY;
+		String tier = this.policy.tierOf(user);
+		try {
+			TokenResponse response = this.audit.around(Action.TOKEN_ISSUE, user.id(), user.id(),
+					describe(request, tier), () -> grantAndIssue(user, request),
+					(issued) -> issued.user().communicationUserId());
+			count(tier, "issued", "none");
+			return noStore(response);
+		}
+		catch (ProblemException ex) {
+			count(tier, "denied", ex.errorCode().code());
+			throw ex;
+		}
+		catch (AcsException ex) {
+			count(tier, "failed", "acs_" + ex.kind().name().toLowerCase());
+			throw ex;
+		}
+	}
+
+	private TokenResponse grantAndIssue(AppUser user, TokenRequest request) {
 		TokenGrant grant = this.policy.decide(user, request.acsScopes(), request.lifetime());
 		IssuedToken issued = this.identities.issueToken(user.id(), grant.scopes(), grant.lifetime());
-		TokenResponse response = new TokenResponse(issued.token().token(), issued.token().expiresOn(),
+		return new TokenResponse(issued.token().token(), issued.token().expiresOn(),
 				new TokenResponse.User(issued.communicationUserId()),
 				grant.scopes().stream().map(AcsScope::wireName).toList());
-		return noStore(response);
 	}
 
 	/** Revokes every token of the caller's ACS identity. */
 	@PostMapping("/token/revoke")
 	ResponseEntity<Void> revoke(AppUser user) {
-		if (!this.identities.revokeTokens(user.id())) {
-			throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
-		}
+		this.audit.around(Action.TOKEN_REVOKE, user.id(), user.id(), null, () -> {
+			if (!this.identities.revokeTokens(user.id())) {
+				throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
+			}
+			return null;
+		}, (nothing) -> null);
 		return ResponseEntity.noContent().build();
 	}
 
 	/** Exchanges a Teams user's Entra ID token for an ACS token. */
 	@PostMapping("/token/teams")
-	ResponseEntity<TeamsTokenResponse> teams(@RequestBody(required = false) TeamsTokenRequest body) {
-		AcsToken token = this.teams.exchange(body);
+	ResponseEntity<TeamsTokenResponse> teams(AppUser user, @RequestBody(required = false) TeamsTokenRequest body) {
+		AcsToken token = this.audit.around(Action.TEAMS_EXCHANGE, user.id(), user.id(), null,
+				() -> this.teams.exchange(body), (issued) -> null);
 		return noStore(new TeamsTokenResponse(token.token(), token.expiresOn()));
+	}
+
+	private void count(String tier, String outcome, String reason) {
+		Counter.builder("acs.tokens")
+			.description("Token requests by tier, outcome and reason")
+			.tag("tier", tier)
+			.tag("outcome", outcome)
+			.tag("reason", reason)
+			.register(this.meters)
+			.increment();
+	}
+
+	private static String describe(TokenRequest request, String tier) {
+		String scopes = (request.scopes() != null) ? request.scopes().stream().collect(Collectors.joining(","))
+				: "default";
+		String minutes = (request.expiresInMinutes() != null) ? request.expiresInMinutes().toString() : "default";
+		return "tier=" + tier + " scopes=" + scopes + " expiresInMinutes=" + minutes;
 	}
 
 	private static <T> ResponseEntity<T> noStore(T body) {

@@ -1,0 +1,58 @@
+package org.acstokenservice.audit;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuditProperties.class)
+@EnableScheduling
+class AuditConfiguration {
+
+	@Bean
+	AuditTrail auditTrail(JdbcClient jdbc, MeterRegistry meters, Clock clock) {
+		return new AuditTrail(jdbc, meters, clock);
+	}
+
+	@Bean
+	AuditRetention auditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
+		return new AuditRetention(trail, properties, clock);
+	}
+
+	/** Deletes audit entries past their retention. */
+	static class AuditRetention {
+
+		private static final Logger logger = LoggerFactory.getLogger(AuditRetention.class);
+
+		private final AuditTrail trail;
+
+		private final AuditProperties properties;
+
+		private final Clock clock;
+
+		AuditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
+			this.trail = trail;
+			this.properties = properties;
+			this.clock = clock;
+		}
+
+		@Scheduled(fixedDelayString = "${audit.purge-interval:1h}", initialDelayString = "${audit.purge-interval:1h}")
+		void purge() {
+			int purged = this.trail.purgeOlderThan(this.clock.instant().minus(this.properties.retention()));
+			if (purged > 0) {
+				logger.info("Purged {} audit entries older than {}", purged, this.properties.retention());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,41 @@
+package org.acstokenservice.audit;
+
+import java.time.Instant;
+
+/**
+ * One entry of the audit trail. Never holds a token value.
+ *
+ * @param occurredAt when it happened
+ * @param action what was asked for
+ * @param outcome how it ended
+ * @param actor the signed-in user who asked, or {@code null} for the service itself
+ * @param subject the app user it concerned
+ * @param communicationUserId the ACS identity it concerned, if known
+ * @param reason the error code or policy reason of a denial or failure
+ * @param detail scopes, lifetime or tier, for the record
+ */
+public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, String actor, String subject,
+		String communicationUserId, String reason, String detail) {
+
+	/** What was asked for. */
+	public enum Action {
+
+		TOKEN_ISSUE, TOKEN_REVOKE, IDENTITY_ERASE, IDENTITY_LOOKUP, TEAMS_EXCHANGE
+
+	}
+
+	/** How it ended. */
+	public enum Outcome {
+
+		/** Done. */
+		SUCCESS,
+
+		/** Refused: the request or the user did not qualify. */
+		DENIED,
+
+		/** Not done: ACS or the service failed. */
+		FAILED
+
+	}
+
+}

@@ -1,8 +1,13 @@
 package org.acstokenservice.acs;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.regex.Pattern;
@@ -12,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.RetryPolicy;
@@ -65,7 +71,7 @@ class AcsConfiguration {
 
 	@Bean
 	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties,
-			ObjectProvider<AcsEmulator> emulator) {
+			ObjectProvider<AcsEmulator> emulator, ObjectProvider<TokenCredential> credential) {
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.retryPolicy(new RetryPolicy(
@@ -80,17 +86,28 @@ class AcsConfiguration {
 				.httpClient(httpClient(settings, trustOnly(local.certificate())))
 				.buildClient();
 		}
-		HttpClient httpClient = httpClient(settings, null);
+		SSLContext trust = (properties.trustedCertificate() != null)
+				? trustOnly(readCertificate(properties.trustedCertificate())) : null;
+		HttpClient httpClient = httpClient(settings, trust);
 		if (StringUtils.hasText(properties.connectionString())) {
 			checkConnectionString(properties.connectionString());
 			return builder.connectionString(properties.connectionString().trim()).httpClient(httpClient).buildClient();
 		}
 		URI endpoint = properties.endpoint();
-		logger.info("Calling ACS at {} with DefaultAzureCredential", endpoint);
+		logger.info("Calling ACS at {} with a Microsoft Entra ID credential", endpoint);
 		return builder.endpoint(endpoint.toString())
-			.credential(new DefaultAzureCredentialBuilder().httpClient(httpClient).build())
+			.credential(credential.getIfAvailable(() -> new DefaultAzureCredentialBuilder().build()))
 			.httpClient(httpClient)
 			.buildClient();
+	}
+
+	private static X509Certificate readCertificate(Path pem) {
+		try (InputStream in = Files.newInputStream(pem)) {
+			return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException("acs.trusted-certificate: cannot read a PEM certificate from " + pem, ex);
+		}
 	}
 
 	@Bean
@@ -146,7 +163,7 @@ class AcsConfiguration {
 			context.init(null, trustManagers.getTrustManagers(), null);
 			return context;
 		}
-		catch (GeneralSecurityException | java.io.IOException ex) {
+		catch (GeneralSecurityException | IOException ex) {
 			throw new IllegalStateException("Could not trust the emulator's certificate", ex);
 		}
 	}

@@ -18,14 +18,17 @@ import org.springframework.util.StringUtils;
  * @param endpoint the resource's endpoint, used with azure-identity's
  * {@code DefaultAzureCredential} (managed identity) when no connection string is given;
  * usually given as {@code ACS_ENDPOINT}
+ * @param trustedCertificate a PEM certificate to trust, alone, for calls to the
+ * configured resource: a standalone emulator's, for staging; leave it unset for real ACS
  * @param emulator the embedded emulator of local mode
  * @param client time-outs and retries of every ACS call
  * @param circuitBreaker when to stop calling a failing ACS for a while
  * @param budget how many calls this instance may make to ACS
  */
 @ConfigurationProperties("acs")
-public record AcsProperties(String connectionString, URI endpoint, @DefaultValue Emulator emulator,
-		@DefaultValue Client client, @DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget) {
+public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate,
+		@DefaultValue Emulator emulator, @DefaultValue Client client, @DefaultValue CircuitBreaker circuitBreaker,
+		@DefaultValue Budget budget) {
 
 	/** Whether no ACS resource is configured, so that the embedded emulator stands in. */
 	public boolean emulated() {
@@ -37,8 +40,9 @@ public record AcsProperties(String connectionString, URI endpoint, @DefaultValue
 	public String toString() {
 		// The connection string holds the access key.
 		return "AcsProperties[connectionString=" + (StringUtils.hasText(this.connectionString) ? "******" : "")
-				+ ", endpoint=" + this.endpoint + ", emulator=" + this.emulator + ", client=" + this.client
-				+ ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + "]";
+				+ ", endpoint=" + this.endpoint + ", trustedCertificate=" + this.trustedCertificate + ", emulator="
+				+ this.emulator + ", client=" + this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget="
+				+ this.budget + "]";
 	}
 
 	/**

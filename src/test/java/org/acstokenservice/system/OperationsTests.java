@@ -1,0 +1,119 @@
+package org.acstokenservice.system;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.ServiceClient;
+import org.acstokenservice.audit.AuditEvent;
+import org.acstokenservice.audit.AuditTrail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What ops see: health groups and details, metrics, build info and the audit trail. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class OperationsTests {
+
+	@DynamicPropertySource
+	static void localMode(DynamicPropertyRegistry registry) {
+		LocalModeTestProperties.register(registry);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	AuditTrail audit;
+
+	ServiceClient client;
+
+	@BeforeEach
+	void setUp() {
+		this.client = new ServiceClient(this.port);
+	}
+
+	@Test
+	void healthWhenAnonymousThenStatusOnlyAndWhenAdminThenDatabaseAndCircuitBreaker() {
+		JsonNode anonymous = ServiceClient.json(this.client.get("/actuator/health", null));
+		JsonNode admin = ServiceClient.json(this.client.get("/actuator/health", "admin"));
+
+		assertThat(anonymous.path("status").asString()).isEqualTo("UP");
+		assertThat(anonymous.has("components")).isFalse();
+		assertThat(admin.path("components").path("db").path("status").asString()).isEqualTo("UP");
+		assertThat(admin.path("components").path("acs").path("details").path("circuitBreaker").asString())
+			.isEqualTo("CLOSED");
+		assertThat(admin.path("components").path("acs").path("details").path("mode").asString()).isEqualTo("emulator");
+	}
+
+	@Test
+	void readinessWhenAdminThenDatabaseButNotAcs() {
+		JsonNode readiness = ServiceClient.json(this.client.get("/actuator/health/readiness", "admin"));
+
+		assertThat(readiness.path("status").asString()).isEqualTo("UP");
+		assertThat(readiness.path("components").has("db")).isTrue();
+		assertThat(readiness.path("components").has("acs")).isFalse();
+	}
+
+	@Test
+	void prometheusWhenTokensIssuedAndDeniedThenMetricsByOutcome() {
+		this.client.post("/token", "alice", null);
+		this.client.post("/token", "alice", null);
+		this.client.post("/token", "bob", "{\"scopes\":[\"voip\"]}");
+
+		HttpResponse<String> response = this.client.get("/actuator/prometheus", "admin");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).containsPattern("acs_tokens_total\\{[^}]*outcome=\"issued\"[^}]*tier=\"standard\"")
+			.containsPattern("acs_tokens_total\\{[^}]*outcome=\"denied\",reason=\"scope_not_allowed\",tier=\"basic\"")
+			.containsPattern("acs_calls_seconds_count\\{[^}]*operation=\"createIdentity\",outcome=\"success\"")
+			.contains("acs_identities_total{event=\"created\"")
+			.contains("acs_token_reuse_total{result=\"hit\"")
+			.contains("resilience4j_circuitbreaker_state{")
+			.contains("acs_audit_events_total{");
+	}
+
+	@Test
+	void infoWhenSignedInThenBuildInfo() {
+		JsonNode info = ServiceClient.json(this.client.get("/actuator/info", "alice"));
+
+		assertThat(info.path("build").path("artifact").asString()).isEqualTo("acs-token-service");
+	}
+
+	@Test
+	void auditWhenIssuedDeniedAndRevokedThenRecordedWithoutTokenValues() {
+		HttpResponse<String> issued = this.client.post("/token", "admin", null);
+		this.client.post("/token", "admin", "{\"scopes\":[\"voip\"]}");
+		this.client.post("/token/revoke", "admin", null);
+		String token = ServiceClient.json(issued).path("token").asString();
+
+		List<AuditEvent> events = this.audit.recent("admin", 10);
+
+		assertThat(events).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::reason)
+			.contains(
+					org.assertj.core.groups.Tuple.tuple(AuditEvent.Action.TOKEN_ISSUE, AuditEvent.Outcome.SUCCESS,
+							null),
+					org.assertj.core.groups.Tuple.tuple(AuditEvent.Action.TOKEN_ISSUE, AuditEvent.Outcome.DENIED,
+							"scope_not_allowed"),
+					org.assertj.core.groups.Tuple.tuple(AuditEvent.Action.TOKEN_REVOKE, AuditEvent.Outcome.SUCCESS,
+							null));
+		assertThat(events).allSatisfy((event) -> assertThat(event.toString()).doesNotContain(token));
+		assertThat(events.get(events.size() - 1).communicationUserId()).startsWith("8:acs:");
+	}
+
+	@Test
+	void sensitiveActuatorEndpointsWhenAdminThenNotExposed() {
+		assertThat(this.client.get("/actuator/env", "admin").statusCode()).isEqualTo(404);
+		assertThat(this.client.get("/actuator/configprops", "admin").statusCode()).isEqualTo(404);
+		assertThat(this.client.get("/actuator/heapdump", "admin").statusCode()).isEqualTo(404);
+	}
+
+}

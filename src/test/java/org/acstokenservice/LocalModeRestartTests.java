@@ -37,11 +37,10 @@ class LocalModeRestartTests {
 	}
 
 	private static ConfigurableApplicationContext start(Path dataDir) {
-		return new SpringApplicationBuilder(AcsTokenServiceApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off",
-					"spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("acs-token-service"),
-					"acs.emulator.data-dir=" + dataDir.resolve("emulator"))
-			.run();
+		return new SpringApplicationBuilder(AcsTokenServiceApplication.class).run("--server.port=0",
+				"--spring.main.banner-mode=off",
+				"--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("acs-token-service"),
+				"--acs.emulator.data-dir=" + dataDir.resolve("emulator"));
 	}
 
 	private static int port(ConfigurableApplicationContext context) {

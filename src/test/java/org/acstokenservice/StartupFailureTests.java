@@ -1,5 +1,7 @@
 package org.acstokenservice;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +44,18 @@ class StartupFailureTests {
 					"--spring.datasource.url=jdbc:h2:mem:nojwt"))
 			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("jwt.issuer-uri"));
 		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
+	}
+
+	@Test
+	void startWhenDatabaseUnreachableThenFailsFastNamingIt() {
+		long started = System.nanoTime();
+
+		assertThatException()
+			.isThrownBy(() -> start("--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/acs",
+					"--acs.emulator.data-dir=" + LocalModeTestProperties.temporaryDirectory("unreachable-db-")))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).containsIgnoringCase("connection"));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("fails fast, not after a long time-out")
+			.isLessThan(Duration.ofSeconds(60));
 	}
 
 	private static void start(String... args) {

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +51,7 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final HttpsServer server;
 
-	private final ExecutorService executor;
+	private final ScheduledExecutorService executor;
 
 	private final URI endpoint;
 
@@ -59,11 +59,16 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final Clock clock;
 
+	private final FaultInjector faults;
+
+	private final RequestCounts requestCounts;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private AcsEmulator(EmulatorState state, AccessTokens tokens, SelfSignedCertificate certificate,
-			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server, ExecutorService executor,
-			URI endpoint, String accessKey, Clock clock) {
+			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server,
+			ScheduledExecutorService executor, URI endpoint, String accessKey, Clock clock, FaultInjector faults,
+			RequestCounts requestCounts) {
 		this.state = state;
 		this.tokens = tokens;
 		this.certificate = certificate;
@@ -74,6 +79,8 @@ public final class AcsEmulator implements AutoCloseable {
 		this.endpoint = endpoint;
 		this.accessKey = accessKey;
 		this.clock = clock;
+		this.faults = faults;
+		this.requestCounts = requestCounts;
 	}
 
 	/**
@@ -84,7 +91,7 @@ public final class AcsEmulator implements AutoCloseable {
 	public static AcsEmulator start(AcsEmulatorSettings settings) {
 		EmulatorState state = (settings.dataDirectory() != null) ? EmulatorState.open(settings.dataDirectory())
 				: EmulatorState.inMemory();
-		ExecutorService executor = null;
+		ScheduledExecutorService executor = null;
 		HttpsServer server = null;
 		Path certificateFile = null;
 		try {
@@ -93,8 +100,12 @@ public final class AcsEmulator implements AutoCloseable {
 			SelfSignedCertificate certificate = SelfSignedCertificate.generate(settings.host());
 			server = HttpsServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
 			server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock()));
 			executor = newExecutor();
+			FaultInjector faults = new FaultInjector();
+			RequestCounts requestCounts = new RequestCounts();
+			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock(),
+					faults, requestCounts, executor));
+			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
 					: Files.createTempFile("acs-emulator-cert", ".pem");
@@ -103,7 +114,8 @@ public final class AcsEmulator implements AutoCloseable {
 			URI endpoint = URI
 				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
 			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
-					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock());
+					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
+					requestCounts);
 			// Emulator keys are not secrets: other programs need the connection string.
 			logger.info("ACS emulator for resource {} listening; connection string: {}", state.resourceId(),
 					emulator.connectionString());
@@ -200,6 +212,55 @@ public final class AcsEmulator implements AutoCloseable {
 			.isPresent();
 	}
 
+	/**
+	 * The faults that this emulator injects, to drive from tests; none until asked.
+	 * @return this emulator's injector
+	 */
+	public FaultInjector faults() {
+		return this.faults;
+	}
+
+	/**
+	 * Whether an identity exists here: created and not deleted.
+	 * @param communicationUserId e.g. {@code 8:acs:<resource>_<guid>}
+	 * @return {@code true} if live
+	 */
+	public boolean identityExists(String communicationUserId) {
+		return this.state.find(communicationUserId).filter((identity) -> !identity.deleted()).isPresent();
+	}
+
+	/**
+	 * How many identities exist here: created and not deleted.
+	 * @return the count now
+	 */
+	public int liveIdentityCount() {
+		return this.state.liveCount();
+	}
+
+	/**
+	 * How many requests for an operation the emulator has accepted since start (or the
+	 * last {@link #resetRequestCounts()}): those that passed authentication and the
+	 * api-version check, whatever their answer, faulted ones included.
+	 * @param operation which operation
+	 * @return the count
+	 */
+	public long requestCount(AcsOperation operation) {
+		return this.requestCounts.get(operation);
+	}
+
+	/**
+	 * All the counts of {@link #requestCount(AcsOperation)} at once.
+	 * @return an unmodifiable snapshot, one entry per operation
+	 */
+	public Map<AcsOperation, Long> requestCounts() {
+		return this.requestCounts.snapshot();
+	}
+
+	/** Sets every request count back to zero. */
+	public void resetRequestCounts() {
+		this.requestCounts.reset();
+	}
+
 	/** Stops serving and releases the state; safe to call more than once. */
 	@Override
 	public void close() {
@@ -233,14 +294,19 @@ public final class AcsEmulator implements AutoCloseable {
 		}
 	}
 
-	private static ExecutorService newExecutor() {
+	private static ScheduledExecutorService newExecutor() {
 		int threads = Math.max(4, Math.min(32, 2 * Runtime.getRuntime().availableProcessors()));
 		AtomicInteger count = new AtomicInteger();
 		// Non-daemon threads: a standalone emulator keeps the JVM alive while it serves.
 		ThreadFactory factory = (runnable) -> new Thread(runnable, "acs-emulator-" + count.incrementAndGet());
 		// A bounded number of threads; requests beyond that wait in the queue rather than
-		// being refused, as the JDK server has no good way to answer a rejection.
-		return new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+		// being refused, as the JDK server has no good way to answer a rejection. The
+		// same pool runs answers held back by a latency fault, holding no thread while
+		// they wait; those still waiting when the emulator closes are not answered.
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, factory);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	private static String endpointHost(String host) {

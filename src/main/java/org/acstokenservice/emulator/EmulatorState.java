@@ -173,6 +173,10 @@ final class EmulatorState implements AutoCloseable {
 		return Optional.ofNullable(this.identities.get(id));
 	}
 
+	int liveCount() {
+		return (int) this.identities.values().stream().filter((identity) -> !identity.deleted()).count();
+	}
+
 	Identity create(Instant now) {
 		Identity identity = new Identity("8:acs:" + this.resourceId + "_" + UUID.randomUUID(), now, 0, null, null);
 		synchronized (this.lock) {

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,44 +97,136 @@ final class IdentityApi implements HttpHandler {
 
 	private final RepeatableRequests<Response> repeatableCreates;
 
-	IdentityApi(EmulatorState state, AccessTokens tokens, HmacSignature signature, Clock clock) {
+	private final FaultInjector faults;
+
+	private final RequestCounts requestCounts;
+
+	private final ScheduledExecutorService scheduler;
+
+	/**
+	 * @param scheduler runs delayed answers (the server's own pool, so that a delay holds
+	 * no thread)
+	 */
+	IdentityApi(EmulatorState state, AccessTokens tokens, HmacSignature signature, Clock clock, FaultInjector faults,
+			RequestCounts requestCounts, ScheduledExecutorService scheduler) {
 		this.state = state;
 		this.tokens = tokens;
 		this.signature = signature;
 		this.clock = clock;
+		this.faults = faults;
+		this.requestCounts = requestCounts;
+		this.scheduler = scheduler;
 		this.repeatableCreates = new RepeatableRequests<>(10_000, clock);
 	}
 
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
+		Call call;
 		try {
-			Response response;
+			call = accept(exchange);
+		}
+		catch (RuntimeException ex) {
 			try {
-				byte[] body = readBody(exchange);
-				Function<byte[], Response> operation = route(exchange);
-				authenticate(exchange, body);
-				checkApiVersion(exchange.getRequestURI().getRawQuery());
-				response = operation.apply(body);
+				send(exchange, errorResponse(exchange, ex));
 			}
-			catch (AcsError ex) {
-				response = new Response(ex.status(), new ErrorBody(new ErrorDetail(ex.code(), ex.getMessage())));
+			finally {
+				exchange.close();
 			}
-			catch (RuntimeException ex) {
-				logger.error("The ACS emulator failed to answer {} {}", exchange.getRequestMethod(),
-						exchange.getRequestURI().getRawPath(), ex);
-				response = new Response(500,
-						new ErrorBody(new ErrorDetail("InternalError", "The emulator failed to handle the request.")));
+			return;
+		}
+		catch (IOException ex) {
+			exchange.close();
+			throw ex;
+		}
+		Duration delay = call.decision().delay();
+		if (delay.isZero()) {
+			answer(call);
+		}
+		else {
+			// The exchange stays open: a pool thread answers later, none waits meanwhile.
+			this.scheduler.schedule(() -> answer(call), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** Reads, routes, authenticates and counts a request, and decides its faults. */
+	private Call accept(HttpExchange exchange) throws IOException {
+		byte[] body = readBody(exchange);
+		Route route = route(exchange);
+		authenticate(exchange, body);
+		checkApiVersion(exchange.getRequestURI().getRawQuery());
+		this.requestCounts.record(route.operation());
+		return new Call(exchange, route, body, this.faults.decide(route.operation()));
+	}
+
+	private void answer(Call call) {
+		HttpExchange exchange = call.exchange();
+		try {
+			Fault fault = call.decision().outcome();
+			Fault.Kind kind = (fault != null) ? fault.kind() : null;
+			if (kind == Fault.Kind.DROP) {
+				logger.debug("{} {} -> dropped (fault)", exchange.getRequestMethod(),
+						exchange.getRequestURI().getRawPath());
+				return;
+			}
+			Response response = (kind == Fault.Kind.STATUS) ? faultResponse(fault) : perform(call);
+			if (kind == Fault.Kind.DROP_AFTER_PROCESSING) {
+				logger.debug("{} {} -> {}, dropped (fault)", exchange.getRequestMethod(),
+						exchange.getRequestURI().getRawPath(), response.status());
+				return;
 			}
 			logger.debug("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
 					response.status());
 			send(exchange, response);
 		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not answer {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+					ex);
+		}
 		finally {
+			// Without an answer sent, closing the exchange closes the connection: the
+			// dropped connection of a DROP fault.
 			exchange.close();
 		}
 	}
 
-	private Function<byte[], Response> route(HttpExchange exchange) {
+	private Response perform(Call call) {
+		try {
+			return call.route().handler().apply(call.body());
+		}
+		catch (RuntimeException ex) {
+			return errorResponse(call.exchange(), ex);
+		}
+	}
+
+	private static Response errorResponse(HttpExchange exchange, RuntimeException ex) {
+		if (ex instanceof AcsError error) {
+			return Response.error(error);
+		}
+		logger.error("The ACS emulator failed to answer {} {}", exchange.getRequestMethod(),
+				exchange.getRequestURI().getRawPath(), ex);
+		return new Response(500,
+				new ErrorBody(new ErrorDetail("InternalError", "The emulator failed to handle the request.")));
+	}
+
+	/** An ACS-shaped error, as ACS's throttling and gateway answer. */
+	static Response faultResponse(Fault fault) {
+		int status = fault.status();
+		AcsError error = switch (status) {
+			case 429 -> new AcsError(status, "TooManyRequests", "Rate limit exceeded. Try again later.");
+			case 500 -> new AcsError(status, "InternalError", "An internal error occurred.");
+			case 503 ->
+				new AcsError(status, "ServiceUnavailable", "The service is temporarily unavailable. Try again later.");
+			default -> new AcsError(status, "InjectedFault", "The emulator answered " + status + " as asked.");
+		};
+		Response response = Response.error(error);
+		if (fault.retryAfter() != null) {
+			long millis = fault.retryAfter().toMillis();
+			response = response.withHeader("Retry-After", Long.toString((millis + 999) / 1000));
+		}
+		return response;
+	}
+
+	private Route route(HttpExchange exchange) {
 		String method = exchange.getRequestMethod();
 		List<String> segments = new ArrayList<>();
 		for (String raw : exchange.getRequestURI().getRawPath().split("/")) {
@@ -142,36 +236,36 @@ final class IdentityApi implements HttpHandler {
 		}
 		if (segments.size() == 1 && segments.get(0).equals("identities")) {
 			String requestId = exchange.getRequestHeaders().getFirst(REPEATABILITY_REQUEST_ID);
-			return requireMethod(method, "POST",
+			return requireMethod(method, "POST", AcsOperation.CREATE_IDENTITY,
 					(body) -> this.repeatableCreates.run(requestId, () -> createIdentity(body))
 						.withHeader(REPEATABILITY_RESULT, (requestId != null) ? "accepted" : null));
 		}
 		if (segments.size() == 2 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
-			return requireMethod(method, "DELETE", (body) -> deleteIdentity(id));
+			return requireMethod(method, "DELETE", AcsOperation.DELETE, (body) -> deleteIdentity(id));
 		}
 		if (segments.size() == 3 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
 			if (segments.get(2).equals(":issueAccessToken")) {
-				return requireMethod(method, "POST", (body) -> issueAccessToken(id, body));
+				return requireMethod(method, "POST", AcsOperation.ISSUE_TOKEN, (body) -> issueAccessToken(id, body));
 			}
 			if (segments.get(2).equals(":revokeAccessTokens")) {
-				return requireMethod(method, "POST", (body) -> revokeAccessTokens(id));
+				return requireMethod(method, "POST", AcsOperation.REVOKE, (body) -> revokeAccessTokens(id));
 			}
 		}
 		if (segments.size() == 2 && segments.get(0).equals("teamsUser")
 				&& segments.get(1).equals(":exchangeAccessToken")) {
-			return requireMethod(method, "POST", this::exchangeTeamsToken);
+			return requireMethod(method, "POST", AcsOperation.TEAMS_EXCHANGE, this::exchangeTeamsToken);
 		}
 		throw new AcsError(404, "NotFound", "The requested resource was not found.");
 	}
 
-	private static Function<byte[], Response> requireMethod(String actual, String expected,
-			Function<byte[], Response> operation) {
+	private static Route requireMethod(String actual, String expected, AcsOperation operation,
+			Function<byte[], Response> handler) {
 		if (!expected.equalsIgnoreCase(actual)) {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + actual + " is not allowed here.");
 		}
-		return operation;
+		return new Route(operation, handler);
 	}
 
 	private void authenticate(HttpExchange exchange, byte[] body) {
@@ -431,7 +525,7 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	private static void send(HttpExchange exchange, Response response) throws IOException {
+	static void send(HttpExchange exchange, Response response) throws IOException {
 		response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
 		if (response.body() == null) {
 			exchange.sendResponseHeaders(response.status(), -1);
@@ -445,10 +539,14 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	private record Response(int status, Object body, Map<String, String> headers) {
+	record Response(int status, Object body, Map<String, String> headers) {
 
 		Response(int status, Object body) {
 			this(status, body, Map.of());
+		}
+
+		static Response error(AcsError error) {
+			return new Response(error.status(), new ErrorBody(new ErrorDetail(error.code(), error.getMessage())));
 		}
 
 		Response withHeader(String name, String value) {
@@ -459,6 +557,14 @@ final class IdentityApi implements HttpHandler {
 			headers.put(name, value);
 			return new Response(this.status, this.body, Map.copyOf(headers));
 		}
+
+	}
+
+	private record Route(AcsOperation operation, Function<byte[], Response> handler) {
+
+	}
+
+	private record Call(HttpExchange exchange, Route route, byte[] body, FaultInjector.Decision decision) {
 
 	}
 

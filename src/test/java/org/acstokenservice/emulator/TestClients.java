@@ -9,6 +9,10 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -16,7 +20,12 @@ import javax.net.ssl.TrustManagerFactory;
 
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpPipelineCallContext;
+import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.http.policy.HttpPipelineSyncPolicy;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
 
@@ -58,6 +67,47 @@ final class TestClients {
 						.build())
 			.retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
 			.buildClient();
+	}
+
+	/**
+	 * The SDK with its retry policy: {@code retries} retries after a short fixed delay
+	 * (the SDK waits longer when an answer has {@code Retry-After}).
+	 */
+	static CommunicationIdentityClient retryingSdk(AcsEmulator emulator, int retries, HttpPipelinePolicy... policies) {
+		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
+			.connectionString(emulator.connectionString())
+			.httpClient(
+					new JdkHttpClientBuilder(HttpClient.newBuilder().sslContext(trustingOnly(emulator.certificate())))
+						.build())
+			.retryOptions(new RetryOptions(new FixedDelayOptions(retries, Duration.ofMillis(10))));
+		for (HttpPipelinePolicy policy : policies) {
+			builder.addPolicy(policy);
+		}
+		return builder.buildClient();
+	}
+
+	/**
+	 * Adds ACS's repeatability headers once per call, before the retry policy, so that
+	 * every retry of a call carries the same request id (as the service does).
+	 */
+	static HttpPipelinePolicy repeatableRequests() {
+		return new HttpPipelineSyncPolicy() {
+
+			@Override
+			protected void beforeSendingRequest(HttpPipelineCallContext context) {
+				context.getHttpRequest()
+					.setHeader(HttpHeaderName.fromString("Repeatability-Request-ID"), UUID.randomUUID().toString());
+				context.getHttpRequest()
+					.setHeader(HttpHeaderName.fromString("Repeatability-First-Sent"),
+							DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+			}
+
+			@Override
+			public HttpPipelinePosition getPipelinePosition() {
+				return HttpPipelinePosition.PER_CALL;
+			}
+
+		};
 	}
 
 	static HttpClient raw(AcsEmulator emulator) {

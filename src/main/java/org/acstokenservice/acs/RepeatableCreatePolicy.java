@@ -10,7 +10,6 @@ import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
-import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
@@ -18,8 +17,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Makes identity creation safe to retry: the SDK retries a POST whose answer was lost,
- * and without these headers ACS would create a second identity. Runs once per call,
- * before the retry policy, so that every attempt carries the same request id.
+ * and without these headers ACS would create a second identity. The identity client's
+ * builder puts added policies after its retry policy, so this runs on every attempt: it
+ * keeps the request id in the call's context, which all attempts of one call share.
  */
 class RepeatableCreatePolicy implements HttpPipelinePolicy {
 
@@ -27,29 +27,36 @@ class RepeatableCreatePolicy implements HttpPipelinePolicy {
 
 	static final HttpHeaderName FIRST_SENT = HttpHeaderName.fromString("Repeatability-First-Sent");
 
+	private static final String CONTEXT_KEY = RepeatableCreatePolicy.class.getName();
+
 	@Override
 	public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-		mark(context.getHttpRequest());
+		mark(context);
 		return next.process();
 	}
 
 	@Override
 	public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-		mark(context.getHttpRequest());
+		mark(context);
 		return next.processSync();
 	}
 
-	@Override
-	public HttpPipelinePosition getPipelinePosition() {
-		return HttpPipelinePosition.PER_CALL;
+	private static void mark(HttpPipelineCallContext context) {
+		HttpRequest request = context.getHttpRequest();
+		if (request.getHttpMethod() != HttpMethod.POST || !request.getUrl().getPath().endsWith("/identities")) {
+			return;
+		}
+		Repeatability first = (Repeatability) context.getData(CONTEXT_KEY).orElse(null);
+		if (first == null) {
+			first = new Repeatability(UUID.randomUUID().toString(),
+					DateTimeFormatter.RFC_1123_DATE_TIME.format(OffsetDateTime.now(ZoneOffset.UTC)));
+			context.setData(CONTEXT_KEY, first);
+		}
+		request.setHeader(REQUEST_ID, first.requestId());
+		request.setHeader(FIRST_SENT, first.firstSent());
 	}
 
-	private static void mark(HttpRequest request) {
-		if (request.getHttpMethod() == HttpMethod.POST && request.getUrl().getPath().endsWith("/identities")) {
-			request.setHeader(REQUEST_ID, UUID.randomUUID().toString());
-			request.setHeader(FIRST_SENT,
-					DateTimeFormatter.RFC_1123_DATE_TIME.format(OffsetDateTime.now(ZoneOffset.UTC)));
-		}
+	private record Repeatability(String requestId, String firstSent) {
 	}
 
 }

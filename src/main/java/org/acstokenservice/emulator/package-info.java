@@ -4,10 +4,24 @@
  * unmodified without an Azure resource.
  * <p>
  * Entry points: {@link org.acstokenservice.emulator.AcsEmulator} (start, connection
- * string, certificate, token check),
+ * string, certificate, token check, and for tests: live identities, request counts per
+ * {@link org.acstokenservice.emulator.AcsOperation}, and
+ * {@link org.acstokenservice.emulator.FaultInjector faults}),
  * {@link org.acstokenservice.emulator.AcsEmulatorSettings} and
- * {@link org.acstokenservice.emulator.EmulatorApplication} (standalone). Everything else
- * is package-private. The package uses nothing of the rest of the service.
+ * {@link org.acstokenservice.emulator.EmulatorApplication} (standalone, with
+ * {@code acs.emulator.faults.*}). Everything else is package-private. The package uses
+ * nothing of the rest of the service.
+ * <p>
+ * Faults ({@link org.acstokenservice.emulator.Fault}: latency, an error status with or
+ * without {@code Retry-After}, a dropped connection, a lost answer after the operation)
+ * apply only to requests that pass authentication and the api-version check, before the
+ * operation runs; latency holds no server thread. Other processes drive them through
+ * {@code POST /_emulator/faults} (a JSON fault, e.g.
+ * {@code {"fault":"status","status":429,"operation":"issue-token","next":2}}) and
+ * {@code DELETE /_emulator/faults}, with {@code Authorization: Bearer <access key>};
+ * these paths are the emulator's own and are not ACS's. Request counts include faulted
+ * requests and exclude unauthenticated ones. Without faults the emulator answers as
+ * described below.
  * <p>
  * Where ACS's exact answer is not documented, the emulator chooses:
  * <ul>
@@ -26,7 +40,7 @@
  * {@code ValidationError}; the ACS token expires with the Teams token;</li>
  * <li>a create with a {@code Repeatability-Request-ID} seen before answers the first
  * result again ({@code Repeatability-Result: accepted}); no rate limits (429) are
- * enforced.</li>
+ * enforced unless injected as faults.</li>
  * </ul>
  */
 package org.acstokenservice.emulator;

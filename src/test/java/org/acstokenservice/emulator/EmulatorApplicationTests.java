@@ -51,4 +51,34 @@ class EmulatorApplicationTests {
 		}
 	}
 
+	@Test
+	void startWhenFaultArgumentsThenEveryRequestFaulted() {
+		try (AcsEmulator emulator = EmulatorApplication.start(EmulatorApplication
+			.environment(new String[] { "--acs.emulator.faults.status=503", "--acs.emulator.faults.retry-after=2s",
+					"--acs.emulator.faults.latency=200ms", "--acs.emulator.faults.operation=create-identity" }))) {
+			long started = System.nanoTime();
+			java.net.http.HttpResponse<String> response = TestClients.send(TestClients.raw(emulator),
+					TestClients
+						.signed(emulator, "POST", "/identities?api-version=2023-10-01", "{}",
+								TestClients.accessKey(emulator), java.time.Instant.now())
+						.build());
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+				.isGreaterThanOrEqualTo(java.time.Duration.ofMillis(200));
+			assertThat(response.statusCode()).isEqualTo(503);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+		}
+	}
+
+	@Test
+	void startWhenFaultShareOutOfRangeThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EmulatorApplication.start(EmulatorApplication
+			.environment(new String[] { "--acs.emulator.faults.status=503", "--acs.emulator.faults.share=1.5" })));
+	}
+
+	@Test
+	void startWhenStatusAndDropThenRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> EmulatorApplication.start(EmulatorApplication
+			.environment(new String[] { "--acs.emulator.faults.status=503", "--acs.emulator.faults.drop=true" })));
+	}
+
 }

@@ -22,7 +22,6 @@ import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.HttpPipelineSyncPolicy;
@@ -87,24 +86,24 @@ final class TestClients {
 	}
 
 	/**
-	 * Adds ACS's repeatability headers once per call, before the retry policy, so that
-	 * every retry of a call carries the same request id (as the service does).
+	 * Adds ACS's repeatability headers, the same on every retry of a call (as the service
+	 * must). The builder puts added policies after its retry policy, whatever their
+	 * declared position, and each retry sends a fresh copy of the request: so the id is
+	 * kept in the call's context, which all tries share.
 	 */
 	static HttpPipelinePolicy repeatableRequests() {
 		return new HttpPipelineSyncPolicy() {
 
 			@Override
 			protected void beforeSendingRequest(HttpPipelineCallContext context) {
-				context.getHttpRequest()
-					.setHeader(HttpHeaderName.fromString("Repeatability-Request-ID"), UUID.randomUUID().toString());
-				context.getHttpRequest()
-					.setHeader(HttpHeaderName.fromString("Repeatability-First-Sent"),
-							DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
-			}
-
-			@Override
-			public HttpPipelinePosition getPipelinePosition() {
-				return HttpPipelinePosition.PER_CALL;
+				String[] first = (String[]) context.getData("repeatability").orElse(null);
+				if (first == null) {
+					first = new String[] { UUID.randomUUID().toString(),
+							DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)) };
+					context.setData("repeatability", first);
+				}
+				context.getHttpRequest().setHeader(HttpHeaderName.fromString("Repeatability-Request-ID"), first[0]);
+				context.getHttpRequest().setHeader(HttpHeaderName.fromString("Repeatability-First-Sent"), first[1]);
 			}
 
 		};

@@ -214,7 +214,8 @@ public class IdentityService {
 			mine.complete(issued.communicationUserId());
 			return issued;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// Waiters must never be left hanging, whatever went wrong.
 			mine.completeExceptionally(ex);
 			throw ex;
 		}

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,12 +65,14 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final RequestCounts requestCounts;
 
+	private final Set<String> trustedBearerTokens;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private AcsEmulator(EmulatorState state, AccessTokens tokens, SelfSignedCertificate certificate,
 			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server,
 			ScheduledExecutorService executor, URI endpoint, String accessKey, Clock clock, FaultInjector faults,
-			RequestCounts requestCounts) {
+			RequestCounts requestCounts, Set<String> trustedBearerTokens) {
 		this.state = state;
 		this.tokens = tokens;
 		this.certificate = certificate;
@@ -81,6 +85,7 @@ public final class AcsEmulator implements AutoCloseable {
 		this.clock = clock;
 		this.faults = faults;
 		this.requestCounts = requestCounts;
+		this.trustedBearerTokens = trustedBearerTokens;
 	}
 
 	/**
@@ -103,8 +108,9 @@ public final class AcsEmulator implements AutoCloseable {
 			executor = newExecutor();
 			FaultInjector faults = new FaultInjector();
 			RequestCounts requestCounts = new RequestCounts();
+			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
 			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock(),
-					faults, requestCounts, executor));
+					faults, requestCounts, executor, trustedBearerTokens));
 			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
@@ -115,7 +121,7 @@ public final class AcsEmulator implements AutoCloseable {
 				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
 			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
 					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
-					requestCounts);
+					requestCounts, trustedBearerTokens);
 			// Emulator keys are not secrets: other programs need the connection string.
 			logger.info("ACS emulator for resource {} listening; connection string: {}", state.resourceId(),
 					emulator.connectionString());
@@ -210,6 +216,16 @@ public final class AcsEmulator implements AutoCloseable {
 			.filter((current) -> !current.deleted())
 			.filter((current) -> generation instanceof Number number && number.intValue() == current.generation())
 			.isPresent();
+	}
+
+	/**
+	 * Accepts {@code Authorization: Bearer <token>} with this token from now on, as ACS
+	 * accepts a Microsoft Entra ID token for its resource: the emulator cannot check
+	 * Entra's signature, so a test names the token its credential hands out.
+	 * @param token the access token a test credential returns
+	 */
+	public void trustBearerToken(String token) {
+		this.trustedBearerTokens.add(token);
 	}
 
 	/**

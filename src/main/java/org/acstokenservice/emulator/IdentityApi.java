@@ -103,12 +103,14 @@ final class IdentityApi implements HttpHandler {
 
 	private final ScheduledExecutorService scheduler;
 
+	private final Set<String> trustedBearerTokens;
+
 	/**
 	 * @param scheduler runs delayed answers (the server's own pool, so that a delay holds
 	 * no thread)
 	 */
 	IdentityApi(EmulatorState state, AccessTokens tokens, HmacSignature signature, Clock clock, FaultInjector faults,
-			RequestCounts requestCounts, ScheduledExecutorService scheduler) {
+			RequestCounts requestCounts, ScheduledExecutorService scheduler, Set<String> trustedBearerTokens) {
 		this.state = state;
 		this.tokens = tokens;
 		this.signature = signature;
@@ -116,6 +118,7 @@ final class IdentityApi implements HttpHandler {
 		this.faults = faults;
 		this.requestCounts = requestCounts;
 		this.scheduler = scheduler;
+		this.trustedBearerTokens = trustedBearerTokens;
 		this.repeatableCreates = new RepeatableRequests<>(10_000, clock);
 	}
 
@@ -268,9 +271,19 @@ final class IdentityApi implements HttpHandler {
 		return new Route(operation, handler);
 	}
 
+	private static final String BEARER = "Bearer ";
+
 	private void authenticate(HttpExchange exchange, byte[] body) {
 		Headers headers = exchange.getRequestHeaders();
 		String authorization = requireHeader(headers, "Authorization");
+		if (authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			// A Microsoft Entra ID token (managed identity): no HMAC headers come with
+			// it.
+			if (this.trustedBearerTokens.contains(authorization.substring(BEARER.length()).strip())) {
+				return;
+			}
+			throw AcsError.denied("The bearer token is not valid for this resource.");
+		}
 		String date = requireHeader(headers, "x-ms-date");
 		String contentHash = requireHeader(headers, "x-ms-content-sha256");
 		String host = requireHeader(headers, "Host");

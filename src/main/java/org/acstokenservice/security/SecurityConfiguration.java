@@ -6,6 +6,7 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.system.Problems;
 import org.slf4j.Logger;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -55,14 +56,16 @@ class SecurityConfiguration {
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
 		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class))
-			.permitAll()
-			.requestMatchers("/error")
-			.permitAll()
-			.requestMatchers("/admin/**")
-			.hasRole("ADMIN")
-			.anyRequest()
-			.authenticated())
+		http.authorizeHttpRequests((requests) -> {
+			requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll();
+			requests.requestMatchers("/error").permitAll();
+			if (basic) {
+				// The OpenAPI document is public in local mode only.
+				requests.requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
+			}
+			requests.requestMatchers("/admin/**").hasRole("ADMIN");
+			requests.anyRequest().authenticated();
+		})
 			// A stateless API authenticated by header on every request: no session, no
 			// cookie
 			// for a cross-site request to ride on.
@@ -121,6 +124,12 @@ class SecurityConfiguration {
 		// {noop}: the password is the user name and is printed above, so hashing it would
 		// only slow every request down.
 		return User.withUsername(name).password("{noop}" + name).authorities(authority).build();
+	}
+
+	static {
+		// The signed-in user is no request parameter: keep it out of the OpenAPI
+		// document.
+		SpringDocUtils.getConfig().addRequestWrapperToIgnore(AppUser.class);
 	}
 
 	@Bean

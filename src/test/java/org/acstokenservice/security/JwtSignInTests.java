@@ -129,6 +129,11 @@ class JwtSignInTests {
 		assertUnauthorized(this.client.post("/token", "alice", null));
 	}
 
+	@Test
+	void openApiWhenIssuerConfiguredThenNeedsSignIn() {
+		assertUnauthorized(this.client.get("/v3/api-docs", null));
+	}
+
 	private HttpResponse<String> post(String jwt) {
 		HttpRequest request = this.client.request("/token", null)
 			.header("Authorization", "Bearer " + jwt)

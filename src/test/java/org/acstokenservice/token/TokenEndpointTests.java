@@ -183,6 +183,17 @@ class TokenEndpointTests {
 		assertProblem(this.client.get("/actuator/info", null), 401, "unauthorized");
 	}
 
+	@Test
+	void openApiWhenLocalModeThenPublicAndDescribesTheContract() {
+		HttpResponse<String> response = this.client.get("/v3/api-docs", null);
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode paths = ServiceClient.json(response).path("paths");
+		assertThat(paths.has("/token")).isTrue();
+		assertThat(paths.has("/identities/{communicationUserId}")).isTrue();
+		assertThat(response.body()).doesNotContain("AppUser");
+	}
+
 	static String communicationUserId(HttpResponse<String> response) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return ServiceClient.json(response).path("user").path("communicationUserId").asString();

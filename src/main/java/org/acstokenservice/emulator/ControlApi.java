@@ -1,7 +1,6 @@
 package org.acstokenservice.emulator;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -10,9 +9,7 @@ import java.util.Locale;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.springframework.boot.convert.DurationStyle;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The emulator's test-only endpoints under {@code /_emulator/}, for other processes (the
@@ -35,8 +32,6 @@ final class ControlApi implements HttpHandler {
 
 	private static final int MAX_BODY_BYTES = 16 * 1024;
 
-	private static final JsonMapper json = JsonMapper.builder().build();
-
 	private final byte[] expectedAuthorization;
 
 	private final FaultInjector faults;
@@ -51,7 +46,7 @@ final class ControlApi implements HttpHandler {
 		try {
 			IdentityApi.Response response;
 			try {
-				byte[] body = readBody(exchange);
+				byte[] body = IdentityApi.readBody(exchange, MAX_BODY_BYTES);
 				response = answer(exchange, body);
 			}
 			catch (AcsError ex) {
@@ -80,7 +75,7 @@ final class ControlApi implements HttpHandler {
 			this.faults.clear();
 		}
 		else {
-			inject(parse(body));
+			inject(IdentityApi.parseObject(body, false));
 		}
 		return new IdentityApi.Response(204, null);
 	}
@@ -155,30 +150,6 @@ final class ControlApi implements HttpHandler {
 			throw new IllegalArgumentException("'" + field + "' must be a duration such as \"200ms\" or \"2s\".");
 		}
 		return DurationStyle.detectAndParse(node.stringValue());
-	}
-
-	private static JsonNode parse(byte[] body) {
-		JsonNode node;
-		try {
-			node = json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw new AcsError(400, "BadRequest", "The request body is not valid JSON.");
-		}
-		if (node == null || !node.isObject()) {
-			throw new AcsError(400, "BadRequest", "The request body must be a JSON object.");
-		}
-		return node;
-	}
-
-	private static byte[] readBody(HttpExchange exchange) throws IOException {
-		try (InputStream in = exchange.getRequestBody()) {
-			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-			if (body.length > MAX_BODY_BYTES) {
-				throw new AcsError(413, "RequestTooLarge", "The request body is too large.");
-			}
-			return body;
-		}
 	}
 
 }

@@ -153,7 +153,7 @@ final class IdentityApi implements HttpHandler {
 
 	/** Reads, routes, authenticates and counts a request, and decides its faults. */
 	private Call accept(HttpExchange exchange) throws IOException {
-		byte[] body = readBody(exchange);
+		byte[] body = readBody(exchange, MAX_BODY_BYTES);
 		Route route = route(exchange);
 		authenticate(exchange, body);
 		checkApiVersion(exchange.getRequestURI().getRawQuery());
@@ -501,7 +501,7 @@ final class IdentityApi implements HttpHandler {
 		return (value instanceof String string) ? string : null;
 	}
 
-	private static JsonNode parseObject(byte[] body, boolean emptyIsObject) {
+	static JsonNode parseObject(byte[] body, boolean emptyIsObject) {
 		if (body.length == 0 && emptyIsObject) {
 			return json.createObjectNode();
 		}
@@ -518,10 +518,10 @@ final class IdentityApi implements HttpHandler {
 		return node;
 	}
 
-	private static byte[] readBody(HttpExchange exchange) throws IOException {
+	static byte[] readBody(HttpExchange exchange, int maxBytes) throws IOException {
 		try (InputStream in = exchange.getRequestBody()) {
-			byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-			if (body.length > MAX_BODY_BYTES) {
+			byte[] body = in.readNBytes(maxBytes + 1);
+			if (body.length > maxBytes) {
 				throw new AcsError(413, "RequestTooLarge", "The request body is too large.");
 			}
 			return body;

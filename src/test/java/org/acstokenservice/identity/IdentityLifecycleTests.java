@@ -2,6 +2,8 @@ package org.acstokenservice.identity;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
@@ -16,6 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.MutableClock;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -28,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.convention.TestBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +51,15 @@ class IdentityLifecycleTests {
 		LocalModeTestProperties.register(registry);
 	}
 
+	@TestBean
+	Clock clock;
+
+	static Clock clock() {
+		return CLOCK;
+	}
+
+	static final MutableClock CLOCK = new MutableClock();
+
 	@LocalServerPort
 	int port;
 
@@ -64,6 +77,7 @@ class IdentityLifecycleTests {
 	@BeforeEach
 	void setUp() {
 		this.client = new ServiceClient(this.port);
+		CLOCK.reset();
 	}
 
 	@Test
@@ -76,6 +90,18 @@ class IdentityLifecycleTests {
 		assertThat(second.path("token").asString()).isEqualTo(first.path("token").asString());
 		assertThat(other.path("token").asString()).isNotEqualTo(first.path("token").asString());
 		assertThat(reuse("hit")).isEqualTo(hits + 1);
+	}
+
+	@Test
+	void issueTokenWhenCachedTokenHasLessThanHalfItsLifeLeftThenNewToken() {
+		JsonNode first = token("bob", "{\"expiresInMinutes\":60}");
+		JsonNode again = token("bob", "{\"expiresInMinutes\":60}");
+		CLOCK.advance(Duration.ofMinutes(35));
+
+		JsonNode later = token("bob", "{\"expiresInMinutes\":60}");
+
+		assertThat(again.path("token").asString()).isEqualTo(first.path("token").asString());
+		assertThat(later.path("token").asString()).isNotEqualTo(first.path("token").asString());
 	}
 
 	@Test

@@ -70,8 +70,14 @@ fi
 if [ "${REBUILD_BASE:-0}" = 1 ] || ! have_image "$jdk_image"; then
   log "builder image $jdk_image (+ openjdk-17-jdk-headless)"
   start=$(now_ms)
+  # A host behind a TLS-inspecting proxy trusts the proxy's CA in /usr/local/share/ca-certificates;
+  # the builder stage's Maven must trust it too to reach Maven Central. Only this local stand-in
+  # for eclipse-temurin:17-jdk gets it, never the service's image.
+  rm -rf "$work/local-ca" && mkdir -p "$work/local-ca"
+  cp /usr/local/share/ca-certificates/*.crt "$work/local-ca/" 2>/dev/null || true
   printf '%s\n' "FROM $jre_image" \
-    "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb" \
+    "COPY local-ca/ /usr/local/share/ca-certificates/" \
+    "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless && update-ca-certificates && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb" \
     > "$work/Containerfile.jdk"
   timeout 900 "${buildah[@]}" bud --isolation chroot -q -f "$work/Containerfile.jdk" -t "$jdk_image" "$work" > "$work/bud-jdk.log"
   echo "made in $(seconds_since "$start") s"

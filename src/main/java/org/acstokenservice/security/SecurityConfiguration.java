@@ -21,6 +21,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -43,8 +44,8 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
-			ObjectProvider<InMemoryUserDetailsManager> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder,
-			MeterRegistry meters) throws Exception {
+			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters)
+			throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
@@ -113,11 +114,16 @@ class SecurityConfiguration {
 	 */
 	@Bean
 	@Conditional(DemoUsersCondition.class)
-	InMemoryUserDetailsManager demoUsers() {
+	UserDetailsService demoUsers() {
 		logger.warn("LOCAL MODE: demo users alice, bob and admin sign in over HTTP Basic with password = user name");
 		List<UserDetails> users = List.of(demoUser("alice", "TIER_standard"), demoUser("bob", "TIER_basic"),
 				demoUser("admin", "ROLE_ADMIN"));
-		return new InMemoryUserDetailsManager(users);
+		// Only the look-up: a UserDetailsPasswordService would have Spring Security
+		// "upgrade"
+		// each {noop} password to BCrypt at the first sign-in, and every later request
+		// would
+		// then pay about 100 ms for a BCrypt check (measured in docs/benchmarks.md).
+		return new InMemoryUserDetailsManager(users)::loadUserByUsername;
 	}
 
 	private static UserDetails demoUser(String name, String authority) {

@@ -38,6 +38,8 @@ class PolicyEndpointTests {
 		registry.add("policy.denied-users[0]", () -> "mallory");
 		registry.add("policy.rate-limit.capacity", () -> "3");
 		registry.add("sign-in.cors-allowed-origins[0]", () -> ALLOWED_ORIGIN);
+		registry.add("policy.tiers.basic.max-lifetime", () -> "2h");
+		registry.add("policy.lookup.roles[0]", () -> "AGENT");
 	}
 
 	@AfterAll
@@ -98,6 +100,28 @@ class PolicyEndpointTests {
 	}
 
 	@Test
+	void issueTokenWhenLifetimeAboveTierMaximumThenInvalidExpiryNamingIt() {
+		HttpResponse<String> response = post("basic-user", "{\"expiresInMinutes\":180}");
+
+		assertProblem(response, 400, "invalid_expiry");
+		assertThat(ServiceClient.json(response).path("maxExpiresInMinutes").asInt()).isEqualTo(120);
+		assertThat(post("basic-user", "{\"expiresInMinutes\":120}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void lookupWhenPolicyWantsARoleThenOnlyUsersWithIt() {
+		assertThat(post("callee", null).statusCode()).isEqualTo(200);
+		String agent = issuer.token("agent-1", (claims) -> claims.claim("roles", java.util.List.of("AGENT")));
+		String plain = issuer.token("plain-1");
+
+		HttpResponse<String> allowed = get("/users/callee/identity", agent);
+		HttpResponse<String> refused = get("/users/callee/identity", plain);
+
+		assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+		assertProblem(refused, 403, "forbidden");
+	}
+
+	@Test
 	void preflightWhenOriginAllowedThenCorsHeadersWithoutWildcard() {
 		HttpResponse<String> response = preflight(ALLOWED_ORIGIN);
 
@@ -150,6 +174,10 @@ class PolicyEndpointTests {
 			.build();
 
 		assertProblem(this.client.send(request), 413, "payload_too_large");
+	}
+
+	private HttpResponse<String> get(String path, String jwt) {
+		return this.client.send(this.client.request(path, null).header("Authorization", "Bearer " + jwt).GET().build());
 	}
 
 	private HttpResponse<String> preflight(String origin) {

@@ -1,0 +1,61 @@
+package org.acstokenservice.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.audit.AuditEvent.Action;
+import org.acstokenservice.audit.AuditEvent.Outcome;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AuditTrailTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private AuditTrail trail;
+
+	@BeforeEach
+	void migrate() {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		Flyway.configure().dataSource(dataSource).load().migrate();
+		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.meters, Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	@Test
+	void recordThenReadBackNewestFirstAndCounted() {
+		this.trail.success(Action.TOKEN_ISSUE, "alice", "alice", "8:acs:r_1", "tier=standard");
+		this.trail.denied(Action.TOKEN_ISSUE, "alice", "alice", "scope_not_allowed", "tier=basic");
+
+		assertThat(this.trail.recent("alice", 10)).extracting(AuditEvent::outcome)
+			.containsExactlyInAnyOrder(Outcome.SUCCESS, Outcome.DENIED);
+		assertThat(this.meters.get("acs.audit.events").tag("reason", "scope_not_allowed").counter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void purgeWhenOlderThanRetentionThenOnlyThoseDeleted() {
+		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(100)), Action.TOKEN_ISSUE, Outcome.SUCCESS, "bob",
+				"bob", null, null, null));
+		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(1)), Action.TOKEN_REVOKE, Outcome.SUCCESS, "bob",
+				"bob", null, null, null));
+
+		int purged = this.trail.purgeOlderThan(NOW.minus(Duration.ofDays(90)));
+
+		assertThat(purged).isEqualTo(1);
+		assertThat(this.trail.recent("bob", 10)).extracting(AuditEvent::action).containsExactly(Action.TOKEN_REVOKE);
+	}
+
+}

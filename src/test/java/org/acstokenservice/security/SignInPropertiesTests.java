@@ -1,0 +1,35 @@
+package org.acstokenservice.security;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class SignInPropertiesTests {
+
+	private static final SignInProperties.Jwt CLAIMS = new SignInProperties.Jwt("sub", "roles", "tier");
+
+	private static final SignInProperties.FailedAttempts ATTEMPTS = new SignInProperties.FailedAttempts(10,
+			Duration.ofMinutes(1));
+
+	@Test
+	void corsOriginsWhenExactOriginsThenKept() {
+		SignInProperties properties = new SignInProperties(CLAIMS, ATTEMPTS,
+				List.of("https://app.example.com", "http://localhost:3000"));
+
+		assertThat(properties.corsAllowedOrigins()).hasSize(2);
+	}
+
+	@Test
+	void corsOriginsWhenWildcardPathOrTrailingSlashThenRefusedNamingProperty() {
+		for (String origin : List.of("*", "https://*.example.com", "https://app.example.com/", "app.example.com")) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> new SignInProperties(CLAIMS, ATTEMPTS, List.of(origin)))
+				.withMessageContaining("sign-in.cors-allowed-origins");
+		}
+	}
+
+}

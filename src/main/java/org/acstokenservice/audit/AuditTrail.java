@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +26,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class AuditTrail {
 
 	private static final Logger logger = LoggerFactory.getLogger("audit");
+
+	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
 	private final JdbcClient jdbc;
 
@@ -85,18 +88,21 @@ public class AuditTrail {
 		return (reason instanceof String text) ? text : ex.errorCode().code();
 	}
 
-	public void record(AuditEvent event) {
+	public void record(AuditEvent recorded) {
+		AuditEvent event = new AuditEvent(recorded.occurredAt(), recorded.action(), recorded.outcome(),
+				fit(recorded.actor(), 255), fit(recorded.subject(), 255), fit(recorded.communicationUserId(), 512),
+				fit(recorded.reason(), 64), fit(recorded.detail(), 512));
 		this.jdbc
 			.sql("insert into audit_event (occurred_at, action, outcome, actor, subject, communication_user_id, "
 					+ "reason, detail) values (?, ?, ?, ?, ?, ?, ?, ?)")
 			.param(event.occurredAt().atOffset(ZoneOffset.UTC))
 			.param(event.action().name())
 			.param(event.outcome().name())
-			.param(truncate(event.actor(), 255))
-			.param(truncate(event.subject(), 255))
-			.param(truncate(event.communicationUserId(), 512))
-			.param(truncate(event.reason(), 64))
-			.param(truncate(event.detail(), 512))
+			.param(event.actor())
+			.param(event.subject())
+			.param(event.communicationUserId())
+			.param(event.reason())
+			.param(event.detail())
 			.update();
 		LoggingEventBuilder log = (event.outcome() == AuditEvent.Outcome.SUCCESS) ? logger.atInfo() : logger.atWarn();
 		log.addKeyValue("audit.action", event.action())
@@ -141,8 +147,16 @@ public class AuditTrail {
 			.update();
 	}
 
-	private static String truncate(String value, int max) {
-		return (value == null || value.length() <= max) ? value : value.substring(0, max);
+	/**
+	 * Fits a value to its column. Control characters go: some values come from requests,
+	 * and a line break in one could forge a log line.
+	 */
+	private static String fit(String value, int max) {
+		if (value == null) {
+			return null;
+		}
+		String clean = CONTROL.matcher(value).replaceAll("?");
+		return (clean.length() <= max) ? clean : clean.substring(0, max);
 	}
 
 }

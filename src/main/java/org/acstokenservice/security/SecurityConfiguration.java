@@ -67,13 +67,12 @@ class SecurityConfiguration {
 			requests.requestMatchers("/admin/**").hasRole("ADMIN");
 			requests.anyRequest().authenticated();
 		})
-			// A stateless API authenticated by header on every request: no session, no
-			// cookie
-			// for a cross-site request to ride on.
+			// A stateless API authenticated by header on every request: no session and
+			// no cookie for a cross-site request to ride on.
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			// Not beans: Boot would also register them for every request outside this
-			// chain.
+			// Not beans: Boot would also register them for every request, outside
+			// this chain.
 			.addFilterBefore(cors, CsrfFilter.class)
 			.addFilterBefore(failedSignIns, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())

@@ -58,4 +58,11 @@ class AuditTrailTests {
 		assertThat(this.trail.recent("bob", 10)).extracting(AuditEvent::action).containsExactly(Action.TOKEN_REVOKE);
 	}
 
+	@Test
+	void recordWhenValuesCarryLineBreaksThenStoredWithoutThem() {
+		this.trail.denied(Action.TOKEN_ISSUE, "eve", "eve", "invalid_scope", "scopes=chat\nFAKE audit line");
+
+		assertThat(this.trail.recent("eve", 1).get(0).detail()).isEqualTo("scopes=chat?FAKE audit line");
+	}
+
 }

@@ -4,7 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditEvent.Action;
@@ -13,6 +18,7 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -63,6 +69,31 @@ class AuditTrailTests {
 		this.trail.denied(Action.TOKEN_ISSUE, "eve", "eve", "invalid_scope", "scopes=chat\nFAKE audit line");
 
 		assertThat(this.trail.recent("eve", 1).get(0).detail()).isEqualTo("scopes=chat?FAKE audit line");
+	}
+
+	@Test
+	void recordThenLogEventCarriesFieldsForStructuredLogging() {
+		// Boot's structured logging (logging.structured.format.console=ecs) writes an
+		// event's key-value pairs as JSON members: these are what a log search sees.
+		ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("audit");
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		audit.addAppender(appender);
+		try {
+			this.trail.success(Action.TOKEN_ISSUE, "alice", "alice", "8:acs:r_1", "tier=standard");
+		}
+		finally {
+			audit.detachAppender(appender);
+		}
+
+		assertThat(appender.list).singleElement().satisfies((event) -> {
+			Map<String, Object> fields = new HashMap<>();
+			event.getKeyValuePairs().forEach((pair) -> fields.put(pair.key, pair.value));
+			assertThat(fields).containsEntry("audit.action", Action.TOKEN_ISSUE)
+				.containsEntry("audit.outcome", Outcome.SUCCESS)
+				.containsEntry("audit.subject", "alice")
+				.containsEntry("audit.communicationUserId", "8:acs:r_1");
+		});
 	}
 
 }

@@ -3,6 +3,7 @@ package org.acstokenservice.acs;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 
 /**
  * Shows operators how the service reaches ACS and the circuit breaker's state. It is
@@ -30,8 +31,7 @@ class AcsHealthIndicator implements HealthIndicator {
 		if (this.properties.emulated()) {
 			return "emulator";
 		}
-		return (this.properties.endpoint() != null && this.properties.connectionString() == null) ? "managed-identity"
-				: "connection-string";
+		return StringUtils.hasText(this.properties.connectionString()) ? "connection-string" : "managed-identity";
 	}
 
 }

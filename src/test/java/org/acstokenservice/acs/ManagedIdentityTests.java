@@ -3,6 +3,7 @@ package org.acstokenservice.acs;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 import com.azure.core.credential.AccessToken;
@@ -43,6 +44,14 @@ class ManagedIdentityTests {
 			String identity = ServiceClient.json(response).path("user").path("communicationUserId").asString();
 			assertThat(acs.identityExists(identity)).isTrue();
 			assertThat(acs.isTokenValid(ServiceClient.json(response).path("token").asString())).isTrue();
+			String operator = issuer.token("ops", (claims) -> claims.claim("roles", List.of("ADMIN")));
+			HttpResponse<String> health = client.send(client.request("/actuator/health", null)
+				.header("Authorization", "Bearer " + operator)
+				.GET()
+				.build());
+			assertThat(
+					ServiceClient.json(health).path("components").path("acs").path("details").path("mode").asString())
+				.isEqualTo("managed-identity");
 		}
 	}
 

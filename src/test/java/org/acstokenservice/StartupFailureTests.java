@@ -25,7 +25,9 @@ class StartupFailureTests {
 		assertThatException()
 			.isThrownBy(() -> start("--acs.connection-string=endpoint=http://x.example;accesskey=" + ACCESS_KEY,
 					"--spring.datasource.url=jdbc:h2:mem:malformed",
-					"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://login.example/keys"))
+					"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://login.example/keys",
+					"--spring.security.oauth2.resourceserver.jwt.issuer-uri=https://login.example/",
+					"--spring.security.oauth2.resourceserver.jwt.audiences=api://acs"))
 			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("acs.connection-string"));
 		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
 	}
@@ -44,6 +46,16 @@ class StartupFailureTests {
 					"--spring.datasource.url=jdbc:h2:mem:nojwt"))
 			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("jwt.issuer-uri"));
 		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
+	}
+
+	@Test
+	void startWhenJwtWithoutAudienceThenFailsNamingIt() {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY,
+					"--spring.datasource.url=jdbc:h2:mem:noaudience",
+					"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://login.example/keys",
+					"--spring.security.oauth2.resourceserver.jwt.issuer-uri=https://login.example/"))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("jwt.audiences"));
 	}
 
 	@Test

@@ -19,6 +19,8 @@ import reactor.core.publisher.Mono;
  */
 class AcsBudgetPolicy implements HttpPipelinePolicy {
 
+	private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
+
 	private final Bucket bucket;
 
 	AcsBudgetPolicy(int calls, Duration period) {
@@ -46,7 +48,11 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 	private void spend() {
 		ConsumptionProbe probe = this.bucket.tryConsumeAndReturnRemaining(1);
 		if (!probe.isConsumed()) {
-			throw new BudgetSpentException(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+			// The next unit comes back within milliseconds under load; telling front ends
+			// to
+			// retry that soon would only spend it again at once.
+			Duration refill = Duration.ofNanos(probe.getNanosToWaitForRefill());
+			throw new BudgetSpentException((refill.compareTo(MIN_RETRY_AFTER) < 0) ? MIN_RETRY_AFTER : refill);
 		}
 	}
 

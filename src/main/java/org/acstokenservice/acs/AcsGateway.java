@@ -117,15 +117,25 @@ public class AcsGateway {
 				this.circuitBreaker.releasePermission();
 				throw ex;
 			}
-			if (failure.kind() == AcsException.Kind.UNAVAILABLE && !budgetSpent(failure)) {
+			if (budgetSpent(failure)) {
+				// This instance held the call back: it says nothing about ACS, and must
+				// not
+				// count as a probe that found ACS well.
+				this.circuitBreaker.releasePermission();
+			}
+			else if (failure.kind() == AcsException.Kind.UNAVAILABLE) {
 				this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			}
 			else {
-				// ACS answered, or this instance held the call back: ACS itself is fine.
+				// ACS answered: ACS itself is fine.
 				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 			}
 			record(operation, outcome(failure), elapsed);
 			throw failure;
+		}
+		catch (Error ex) {
+			this.circuitBreaker.releasePermission();
+			throw ex;
 		}
 	}
 

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +20,9 @@ import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
+import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
+import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +46,12 @@ public class IdentityService {
 
 	private static final Duration MAX_DELETION_BACKOFF = Duration.ofHours(1);
 
+	/** How long one instance keeps a due deletion to itself while it calls ACS. */
+	private static final Duration CLAIM = Duration.ofMinutes(5);
+
+	/** How often one request reads the mapping again after it changed underneath. */
+	private static final int MAX_PASSES = 3;
+
 	private final JdbcIdentityStore store;
 
 	private final AcsGateway acs;
@@ -49,7 +60,7 @@ public class IdentityService {
 
 	private final Clock clock;
 
-	private final ConcurrentHashMap<String, CompletableFuture<String>> creating = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, CompletableFuture<Void>> creating = new ConcurrentHashMap<>();
 
 	private final MeterRegistry meters;
 
@@ -76,11 +87,24 @@ public class IdentityService {
 	 * Issues a token for the user's identity, creating the identity on the first call.
 	 */
 	public IssuedToken issueToken(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
-		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
-		if (stored.isPresent()) {
-			return issueFor(stored.get(), scopes, lifetime);
+		// Each pass reads the mapping afresh; a pass gives up (empty) when the mapping
+		// changed
+		// under it (replaced, erased, or created by another request), and the next pass
+		// sees
+		// the change. Passes run one after the other, never nested, so that a request
+		// never
+		// waits for a creation that it leads itself.
+		for (int pass = 0; pass < MAX_PASSES; pass++) {
+			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+			Optional<IssuedToken> issued = stored.isPresent() ? issueFor(stored.get(), scopes, lifetime)
+					: createOrJoin(appUserId, scopes, lifetime);
+			if (issued.isPresent()) {
+				return issued.get();
+			}
 		}
-		return createOrJoin(appUserId, scopes, lifetime);
+		throw new ProblemException(ErrorCode.ACS_UNAVAILABLE,
+				"The user's ACS identity kept changing while the token was issued; try again.", Duration.ofSeconds(1),
+				Map.of());
 	}
 
 	/**
@@ -95,7 +119,17 @@ public class IdentityService {
 		}
 		String communicationUserId = stored.get().communicationUserId();
 		this.reusable.forget(communicationUserId);
-		this.acs.revokeTokens(communicationUserId);
+		try {
+			this.acs.revokeTokens(communicationUserId);
+		}
+		catch (AcsException ex) {
+			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
+				throw ex;
+			}
+			// ACS no longer knows the identity: none of its tokens is valid any more, and
+			// the
+			// next token request replaces it.
+		}
 		// Again, now that ACS has revoked: a token that ACS issued while the revocation
 		// was
 		// on its way is revoked at ACS too, so it must not be reused either.
@@ -114,12 +148,12 @@ public class IdentityService {
 	public boolean erase(String appUserId) {
 		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now());
 		forgotten.ifPresent(this.reusable::forget);
-		List<String> pending = this.store.pendingDeletionsOf(appUserId);
+		List<PendingDeletion> pending = this.store.pendingDeletionsOf(appUserId);
 		if (forgotten.isEmpty() && pending.isEmpty()) {
 			return false;
 		}
-		for (String communicationUserId : pending) {
-			deleteAtAcs(communicationUserId, 0);
+		for (PendingDeletion deletion : pending) {
+			deleteAtAcs(deletion);
 			count("erased");
 		}
 		logger.info("Erased the ACS identity of app user {}", appUserId);
@@ -132,46 +166,55 @@ public class IdentityService {
 	 */
 	public int retryPendingDeletions() {
 		int done = 0;
-		for (String communicationUserId : this.store.pendingDeletionsDue(now(), 100)) {
+		Instant now = now();
+		for (PendingDeletion pending : this.store.pendingDeletionsDue(now, 100)) {
+			if (!this.store.claimDeletion(pending.communicationUserId(), now, now.plus(CLAIM))) {
+				continue;
+			}
 			try {
-				deleteAtAcs(communicationUserId, 1);
+				deleteAtAcs(pending);
 				done++;
 			}
 			catch (AcsException ex) {
-				logger.warn("Deletion of ACS identity {} still pending: {}", communicationUserId, ex.getMessage());
+				logger.warn("Deletion of ACS identity {} still pending after {} attempts: {}",
+						pending.communicationUserId(), pending.attempts() + 1, ex.getMessage());
 			}
 		}
 		return done;
 	}
 
-	private void deleteAtAcs(String communicationUserId, int attempt) {
+	private void deleteAtAcs(PendingDeletion pending) {
 		try {
-			this.acs.deleteIdentity(communicationUserId);
+			this.acs.deleteIdentity(pending.communicationUserId());
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
-				Duration backoff = Duration.ofSeconds(30).multipliedBy(1L << Math.min(attempt, 7));
-				this.store.deletionFailed(communicationUserId,
-						now().plus(backoff.compareTo(MAX_DELETION_BACKOFF) > 0 ? MAX_DELETION_BACKOFF : backoff));
+				this.store.deletionFailed(pending.communicationUserId(), now().plus(backoff(pending.attempts())));
 				throw ex;
 			}
 			// Already gone at ACS: the deletion is complete all the same.
 		}
-		this.store.deletionDone(communicationUserId);
+		this.store.deletionDone(pending.communicationUserId());
 	}
 
-	private IssuedToken issueFor(StoredIdentity identity, Set<AcsScope> scopes, Duration lifetime) {
+	/** 30 s, 1 min, 2 min, … up to an hour between tries. */
+	static Duration backoff(int failedAttempts) {
+		Duration backoff = Duration.ofSeconds(30).multipliedBy(1L << Math.min(failedAttempts, 7));
+		return (backoff.compareTo(MAX_DELETION_BACKOFF) > 0) ? MAX_DELETION_BACKOFF : backoff;
+	}
+
+	private Optional<IssuedToken> issueFor(StoredIdentity identity, Set<AcsScope> scopes, Duration lifetime) {
 		String communicationUserId = identity.communicationUserId();
 		Instant now = now();
 		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime, identity.tokensRevokedAt(),
 				now);
 		if (fresh.isPresent()) {
-			return new IssuedToken(communicationUserId, fresh.get());
+			return Optional.of(new IssuedToken(communicationUserId, fresh.get()));
 		}
 		try {
 			AcsToken token = this.acs.issueToken(communicationUserId, scopes, lifetime);
 			this.reusable.remember(communicationUserId, scopes, token, now);
-			return new IssuedToken(communicationUserId, token);
+			return Optional.of(new IssuedToken(communicationUserId, token));
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -181,37 +224,39 @@ public class IdentityService {
 		}
 	}
 
-	/** ACS no longer knows the stored identity: map the user to a new one. */
-	private IssuedToken replaceStale(StoredIdentity stale, Set<AcsScope> scopes, Duration lifetime) {
+	/**
+	 * ACS no longer knows the stored identity: map the user to a new one.
+	 * @return empty when another request replaced or erased the mapping first
+	 */
+	private Optional<IssuedToken> replaceStale(StoredIdentity stale, Set<AcsScope> scopes, Duration lifetime) {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
-		if (this.store.replace(stale, replacement)) {
-			logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}",
-					stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
-			count("replaced");
-			this.reusable.forget(stale.communicationUserId());
-			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
-			return new IssuedToken(created.communicationUserId(), created.token());
+		if (!storeOrGiveBack(created, () -> this.store.replace(stale, replacement))) {
+			return Optional.empty();
 		}
-		// Another request replaced or erased it first.
-		deleteQuietly(created.communicationUserId());
-		return issueToken(stale.appUserId(), scopes, lifetime);
+		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}", stale.communicationUserId(),
+				stale.appUserId(), created.communicationUserId());
+		count("replaced");
+		this.reusable.forget(stale.communicationUserId());
+		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
+		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
 	}
 
-	private IssuedToken createOrJoin(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
-		CompletableFuture<String> mine = new CompletableFuture<>();
-		CompletableFuture<String> running = this.creating.putIfAbsent(appUserId, mine);
+	/**
+	 * The first request for a user in this instance creates the identity; concurrent ones
+	 * wait for it, then read the mapping again.
+	 */
+	private Optional<IssuedToken> createOrJoin(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+		CompletableFuture<Void> mine = new CompletableFuture<>();
+		CompletableFuture<Void> running = this.creating.putIfAbsent(appUserId, mine);
 		if (running != null) {
-			String communicationUserId = await(running);
-			return issueFor(
-					this.store.findByAppUserId(appUserId)
-						.orElseGet(() -> new StoredIdentity(appUserId, communicationUserId, now(), null)),
-					scopes, lifetime);
+			await(running);
+			return Optional.empty();
 		}
 		try {
-			IssuedToken issued = create(appUserId, scopes, lifetime);
-			mine.complete(issued.communicationUserId());
+			Optional<IssuedToken> issued = create(appUserId, scopes, lifetime);
+			mine.complete(null);
 			return issued;
 		}
 		catch (RuntimeException | Error ex) {
@@ -224,7 +269,10 @@ public class IdentityService {
 		}
 	}
 
-	private IssuedToken create(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+	/**
+	 * @return empty when another instance stored the user's identity first
+	 */
+	private Optional<IssuedToken> create(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
 		// Another instance, or a creation that just finished here, may have stored it.
 		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
 		if (stored.isPresent()) {
@@ -233,24 +281,38 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
-		if (this.store.insertIfAbsent(identity)) {
-			logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
-			count("created");
-			this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
-			return new IssuedToken(created.communicationUserId(), created.token());
+		if (!storeOrGiveBack(created, () -> this.store.insertIfAbsent(identity))) {
+			return Optional.empty();
 		}
-		// Another instance stored the user's identity first: the database decided, so
-		// give
-		// back the identity made here and use the winner's.
-		deleteQuietly(created.communicationUserId());
-		StoredIdentity winner = this.store.findByAppUserId(appUserId)
-			.orElseThrow(() -> new IllegalStateException("The identity of " + appUserId + " vanished"));
-		return issueFor(winner, scopes, lifetime);
+		logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
+		count("created");
+		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
+		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
 	}
 
-	private static String await(CompletableFuture<String> creation) {
+	/**
+	 * Stores a mapping to an identity just created at ACS. When the database says no
+	 * (another request won) or fails, the identity is deleted again, so that ACS keeps no
+	 * identity the service has forgotten.
+	 */
+	private boolean storeOrGiveBack(AcsIdentityAndToken created, BooleanSupplier store) {
+		boolean stored;
 		try {
-			return creation.join();
+			stored = store.getAsBoolean();
+		}
+		catch (RuntimeException ex) {
+			deleteQuietly(created.communicationUserId());
+			throw ex;
+		}
+		if (!stored) {
+			deleteQuietly(created.communicationUserId());
+		}
+		return stored;
+	}
+
+	private static void await(CompletableFuture<Void> creation) {
+		try {
+			creation.join();
 		}
 		catch (CompletionException ex) {
 			if (ex.getCause() instanceof RuntimeException cause) {

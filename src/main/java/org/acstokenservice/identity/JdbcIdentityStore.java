@@ -119,21 +119,36 @@ class JdbcIdentityStore {
 	}
 
 	/** The user's identities still waiting for deletion at ACS. */
-	List<String> pendingDeletionsOf(String appUserId) {
-		return this.jdbc.sql("select communication_user_id from pending_acs_deletion where app_user_id = ?")
+	List<PendingDeletion> pendingDeletionsOf(String appUserId) {
+		return this.jdbc.sql("select communication_user_id, attempts from pending_acs_deletion where app_user_id = ?")
 			.param(appUserId)
-			.query(String.class)
+			.query(JdbcIdentityStore::pending)
 			.list();
 	}
 
 	/** Identities whose deletion at ACS is due for another try, oldest first. */
-	List<String> pendingDeletionsDue(Instant now, int limit) {
+	List<PendingDeletion> pendingDeletionsDue(Instant now, int limit) {
 		return this.jdbc
-			.sql("select communication_user_id from pending_acs_deletion where next_attempt_at <= ? "
+			.sql("select communication_user_id, attempts from pending_acs_deletion where next_attempt_at <= ? "
 					+ "order by next_attempt_at fetch first " + limit + " rows only")
 			.param(timestamp(now))
-			.query(String.class)
+			.query(JdbcIdentityStore::pending)
 			.list();
+	}
+
+	/**
+	 * Takes a due deletion for this instance until {@code until}, so that instances do
+	 * not all retry the same one at once.
+	 * @return {@code false} when it is no longer due: another instance took it
+	 */
+	boolean claimDeletion(String communicationUserId, Instant now, Instant until) {
+		return this.jdbc
+			.sql("update pending_acs_deletion set next_attempt_at = ? "
+					+ "where communication_user_id = ? and next_attempt_at <= ?")
+			.param(timestamp(until))
+			.param(communicationUserId)
+			.param(timestamp(now))
+			.update() == 1;
 	}
 
 	void deletionDone(String communicationUserId) {
@@ -160,6 +175,14 @@ class JdbcIdentityStore {
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
+	}
+
+	private static PendingDeletion pending(ResultSet rs, int row) throws SQLException {
+		return new PendingDeletion(rs.getString("communication_user_id"), rs.getInt("attempts"));
+	}
+
+	/** An identity to delete at ACS, and how often that failed so far. */
+	record PendingDeletion(String communicationUserId, int attempts) {
 	}
 
 	private static StoredIdentity map(ResultSet rs, int row) throws SQLException {

@@ -23,6 +23,13 @@ class ReusableTokens {
 
 	static final Duration MIN_REMAINING = Duration.ofMinutes(15);
 
+	/**
+	 * The revocation time comes from the clock of whichever instance revoked; a token
+	 * issued within this margin after it is treated as issued before, in case the clocks
+	 * differ.
+	 */
+	static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
 	private final boolean enabled;
 
 	private final Cache<Key, Issued> tokens;
@@ -85,7 +92,7 @@ class ReusableTokens {
 	private record Issued(AcsToken token, Instant issuedAt) {
 
 		boolean reusable(Duration lifetime, Instant revokedAt, Instant now) {
-			if (revokedAt != null && !this.issuedAt.isAfter(revokedAt)) {
+			if (revokedAt != null && !this.issuedAt.isAfter(revokedAt.plus(CLOCK_MARGIN))) {
 				return false;
 			}
 			Instant expiresOn = this.token.expiresOn();

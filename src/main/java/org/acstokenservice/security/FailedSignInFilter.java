@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -56,12 +58,32 @@ class FailedSignInFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
-	/** Counts a failed sign-in, if the request tried one. */
-	void recordFailure(HttpServletRequest request) {
-		if (request.getHeader(HttpHeaders.AUTHORIZATION) != null
-				&& this.failures.tryAcquire(request.getRemoteAddr()).isPresent()) {
+	/**
+	 * Counts a failed sign-in, if the request tried one. A genuine token that merely
+	 * expired does not count: front ends send those all the time, and behind a proxy many
+	 * users share one address.
+	 */
+	void recordFailure(HttpServletRequest request, AuthenticationException failure) {
+		if (request.getHeader(HttpHeaders.AUTHORIZATION) == null || onlyOutOfTime(failure)) {
+			return;
+		}
+		if (this.failures.tryAcquire(request.getRemoteAddr()).isPresent()) {
 			logger.warn("Failed sign-in limit reached by {}", request.getRemoteAddr());
 		}
+	}
+
+	/** Whether a well-signed token failed only its {@code exp} or {@code nbf} check. */
+	static boolean onlyOutOfTime(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof JwtValidationException invalid) {
+				return !invalid.getErrors().isEmpty() && invalid.getErrors()
+					.stream()
+					.allMatch((error) -> error.getDescription() != null
+							&& (error.getDescription().startsWith("Jwt expired")
+									|| error.getDescription().startsWith("Jwt used before")));
+			}
+		}
+		return false;
 	}
 
 }

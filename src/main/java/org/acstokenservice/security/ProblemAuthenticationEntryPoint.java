@@ -40,7 +40,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		this.failedSignIns.recordFailure(request);
+		this.failedSignIns.recordFailure(request, authException);
 		if (this.bearer != null) {
 			// Sets the RFC 6750 challenge, with error="invalid_token" when a token was
 			// sent.

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -24,6 +25,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.StringUtils;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -44,13 +46,16 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
-			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters)
-			throws Exception {
+			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters,
+			Environment environment) throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
 			throw new IllegalStateException("No sign-in method: with a real ACS resource, configure the JWT issuer "
 					+ "(spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri)");
+		}
+		if (bearer) {
+			requireIssuerAndAudience(environment);
 		}
 		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems, meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
@@ -65,6 +70,8 @@ class SecurityConfiguration {
 				requests.requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
 			}
 			requests.requestMatchers("/admin/**").hasRole("ADMIN");
+			// Metrics and build info are for operators, not for every end user.
+			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class)).hasRole("ADMIN");
 			requests.anyRequest().authenticated();
 		})
 			// A stateless API authenticated by header on every request: no session and
@@ -88,6 +95,20 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
+	}
+
+	/**
+	 * Without an audience, any token of the same issuer would do (another application of
+	 * the same Entra ID tenant, say); without an issuer, any key set's tokens. Spring
+	 * checks either only when it is configured, so the service insists on both.
+	 */
+	private static void requireIssuerAndAudience(Environment environment) {
+		for (String property : List.of("issuer-uri", "audiences")) {
+			if (!StringUtils.hasText(environment.getProperty(DemoUsersCondition.JWT_PREFIX + property))) {
+				throw new IllegalStateException("JWT sign-in needs " + DemoUsersCondition.JWT_PREFIX + property
+						+ ": tokens are accepted only " + "from the configured issuer and for the configured audience");
+			}
+		}
 	}
 
 	/**

@@ -20,7 +20,8 @@ class ProblemErrorController implements ErrorController {
 	@RequestMapping("${server.error.path:/error}")
 	ResponseEntity<Object> error(HttpServletRequest request) {
 		Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-		int code = (status instanceof Integer value) ? value : 500;
+		// Asked for directly, /error is just a path that has nothing to show.
+		int code = (status instanceof Integer value) ? value : 404;
 		ErrorCode errorCode = ErrorCode.forStatus(code);
 		return Problems.response(errorCode, errorCode.title() + ".", null, Map.of());
 	}

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import javax.sql.DataSource;
 
+import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,12 +112,16 @@ abstract class JdbcIdentityStoreTests {
 		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).contains("8:acs:r_8");
 
 		assertThat(this.store.findByAppUserId("fay")).isEmpty();
-		assertThat(this.store.pendingDeletionsOf("fay")).containsExactly("8:acs:r_8");
-		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).containsExactly("8:acs:r_8");
+		assertThat(this.store.pendingDeletionsOf("fay")).containsExactly(new PendingDeletion("8:acs:r_8", 0));
+		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).containsExactly(new PendingDeletion("8:acs:r_8", 0));
 		this.store.deletionFailed("8:acs:r_8", CREATED.plus(1, ChronoUnit.MINUTES));
 		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).isEmpty();
-		assertThat(this.store.pendingDeletionsDue(CREATED.plus(2, ChronoUnit.MINUTES), 10))
-			.containsExactly("8:acs:r_8");
+		Instant later = CREATED.plus(2, ChronoUnit.MINUTES);
+		assertThat(this.store.pendingDeletionsDue(later, 10)).containsExactly(new PendingDeletion("8:acs:r_8", 1));
+		assertThat(this.store.claimDeletion("8:acs:r_8", later, later.plus(5, ChronoUnit.MINUTES))).isTrue();
+		assertThat(this.store.claimDeletion("8:acs:r_8", later, later.plus(5, ChronoUnit.MINUTES)))
+			.as("another instance cannot take it again")
+			.isFalse();
 		this.store.deletionDone("8:acs:r_8");
 		assertThat(this.store.pendingDeletionsOf("fay")).isEmpty();
 		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).isEmpty();

@@ -82,8 +82,8 @@ class OperationsTests {
 	}
 
 	@Test
-	void infoWhenSignedInThenBuildInfo() {
-		JsonNode info = ServiceClient.json(this.client.get("/actuator/info", "alice"));
+	void infoWhenAdminThenBuildInfo() {
+		JsonNode info = ServiceClient.json(this.client.get("/actuator/info", "admin"));
 
 		assertThat(info.path("build").path("artifact").asString()).isEqualTo("acs-token-service");
 	}
@@ -107,6 +107,12 @@ class OperationsTests {
 							null));
 		assertThat(events).allSatisfy((event) -> assertThat(event.toString()).doesNotContain(token));
 		assertThat(events.get(events.size() - 1).communicationUserId()).startsWith("8:acs:");
+	}
+
+	@Test
+	void metricsAndInfoWhenEndUserThenForbidden() {
+		assertThat(this.client.get("/actuator/prometheus", "alice").statusCode()).isEqualTo(403);
+		assertThat(this.client.get("/actuator/info", "bob").statusCode()).isEqualTo(403);
 	}
 
 	@Test

@@ -46,8 +46,10 @@ class IdentityController {
 	/** The right to erasure: the identity goes at ACS and here. */
 	@DeleteMapping("/identity")
 	ResponseEntity<Void> erase(AppUser user) {
-		this.audit.around(Action.IDENTITY_ERASE, user.id(), user.id(), null, () -> this.identities.erase(user.id()),
-				(erased) -> null);
+		this.audit.around(Action.IDENTITY_ERASE, user.id(), user.id(), null, () -> {
+			this.policy.checkRateOnly(user);
+			return this.identities.erase(user.id());
+		}, (erased) -> null);
 		return ResponseEntity.noContent().build();
 	}
 

@@ -92,6 +92,28 @@ public class EligibilityPolicy {
 		return user.tier().filter(this.properties.tiers()::containsKey).orElse(this.properties.defaultTier());
 	}
 
+	/**
+	 * The checks for the other calls that spend ACS calls on a user's behalf (Teams
+	 * exchange): the service must be open, the user not denied, and within the rate
+	 * limit.
+	 */
+	public void checkTokenCall(AppUser user) {
+		checkOpen();
+		if (this.properties.deniedUsers().contains(user.id())) {
+			throw notEligible(user, "denied_user");
+		}
+		checkRate(user);
+	}
+
+	/**
+	 * The check for revocation and erasure: only the rate limit, so that a closed service
+	 * or a denied user can still revoke and erase, but no one can spend the ACS budget in
+	 * a loop.
+	 */
+	public void checkRateOnly(AppUser user) {
+		checkRate(user);
+	}
+
 	/** Refuses a user who may not look up other users' identities. */
 	public void checkLookup(AppUser user) {
 		PolicyProperties.Lookup lookup = this.properties.lookup();

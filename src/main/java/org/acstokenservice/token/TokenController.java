@@ -82,6 +82,7 @@ class TokenController {
 	@PostMapping("/token/revoke")
 	ResponseEntity<Void> revoke(AppUser user) {
 		this.audit.around(Action.TOKEN_REVOKE, user.id(), user.id(), null, () -> {
+			this.policy.checkRateOnly(user);
 			if (!this.identities.revokeTokens(user.id())) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
 			}
@@ -93,8 +94,10 @@ class TokenController {
 	/** Exchanges a Teams user's Entra ID token for an ACS token. */
 	@PostMapping("/token/teams")
 	ResponseEntity<TeamsTokenResponse> teams(AppUser user, @RequestBody(required = false) TeamsTokenRequest body) {
-		AcsToken token = this.audit.around(Action.TEAMS_EXCHANGE, user.id(), user.id(), null,
-				() -> this.teams.exchange(body), (issued) -> null);
+		AcsToken token = this.audit.around(Action.TEAMS_EXCHANGE, user.id(), user.id(), null, () -> {
+			this.policy.checkTokenCall(user);
+			return this.teams.exchange(body);
+		}, (issued) -> null);
 		return noStore(new TeamsTokenResponse(token.token(), token.expiresOn()));
 	}
 

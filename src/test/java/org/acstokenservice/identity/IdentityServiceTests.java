@@ -1,0 +1,140 @@
+package org.acstokenservice.identity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsIdentityAndToken;
+import org.acstokenservice.acs.AcsScope;
+import org.acstokenservice.acs.AcsToken;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The identity service's handling of races and failures, with ACS mocked and a real
+ * database: the cases that the end-to-end tests cannot time on purpose.
+ */
+class IdentityServiceTests {
+
+	private static final Set<AcsScope> CHAT = Set.of(AcsScope.CHAT);
+
+	private static final Duration HOUR = Duration.ofHours(1);
+
+	private final AcsGateway acs = mock(AcsGateway.class);
+
+	private JdbcIdentityStore store;
+
+	private IdentityService identities;
+
+	@BeforeEach
+	void setUp() {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		Flyway.configure().dataSource(dataSource).load().migrate();
+		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource),
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.identities = new IdentityService(this.store, this.acs, new ReusableTokens(false, 10, meters),
+				Clock.systemUTC(), meters);
+	}
+
+	@Test
+	void issueTokenWhenStaleIdentityErasedDuringReplacementThenNewIdentityWithoutWaitingOnItself() {
+		this.store.insertIfAbsent(new StoredIdentity("alice", "8:acs:r_old", now(), null));
+		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_old"), any(), any());
+		// While the replacement is made at ACS, the user erases the identity here.
+		given(this.acs.createIdentityWithToken(any(), any())).willAnswer((invocation) -> {
+			this.store.forgetAndQueueDeletion("alice", now());
+			return created("8:acs:r_new1");
+		}).willReturn(created("8:acs:r_new2"));
+
+		IdentityService.IssuedToken issued = assertTimeoutPreemptively(Duration.ofSeconds(10),
+				() -> this.identities.issueToken("alice", CHAT, HOUR));
+
+		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_new2");
+		assertThat(this.store.findByAppUserId("alice"))
+			.hasValueSatisfying((identity) -> assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_new2"));
+		verify(this.acs).deleteIdentity("8:acs:r_new1");
+	}
+
+	@Test
+	void issueTokenWhenDatabaseFailsAfterCreationThenIdentityGivenBackAtAcs() {
+		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_orphan"));
+		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);
+		given(failing.insertIfAbsent(any()))
+			.willThrow(new org.springframework.dao.DataAccessResourceFailureException("down"));
+		IdentityService service = new IdentityService(failing, this.acs,
+				new ReusableTokens(false, 10, new SimpleMeterRegistry()), Clock.systemUTC(), new SimpleMeterRegistry());
+
+		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
+			.isThrownBy(() -> service.issueToken("bob", CHAT, HOUR));
+		verify(this.acs).deleteIdentity("8:acs:r_orphan");
+	}
+
+	@Test
+	void revokeWhenAcsNoLongerKnowsIdentityThenDone() {
+		this.store.insertIfAbsent(new StoredIdentity("carol", "8:acs:r_gone", now(), null));
+		willThrow(notFound()).given(this.acs).revokeTokens("8:acs:r_gone");
+
+		assertThat(this.identities.revokeTokens("carol")).isTrue();
+		assertThat(this.store.findByAppUserId("carol").map(StoredIdentity::tokensRevokedAt)).isPresent();
+	}
+
+	@Test
+	void retryPendingDeletionsWhenAcsStillFailsThenBacksOffLongerEachTime() {
+		this.store.insertIfAbsent(new StoredIdentity("dave", "8:acs:r_del", now(), null));
+		this.store.forgetAndQueueDeletion("dave", now());
+		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_del");
+
+		assertThat(this.identities.retryPendingDeletions()).isZero();
+		assertThat(this.store.pendingDeletionsDue(now().plus(Duration.ofSeconds(29)), 10)).isEmpty();
+		assertThat(this.store.pendingDeletionsDue(now().plus(Duration.ofSeconds(31)), 10)).hasSize(1)
+			.allSatisfy((pending) -> assertThat(pending.attempts()).isEqualTo(1));
+		assertThat(IdentityService.backoff(1)).isEqualTo(Duration.ofMinutes(1));
+		assertThat(IdentityService.backoff(20)).isEqualTo(Duration.ofHours(1));
+	}
+
+	private static AcsException notFound() {
+		AcsException notFound = mock(AcsException.class);
+		given(notFound.kind()).willReturn(AcsException.Kind.IDENTITY_NOT_FOUND);
+		return notFound;
+	}
+
+	private static AcsException unavailable() {
+		AcsException unavailable = mock(AcsException.class);
+		given(unavailable.kind()).willReturn(AcsException.Kind.UNAVAILABLE);
+		return unavailable;
+	}
+
+	private static AcsIdentityAndToken created(String communicationUserId) {
+		return new AcsIdentityAndToken(communicationUserId,
+				new AcsToken("token-" + communicationUserId, Instant.now().plus(HOUR)));
+	}
+
+	private static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+}

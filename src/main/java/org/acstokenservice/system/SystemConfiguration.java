@@ -2,7 +2,10 @@ package org.acstokenservice.system;
 
 import java.time.Clock;
 
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,6 +18,16 @@ class SystemConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/**
+	 * Tomcat refuses an encoded slash in a path ({@code /users/a%2Fb/identity}) with its
+	 * own HTML page, before anything of the service runs. Passed through, Spring
+	 * Security's firewall refuses it instead, and the answer is a problem like any other.
+	 */
+	@Bean
+	TomcatConnectorCustomizer encodedSlashesReachTheFirewall() {
+		return (connector) -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
 	}
 
 	@Bean

@@ -168,6 +168,11 @@ class TokenEndpointTests {
 	}
 
 	@Test
+	void pathWithEncodedSlashThenBadRequestProblem() {
+		assertProblem(this.client.get("/users/a%2Fb/identity", "alice"), 400, "invalid_request");
+	}
+
+	@Test
 	void healthWhenNoCredentialsThenUp() {
 		HttpResponse<String> response = this.client.get("/actuator/health", null);
 

@@ -74,7 +74,7 @@ public class AuditTrail {
 			throw ex;
 		}
 		catch (AcsException ex) {
-			failed(action, actor, subject, "acs_" + ex.kind().name().toLowerCase(), detail);
+			failed(action, actor, subject, reason(ex), detail);
 			throw ex;
 		}
 	}
@@ -83,9 +83,14 @@ public class AuditTrail {
 	 * The policy's reason when it gave one, such as {@code denied_user}; else the error
 	 * code.
 	 */
-	static String reason(ProblemException ex) {
+	public static String reason(ProblemException ex) {
 		Object reason = ex.properties().get("reason");
 		return (reason instanceof String text) ? text : ex.errorCode().code();
+	}
+
+	/** The class of an ACS failure, such as {@code acs_unavailable}. */
+	public static String reason(AcsException ex) {
+		return "acs_" + ex.kind().name().toLowerCase();
 	}
 
 	public void record(AuditEvent recorded) {

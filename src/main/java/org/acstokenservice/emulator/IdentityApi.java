@@ -76,6 +76,8 @@ final class IdentityApi implements HttpHandler {
 	private static final Pattern ACS_USER = Pattern
 		.compile("8:acs:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})_(.+)");
 
+	private static final String BEARER = "Bearer ";
+
 	private static final Pattern AUTHORIZATION = Pattern.compile("HMAC-SHA256\\s+SignedHeaders=([^&]*)&Signature=(.*)",
 			Pattern.CASE_INSENSITIVE);
 
@@ -270,8 +272,6 @@ final class IdentityApi implements HttpHandler {
 		}
 		return new Route(operation, handler);
 	}
-
-	private static final String BEARER = "Bearer ";
 
 	private void authenticate(HttpExchange exchange, byte[] body) {
 		Headers headers = exchange.getRequestHeaders();

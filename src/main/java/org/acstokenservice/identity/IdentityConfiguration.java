@@ -8,12 +8,10 @@ import org.acstokenservice.acs.AcsGateway;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TokenReuseProperties.class)
-@EnableScheduling
 class IdentityConfiguration {
 
 	@Bean

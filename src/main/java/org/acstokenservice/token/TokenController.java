@@ -61,11 +61,11 @@ class TokenController {
 			return noStore(response);
 		}
 		catch (ProblemException ex) {
-			count(tier, "denied", ex.errorCode().code());
+			count(tier, "denied", AuditTrail.reason(ex));
 			throw ex;
 		}
 		catch (AcsException ex) {
-			count(tier, "failed", "acs_" + ex.kind().name().toLowerCase());
+			count(tier, "failed", AuditTrail.reason(ex));
 			throw ex;
 		}
 	}

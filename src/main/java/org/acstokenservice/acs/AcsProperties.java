@@ -10,7 +10,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * Which ACS resource the service talks to, and how. With neither a connection string nor
- * an endpoint the service runs in local mode against its embedded emulator.
+ * an endpoint the service runs in local mode, whose embedded emulator provides the
+ * {@link AcsConnectionDetails} instead.
  *
  * @param connectionString the resource's connection string,
  * {@code endpoint=https://<resource>.communication.azure.com/;accesskey=<key>}; a secret,
@@ -20,39 +21,20 @@ import org.springframework.util.StringUtils;
  * usually given as {@code ACS_ENDPOINT}
  * @param trustedCertificate a PEM certificate to trust, alone, for calls to the
  * configured resource: a standalone emulator's, for staging; leave it unset for real ACS
- * @param emulator the embedded emulator of local mode
  * @param client time-outs and retries of every ACS call
  * @param circuitBreaker when to stop calling a failing ACS for a while
  * @param budget how many calls this instance may make to ACS
  */
 @ConfigurationProperties("acs")
-public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate,
-		@DefaultValue Emulator emulator, @DefaultValue Client client, @DefaultValue CircuitBreaker circuitBreaker,
-		@DefaultValue Budget budget) {
-
-	/** Whether no ACS resource is configured, so that the embedded emulator stands in. */
-	public boolean emulated() {
-		return !StringUtils.hasText(this.connectionString)
-				&& (this.endpoint == null || this.endpoint.toString().isEmpty());
-	}
+public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate, @DefaultValue Client client,
+		@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget) {
 
 	@Override
 	public String toString() {
 		// The connection string holds the access key.
 		return "AcsProperties[connectionString=" + (StringUtils.hasText(this.connectionString) ? "******" : "")
-				+ ", endpoint=" + this.endpoint + ", trustedCertificate=" + this.trustedCertificate + ", emulator="
-				+ this.emulator + ", client=" + this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget="
-				+ this.budget + "]";
-	}
-
-	/**
-	 * The emulator that local mode starts on loopback.
-	 *
-	 * @param port its HTTPS port; 0 picks a free one
-	 * @param dataDir where it keeps its resource id, identities, revocations and signing
-	 * key, so that a restarted service finds its users' identities again
-	 */
-	public record Emulator(@DefaultValue("0") int port, @DefaultValue("data/emulator") Path dataDir) {
+				+ ", endpoint=" + this.endpoint + ", trustedCertificate=" + this.trustedCertificate + ", client="
+				+ this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + "]";
 	}
 
 	/**

@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,56 +39,50 @@ public class AuditTrail {
 		this.clock = clock;
 	}
 
-	public void success(AuditEvent.Action action, String actor, String subject, String communicationUserId,
-			String detail) {
-		record(new AuditEvent(this.clock.instant(), action, AuditEvent.Outcome.SUCCESS, actor, subject,
-				communicationUserId, null, detail));
-	}
-
-	public void denied(AuditEvent.Action action, String actor, String subject, String reason, String detail) {
-		record(new AuditEvent(this.clock.instant(), action, AuditEvent.Outcome.DENIED, actor, subject, null, reason,
-				detail));
-	}
-
-	public void failed(AuditEvent.Action action, String actor, String subject, String reason, String detail) {
-		record(new AuditEvent(this.clock.instant(), action, AuditEvent.Outcome.FAILED, actor, subject, null, reason,
-				detail));
+	/**
+	 * Records that the request was done.
+	 * @param communicationUserId the ACS identity it concerned, if known
+	 */
+	public void succeeded(AuditEntry entry, String communicationUserId) {
+		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
+				entry.subject(), communicationUserId, null, entry.detail()));
 	}
 
 	/**
-	 * Does the work and records how it ended: a refusal ({@link ProblemException}) as
-	 * denied with its reason, an ACS failure as failed.
-	 * @param identityOf the ACS identity the result concerns, for the record
+	 * Records how a request ended that threw: a refusal ({@link ProblemException}) as
+	 * denied with its reason, an ACS failure as failed. Anything else (the database
+	 * failing, say) is left to the error handler, unrecorded, since recording would need
+	 * the same database.
 	 */
-	public <T> T around(AuditEvent.Action action, String actor, String subject, String detail, Supplier<T> work,
-			Function<T, String> identityOf) {
-		try {
-			T result = work.get();
-			success(action, actor, subject, identityOf.apply(result), detail);
-			return result;
+	public void refused(AuditEntry entry, RuntimeException ex) {
+		AuditEvent.Outcome outcome;
+		if (ex instanceof ProblemException) {
+			outcome = AuditEvent.Outcome.DENIED;
 		}
-		catch (ProblemException ex) {
-			denied(action, actor, subject, reason(ex), detail);
-			throw ex;
+		else if (ex instanceof AcsException) {
+			outcome = AuditEvent.Outcome.FAILED;
 		}
-		catch (AcsException ex) {
-			failed(action, actor, subject, reason(ex), detail);
-			throw ex;
+		else {
+			return;
 		}
+		record(new AuditEvent(this.clock.instant(), entry.action(), outcome, entry.actor(), entry.subject(), null,
+				reason(ex), entry.detail()));
 	}
 
 	/**
-	 * The policy's reason when it gave one, such as {@code denied_user}; else the error
-	 * code.
+	 * The reason a request did not succeed, for the audit trail and metrics: the policy's
+	 * reason when it gave one, such as {@code denied_user}; else the error code; for an
+	 * ACS failure its class, such as {@code acs_unavailable}.
 	 */
-	public static String reason(ProblemException ex) {
-		Object reason = ex.properties().get("reason");
-		return (reason instanceof String text) ? text : ex.errorCode().code();
-	}
-
-	/** The class of an ACS failure, such as {@code acs_unavailable}. */
-	public static String reason(AcsException ex) {
-		return "acs_" + ex.kind().name().toLowerCase();
+	public static String reason(RuntimeException ex) {
+		if (ex instanceof ProblemException problem) {
+			Object reason = problem.properties().get("reason");
+			return (reason instanceof String text) ? text : problem.errorCode().code();
+		}
+		if (ex instanceof AcsException acs) {
+			return "acs_" + acs.kind().name().toLowerCase();
+		}
+		return "internal_error";
 	}
 
 	public void record(AuditEvent recorded) {

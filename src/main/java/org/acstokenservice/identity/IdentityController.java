@@ -1,7 +1,10 @@
 package org.acstokenservice.identity;
 
 import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
 
+import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
@@ -46,54 +49,82 @@ class IdentityController {
 	/** The right to erasure: the identity goes at ACS and here. */
 	@DeleteMapping("/identity")
 	ResponseEntity<Void> erase(AppUser user) {
-		this.audit.around(Action.IDENTITY_ERASE, user.id(), user.id(), null, () -> {
+		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, user.id());
+		try {
 			this.policy.checkRateOnly(user);
-			return this.identities.erase(user.id());
-		}, (erased) -> null);
+			this.identities.erase(user.id());
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
 	@GetMapping("/users/{appUserId}/identity")
 	IdentityResponse identityOf(AppUser user, @PathVariable String appUserId) {
-		return this.audit.around(Action.IDENTITY_LOOKUP, user.id(), appUserId, "by app user id", () -> {
-			this.policy.checkLookup(user);
-			return this.identities.find(appUserId)
-				.map(IdentityResponse::of)
-				.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity."));
-		}, IdentityResponse::communicationUserId);
+		AuditEntry entry = AuditEntry.of(Action.IDENTITY_LOOKUP, user.id())
+			.about(appUserId)
+			.withDetail("by app user id");
+		return lookUp(user, entry, () -> this.identities.find(appUserId), "That user has no ACS identity.");
 	}
 
 	@GetMapping("/identities/{communicationUserId}")
 	IdentityResponse appUserOf(AppUser user, @PathVariable String communicationUserId) {
-		return this.audit.around(Action.IDENTITY_LOOKUP, user.id(), null, "by ACS identity " + communicationUserId,
-				() -> {
-					this.policy.checkLookup(user);
-					return this.identities.findByCommunicationUserId(communicationUserId)
-						.map(IdentityResponse::of)
-						.orElseThrow(
-								() -> new ProblemException(ErrorCode.NOT_FOUND, "No app user has that ACS identity."));
-				}, IdentityResponse::communicationUserId);
+		AuditEntry entry = AuditEntry.of(Action.IDENTITY_LOOKUP, user.id())
+			.about(null)
+			.withDetail("by ACS identity " + communicationUserId);
+		return lookUp(user, entry, () -> this.identities.findByCommunicationUserId(communicationUserId),
+				"No app user has that ACS identity.");
+	}
+
+	private IdentityResponse lookUp(AppUser user, AuditEntry entry, Supplier<Optional<StoredIdentity>> find,
+			String notFound) {
+		IdentityResponse found;
+		try {
+			this.policy.checkLookup(user);
+			found = find.get()
+				.map(IdentityResponse::of)
+				.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, notFound));
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, found.communicationUserId());
+		return found;
 	}
 
 	@PostMapping("/admin/users/{appUserId}/revoke")
 	ResponseEntity<Void> revokeAny(AppUser admin, @PathVariable String appUserId) {
-		this.audit.around(Action.TOKEN_REVOKE, admin.id(), appUserId, "by admin", () -> {
+		AuditEntry entry = AuditEntry.of(Action.TOKEN_REVOKE, admin.id()).about(appUserId).withDetail("by admin");
+		try {
 			if (!this.identities.revokeTokens(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
-			return null;
-		}, (nothing) -> null);
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
 	@DeleteMapping("/admin/users/{appUserId}")
 	ResponseEntity<Void> eraseAny(AppUser admin, @PathVariable String appUserId) {
-		this.audit.around(Action.IDENTITY_ERASE, admin.id(), appUserId, "by admin", () -> {
+		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, admin.id()).about(appUserId).withDetail("by admin");
+		try {
 			if (!this.identities.erase(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
-			return null;
-		}, (nothing) -> null);
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 

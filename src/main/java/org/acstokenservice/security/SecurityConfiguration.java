@@ -5,25 +5,19 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.system.Problems;
-import org.slf4j.Logger;
 import org.springdoc.core.utils.SpringDocUtils;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.StringUtils;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -42,7 +36,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @EnableConfigurationProperties(SignInProperties.class)
 class SecurityConfiguration {
 
-	private static final Logger logger = LoggerFactory.getLogger(SecurityConfiguration.class);
+	private static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
 
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
@@ -104,8 +98,8 @@ class SecurityConfiguration {
 	 */
 	private static void requireIssuerAndAudience(Environment environment) {
 		for (String property : List.of("issuer-uri", "audiences")) {
-			if (!StringUtils.hasText(environment.getProperty(DemoUsersCondition.JWT_PREFIX + property))) {
-				throw new IllegalStateException("JWT sign-in needs " + DemoUsersCondition.JWT_PREFIX + property
+			if (!StringUtils.hasText(environment.getProperty(JWT_PREFIX + property))) {
+				throw new IllegalStateException("JWT sign-in needs " + JWT_PREFIX + property
 						+ ": tokens are accepted only " + "from the configured issuer and for the configured audience");
 			}
 		}
@@ -126,30 +120,6 @@ class SecurityConfiguration {
 		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		source.registerCorsConfiguration("/**", cors);
 		return source;
-	}
-
-	/**
-	 * The demo users of local mode: password = user name. {@code alice} may have every
-	 * scope, {@code bob} only chat, {@code admin} has role ADMIN.
-	 */
-	@Bean
-	@Conditional(DemoUsersCondition.class)
-	UserDetailsService demoUsers() {
-		logger.warn("LOCAL MODE: demo users alice, bob and admin sign in over HTTP Basic with password = user name");
-		List<UserDetails> users = List.of(demoUser("alice", "TIER_standard"), demoUser("bob", "TIER_basic"),
-				demoUser("admin", "ROLE_ADMIN"));
-		// Only the look-up: a UserDetailsPasswordService would have Spring Security
-		// "upgrade"
-		// each {noop} password to BCrypt at the first sign-in, and every later request
-		// would
-		// then pay about 100 ms for a BCrypt check (measured in docs/benchmarks.md).
-		return new InMemoryUserDetailsManager(users)::loadUserByUsername;
-	}
-
-	private static UserDetails demoUser(String name, String authority) {
-		// {noop}: the password is the user name and is printed above, so hashing it would
-		// only slow every request down.
-		return User.withUsername(name).password("{noop}" + name).authorities(authority).build();
 	}
 
 	static {

@@ -5,9 +5,9 @@ import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
+import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
@@ -53,21 +53,19 @@ class TokenController {
 	ResponseEntity<TokenResponse> issue(AppUser user, @RequestBody(required = false) TokenRequest body) {
 		TokenRequest request = (body != null) ? body : TokenRequest.EMPTY;
 		String tier = this.policy.tierOf(user);
+		AuditEntry entry = AuditEntry.of(Action.TOKEN_ISSUE, user.id()).withDetail(describe(request, tier));
+		TokenResponse response;
 		try {
-			TokenResponse response = this.audit.around(Action.TOKEN_ISSUE, user.id(), user.id(),
-					describe(request, tier), () -> grantAndIssue(user, request),
-					(issued) -> issued.user().communicationUserId());
-			count(tier, "issued", "none");
-			return noStore(response);
+			response = grantAndIssue(user, request);
 		}
-		catch (ProblemException ex) {
-			count(tier, "denied", AuditTrail.reason(ex));
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			count(tier, (ex instanceof ProblemException) ? "denied" : "failed", AuditTrail.reason(ex));
 			throw ex;
 		}
-		catch (AcsException ex) {
-			count(tier, "failed", AuditTrail.reason(ex));
-			throw ex;
-		}
+		this.audit.succeeded(entry, response.user().communicationUserId());
+		count(tier, "issued", "none");
+		return noStore(response);
 	}
 
 	private TokenResponse grantAndIssue(AppUser user, TokenRequest request) {
@@ -81,23 +79,35 @@ class TokenController {
 	/** Revokes every token of the caller's ACS identity. */
 	@PostMapping("/token/revoke")
 	ResponseEntity<Void> revoke(AppUser user) {
-		this.audit.around(Action.TOKEN_REVOKE, user.id(), user.id(), null, () -> {
+		AuditEntry entry = AuditEntry.of(Action.TOKEN_REVOKE, user.id());
+		try {
 			this.policy.checkRateOnly(user);
 			if (!this.identities.revokeTokens(user.id())) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
 			}
-			return null;
-		}, (nothing) -> null);
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
 	/** Exchanges a Teams user's Entra ID token for an ACS token. */
 	@PostMapping("/token/teams")
 	ResponseEntity<TeamsTokenResponse> teams(AppUser user, @RequestBody(required = false) TeamsTokenRequest body) {
-		AcsToken token = this.audit.around(Action.TEAMS_EXCHANGE, user.id(), user.id(), null, () -> {
+		AuditEntry entry = AuditEntry.of(Action.TEAMS_EXCHANGE, user.id());
+		AcsToken token;
+		try {
 			this.policy.checkTokenCall(user);
-			return this.teams.exchange(body);
-		}, (issued) -> null);
+			token = this.teams.exchange(body);
+		}
+		catch (RuntimeException ex) {
+			this.audit.refused(entry, ex);
+			throw ex;
+		}
+		this.audit.succeeded(entry, null);
 		return noStore(new TeamsTokenResponse(token.token(), token.expiresOn()));
 	}
 

@@ -49,9 +49,12 @@ class ManagedIdentityTests {
 				.header("Authorization", "Bearer " + operator)
 				.GET()
 				.build());
-			assertThat(
-					ServiceClient.json(health).path("components").path("acs").path("details").path("mode").asString())
-				.isEqualTo("managed-identity");
+			assertThat(ServiceClient.json(health)
+				.path("components")
+				.path("acs")
+				.path("details")
+				.path("credential")
+				.asString()).isEqualTo("entra-id");
 		}
 	}
 

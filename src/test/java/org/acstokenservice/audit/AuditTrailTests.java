@@ -14,6 +14,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditEvent.Outcome;
+import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.ProblemException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AuditTrailTests {
 
@@ -42,13 +45,21 @@ class AuditTrailTests {
 
 	@Test
 	void recordThenReadBackNewestFirstAndCounted() {
-		this.trail.success(Action.TOKEN_ISSUE, "alice", "alice", "8:acs:r_1", "tier=standard");
-		this.trail.denied(Action.TOKEN_ISSUE, "alice", "alice", "scope_not_allowed", "tier=basic");
+		this.trail.succeeded(AuditEntry.of(Action.TOKEN_ISSUE, "alice").withDetail("tier=standard"), "8:acs:r_1");
+		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "alice").withDetail("tier=basic"),
+				new ProblemException(ErrorCode.SCOPE_NOT_ALLOWED, "voip is not allowed"));
 
-		assertThat(this.trail.recent("alice", 10)).extracting(AuditEvent::outcome)
-			.containsExactlyInAnyOrder(Outcome.SUCCESS, Outcome.DENIED);
+		assertThat(this.trail.recent("alice", 10)).extracting(AuditEvent::outcome, AuditEvent::reason)
+			.containsExactlyInAnyOrder(tuple(Outcome.SUCCESS, null), tuple(Outcome.DENIED, "scope_not_allowed"));
 		assertThat(this.meters.get("acs.audit.events").tag("reason", "scope_not_allowed").counter().count())
 			.isEqualTo(1);
+	}
+
+	@Test
+	void refusedWhenNeitherRefusalNorAcsFailureThenNotRecorded() {
+		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "carol"), new IllegalStateException("database down"));
+
+		assertThat(this.trail.recent("carol", 10)).isEmpty();
 	}
 
 	@Test
@@ -66,7 +77,8 @@ class AuditTrailTests {
 
 	@Test
 	void recordWhenValuesCarryLineBreaksThenStoredWithoutThem() {
-		this.trail.denied(Action.TOKEN_ISSUE, "eve", "eve", "invalid_scope", "scopes=chat\nFAKE audit line");
+		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "eve").withDetail("scopes=chat\nFAKE audit line"),
+				new ProblemException(ErrorCode.INVALID_SCOPE, "no such scope"));
 
 		assertThat(this.trail.recent("eve", 1).get(0).detail()).isEqualTo("scopes=chat?FAKE audit line");
 	}
@@ -80,7 +92,7 @@ class AuditTrailTests {
 		appender.start();
 		audit.addAppender(appender);
 		try {
-			this.trail.success(Action.TOKEN_ISSUE, "alice", "alice", "8:acs:r_1", "tier=standard");
+			this.trail.succeeded(AuditEntry.of(Action.TOKEN_ISSUE, "alice").withDetail("tier=standard"), "8:acs:r_1");
 		}
 		finally {
 			audit.detachAppender(appender);

@@ -14,6 +14,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.acstokenservice.AcsTokenServiceApplication;
 import org.acstokenservice.LocalModeTestProperties;
 import org.acstokenservice.ServiceClient;
+import org.acstokenservice.acs.AcsConnectionDetails;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.acstokenservice.emulator.AcsOperation;
@@ -92,12 +93,13 @@ class TwoInstancesTests {
 		return new SpringApplicationBuilder(AcsTokenServiceApplication.class)
 			// Both instances share this one emulator, as two deployments share one ACS
 			// resource.
-			.initializers((context) -> context.getBeanFactory().registerSingleton("acsEmulator", acs))
+			.initializers((context) -> context.getBeanFactory()
+				.registerSingleton("sharedAcs",
+						AcsConnectionDetails.ofConnectionString(acs.connectionString(), acs.certificate())))
 			.run("--server.port=0", "--spring.main.banner-mode=off",
 					"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
 					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-					"--spring.datasource.hikari.maximum-pool-size=20", "--policy.rate-limit.capacity=1000",
-					"--acs.emulator.data-dir=" + LocalModeTestProperties.temporaryDirectory("unused-emulator-"));
+					"--spring.datasource.hikari.maximum-pool-size=20", "--policy.rate-limit.capacity=1000");
 	}
 
 	private static ServiceClient client(ConfigurableApplicationContext context) {

@@ -7,6 +7,7 @@ import org.acstokenservice.LocalModeTestProperties;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.audit.AuditEvent;
 import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.emulator.AcsEmulator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +35,9 @@ class OperationsTests {
 	@Autowired
 	AuditTrail audit;
 
+	@Autowired
+	AcsEmulator emulator;
+
 	ServiceClient client;
 
 	@BeforeEach
@@ -51,7 +55,9 @@ class OperationsTests {
 		assertThat(admin.path("components").path("db").path("status").asString()).isEqualTo("UP");
 		assertThat(admin.path("components").path("acs").path("details").path("circuitBreaker").asString())
 			.isEqualTo("CLOSED");
-		assertThat(admin.path("components").path("acs").path("details").path("mode").asString()).isEqualTo("emulator");
+		JsonNode acs = admin.path("components").path("acs").path("details");
+		assertThat(acs.path("endpoint").asString()).isEqualTo(this.emulator.endpoint().toString());
+		assertThat(acs.path("credential").asString()).isEqualTo("access-key");
 	}
 
 	@Test

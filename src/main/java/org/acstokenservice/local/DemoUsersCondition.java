@@ -1,6 +1,4 @@
-package org.acstokenservice.security;
-
-import org.acstokenservice.acs.EmulatedAcsCondition;
+package org.acstokenservice.local;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -10,18 +8,17 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches only in pure local mode: no real ACS resource and no JWT issuer. There is no
- * property that turns demo users on, so that no configuration can bring them to
- * production.
+ * Matches only in local mode without a JWT issuer. There is no property that turns demo
+ * users on, so that no configuration can bring them to production.
  */
 class DemoUsersCondition extends SpringBootCondition {
 
-	static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
+	private static final String JWT_PREFIX = "spring.security.oauth2.resourceserver.jwt.";
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Environment environment = context.getEnvironment();
-		if (!EmulatedAcsCondition.isEmulated(environment)) {
+		if (!LocalMode.isActive(environment)) {
 			return ConditionOutcome.noMatch("a real ACS resource is configured");
 		}
 		if (jwtConfigured(environment)) {
@@ -30,7 +27,7 @@ class DemoUsersCondition extends SpringBootCondition {
 		return ConditionOutcome.match("local mode without a JWT issuer");
 	}
 
-	static boolean jwtConfigured(Environment environment) {
+	private static boolean jwtConfigured(Environment environment) {
 		return StringUtils.hasText(environment.getProperty(JWT_PREFIX + "issuer-uri"))
 				|| StringUtils.hasText(environment.getProperty(JWT_PREFIX + "jwk-set-uri"))
 				|| StringUtils.hasText(environment.getProperty(JWT_PREFIX + "public-key-location"));

@@ -1,0 +1,28 @@
+package org.acstokenservice.local;
+
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.StringUtils;
+
+/**
+ * Local mode: no ACS resource is configured, so the service runs against an embedded ACS
+ * emulator on loopback, with an H2 database under {@code ./data} and, unless a JWT issuer
+ * is configured, demo users. This is its one definition; everything local mode adds lives
+ * in this package.
+ */
+final class LocalMode {
+
+	private LocalMode() {
+	}
+
+	/**
+	 * Whether the service runs in local mode: neither {@code acs.connection-string} nor
+	 * {@code acs.endpoint} is set. Readable before configuration properties are bound.
+	 * @param environment the environment to read
+	 * @return {@code true} in local mode
+	 */
+	static boolean isActive(PropertyResolver environment) {
+		return !StringUtils.hasText(environment.getProperty("acs.connection-string"))
+				&& !StringUtils.hasText(environment.getProperty("acs.endpoint"));
+	}
+
+}

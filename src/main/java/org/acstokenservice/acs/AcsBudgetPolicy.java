@@ -48,9 +48,10 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 	private void spend() {
 		ConsumptionProbe probe = this.bucket.tryConsumeAndReturnRemaining(1);
 		if (!probe.isConsumed()) {
-			// The next unit comes back within milliseconds under load; telling front ends
-			// to
-			// retry that soon would only spend it again at once.
+			/*
+			 * The next unit comes back within milliseconds under load; telling front ends
+			 * to retry that soon would only spend it again at once.
+			 */
 			Duration refill = Duration.ofNanos(probe.getNanosToWaitForRefill());
 			throw new BudgetSpentException((refill.compareTo(MIN_RETRY_AFTER) < 0) ? MIN_RETRY_AFTER : refill);
 		}

@@ -86,8 +86,10 @@ class AcsConfiguration {
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build();
 		CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
-		// resilience4j_circuitbreaker_state{name="acs"} and friends on
-		// /actuator/prometheus.
+		/*
+		 * resilience4j_circuitbreaker_state{name="acs"} and friends on
+		 * /actuator/prometheus.
+		 */
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
 		return registry.circuitBreaker("acs");
 	}

@@ -118,9 +118,10 @@ public class AcsGateway {
 				throw ex;
 			}
 			if (budgetSpent(failure)) {
-				// This instance held the call back: it says nothing about ACS, and must
-				// not
-				// count as a probe that found ACS well.
+				/*
+				 * This instance held the call back: it says nothing about ACS, and must
+				 * not count as a probe that found ACS well.
+				 */
 				this.circuitBreaker.releasePermission();
 			}
 			else if (failure.kind() == AcsException.Kind.UNAVAILABLE) {
@@ -202,9 +203,11 @@ public class AcsGateway {
 	}
 
 	private static String acsErrorCode(HttpResponseException ex) {
-		// The SDK throws its implementation type; the public
-		// IdentityErrorResponseException
-		// is declared but never thrown (TOOLCHAIN.md).
+		/*
+		 * The SDK throws its implementation type: identity 1.4.10 declares the public
+		 * IdentityErrorResponseException but never throws it (seen in its sources and on
+		 * the wire against the emulator).
+		 */
 		if (ex instanceof CommunicationErrorResponseException error && error.getValue() != null
 				&& error.getValue().getError() != null) {
 			return error.getValue().getError().getCode();

@@ -87,13 +87,12 @@ public class IdentityService {
 	 * Issues a token for the user's identity, creating the identity on the first call.
 	 */
 	public IssuedToken issueToken(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
-		// Each pass reads the mapping afresh; a pass gives up (empty) when the mapping
-		// changed
-		// under it (replaced, erased, or created by another request), and the next pass
-		// sees
-		// the change. Passes run one after the other, never nested, so that a request
-		// never
-		// waits for a creation that it leads itself.
+		/*
+		 * Each pass reads the mapping afresh; a pass gives up (empty) when the mapping
+		 * changed under it (replaced, erased, or created by another request), and the
+		 * next pass sees the change. Passes run one after the other, never nested, so
+		 * that a request never waits for a creation that it leads itself.
+		 */
 		for (int pass = 0; pass < MAX_PASSES; pass++) {
 			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
 			Optional<IssuedToken> issued = stored.isPresent() ? issueFor(stored.get(), scopes, lifetime)
@@ -126,13 +125,15 @@ public class IdentityService {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
 				throw ex;
 			}
-			// ACS no longer knows the identity: none of its tokens is valid any more, and
-			// the
-			// next token request replaces it.
+			/*
+			 * ACS no longer knows the identity: none of its tokens is valid any more, and
+			 * the next token request replaces it.
+			 */
 		}
-		// Again, now that ACS has revoked: a token that ACS issued while the revocation
-		// was
-		// on its way is revoked at ACS too, so it must not be reused either.
+		/*
+		 * Again, now that ACS has revoked: a token that ACS issued while the revocation
+		 * was on its way is revoked at ACS too, so it must not be reused either.
+		 */
 		this.store.markRevoked(appUserId, now());
 		this.reusable.forget(communicationUserId);
 		logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
@@ -341,9 +342,10 @@ public class IdentityService {
 	}
 
 	private Instant now() {
-		// The database keeps microseconds; keep the same so that a stored value reads
-		// back
-		// equal.
+		/*
+		 * The database keeps microseconds; keep the same so that a stored value reads
+		 * back equal.
+		 */
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 

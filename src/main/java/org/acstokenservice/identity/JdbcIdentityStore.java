@@ -166,8 +166,10 @@ class JdbcIdentityStore {
 			.update();
 	}
 
-	// OffsetDateTime is JDBC 4.2's type for "timestamp with time zone" on both H2 and
-	// PostgreSQL; java.sql.Timestamp would shift with the JVM's default time zone.
+	/*
+	 * OffsetDateTime is JDBC 4.2's type for "timestamp with time zone" on both H2 and
+	 * PostgreSQL; java.sql.Timestamp would shift with the JVM's default time zone.
+	 */
 	private static OffsetDateTime timestamp(Instant instant) {
 		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
 	}

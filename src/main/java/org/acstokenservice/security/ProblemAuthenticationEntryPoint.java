@@ -42,8 +42,10 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 			AuthenticationException authException) throws IOException {
 		this.failedSignIns.recordFailure(request, authException);
 		if (this.bearer != null) {
-			// Sets the RFC 6750 challenge, with error="invalid_token" when a token was
-			// sent.
+			/*
+			 * Sets the RFC 6750 challenge, with error="invalid_token" when a token was
+			 * sent.
+			 */
 			this.bearer.commence(request, response, authException);
 		}
 		if (this.basic) {

@@ -68,12 +68,16 @@ class SecurityConfiguration {
 			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class)).hasRole("ADMIN");
 			requests.anyRequest().authenticated();
 		})
-			// A stateless API authenticated by header on every request: no session and
-			// no cookie for a cross-site request to ride on.
+			/*
+			 * A stateless API authenticated by header on every request: no session and no
+			 * cookie for a cross-site request to ride on.
+			 */
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			// Not beans: Boot would also register them for every request, outside
-			// this chain.
+			/*
+			 * Not beans: Boot would also register them for every request, outside this
+			 * chain.
+			 */
 			.addFilterBefore(cors, CsrfFilter.class)
 			.addFilterBefore(failedSignIns, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())
@@ -123,8 +127,10 @@ class SecurityConfiguration {
 	}
 
 	static {
-		// The signed-in user is no request parameter: keep it out of the OpenAPI
-		// document.
+		/*
+		 * The signed-in user is no request parameter: keep it out of the OpenAPI
+		 * document.
+		 */
 		SpringDocUtils.getConfig().addRequestWrapperToIgnore(AppUser.class);
 	}
 

@@ -34,9 +34,10 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(AcsException.class)
 	ResponseEntity<Object> handleAcs(AcsException ex) {
-		// The status and ACS's code are logged by the gateway; the client gets the class
-		// of
-		// failure and, when it is worth retrying, when to do so.
+		/*
+		 * The status and ACS's code are logged by the gateway; the client gets the class
+		 * of failure and, when it is worth retrying, when to do so.
+		 */
 		if (ex.kind() == AcsException.Kind.UNAVAILABLE) {
 			return Problems.response(ErrorCode.ACS_UNAVAILABLE,
 					"Azure Communication Services is unavailable; try again later.", ex.retryAfter(), Map.of());
@@ -47,8 +48,10 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex) {
-		// The client learns nothing of the cause; the log keeps the type and stack for
-		// ops.
+		/*
+		 * The client learns nothing of the cause; the log keeps the type and stack for
+		 * ops.
+		 */
 		logger.error("Unexpected error while handling a request", ex);
 		return Problems.response(ErrorCode.INTERNAL_ERROR, "The request could not be completed.", null, Map.of());
 	}
@@ -61,8 +64,10 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 					Problems.problem(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."), headers,
 					ErrorCode.PAYLOAD_TOO_LARGE.status(), request);
 		}
-		// Jackson's message may quote the request body back; say only what is wrong with
-		// it.
+		/*
+		 * Jackson's message may quote the request body back; say only what is wrong with
+		 * it.
+		 */
 		ProblemDetail body = Problems.problem(ErrorCode.INVALID_REQUEST,
 				"The request body is not valid JSON of the expected shape.");
 		return handleExceptionInternal(ex, body, headers, status, request);

@@ -109,8 +109,10 @@ public final class AcsEmulator implements AutoCloseable {
 			FaultInjector faults = new FaultInjector();
 			RequestCounts requestCounts = new RequestCounts();
 			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
-			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock(),
-					faults, requestCounts, executor, trustedBearerTokens));
+			RequestAuthenticator authenticator = new RequestAuthenticator(new HmacSignature(accessKey),
+					settings.clock(), trustedBearerTokens);
+			server.createContext("/",
+					new IdentityApi(state, tokens, authenticator, settings.clock(), faults, requestCounts, executor));
 			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)

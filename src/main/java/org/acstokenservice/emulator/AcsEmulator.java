@@ -317,10 +317,12 @@ public final class AcsEmulator implements AutoCloseable {
 		AtomicInteger count = new AtomicInteger();
 		// Non-daemon threads: a standalone emulator keeps the JVM alive while it serves.
 		ThreadFactory factory = (runnable) -> new Thread(runnable, "acs-emulator-" + count.incrementAndGet());
-		// A bounded number of threads; requests beyond that wait in the queue rather than
-		// being refused, as the JDK server has no good way to answer a rejection. The
-		// same pool runs answers held back by a latency fault, holding no thread while
-		// they wait; those still waiting when the emulator closes are not answered.
+		/*
+		 * A bounded number of threads; requests beyond that wait in the queue rather than
+		 * being refused, as the JDK server has no good way to answer a rejection. The
+		 * same pool runs answers held back by a latency fault, holding no thread while
+		 * they wait; those still waiting when the emulator closes are not answered.
+		 */
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, factory);
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		executor.setRemoveOnCancelPolicy(true);

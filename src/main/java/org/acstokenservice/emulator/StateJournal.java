@@ -166,8 +166,7 @@ final class StateJournal implements AutoCloseable {
 			stored.sort(Comparator.comparing(StoredIdentity::id));
 			Snapshot snapshot = new Snapshot(1, contents.resourceId(), contents.accessKey(),
 					Base64.getEncoder().encodeToString(contents.signingKey().getPrivate().getEncoded()), stored);
-			// createTempFile makes the file owner-only (on POSIX): it holds the signing
-			// key.
+			// createTempFile makes it owner-only (on POSIX): it holds the signing key.
 			Path temporary = Files.createTempFile(this.directory, ".acs-emulator-state", ".tmp");
 			try {
 				Files.write(temporary, json.writeValueAsBytes(snapshot));

@@ -48,8 +48,7 @@ class AcsEmulatorPersistenceTests {
 		}
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			assertThat(emulator.resourceId()).isEqualTo(resourceId);
-			// The generated key is kept too, so the connection string (bar the port) is
-			// stable.
+			// The generated key is kept too: same connection string, bar the port.
 			assertThat(keyOf(emulator.connectionString())).isEqualTo(keyOf(connectionString));
 			assertThat(emulator.isTokenValid(kept.getUserToken().getToken())).isTrue();
 			assertThat(emulator.isTokenValid(revoked.getUserToken().getToken())).isFalse();

@@ -124,9 +124,8 @@ public final class AcsEmulator implements AutoCloseable {
 			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
 					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
 					requestCounts, trustedBearerTokens);
-			// Emulator keys are not secrets: other programs need the connection string.
-			logger.info("ACS emulator for resource {} listening; connection string: {}", state.resourceId(),
-					emulator.connectionString());
+			// The endpoint only: the access key never reaches a log line.
+			logger.info("ACS emulator for resource {} listening at {}", state.resourceId(), endpoint);
 			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)", certificateFile);
 			return emulator;
 		}

@@ -1,7 +1,10 @@
 package org.acstokenservice.emulator;
 
+import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.logging.LoggingInitializationContext;
@@ -25,6 +28,8 @@ import org.springframework.core.env.StandardEnvironment;
  */
 public final class EmulatorApplication {
 
+	private static final Logger logger = LoggerFactory.getLogger(EmulatorApplication.class);
+
 	private EmulatorApplication() {
 	}
 
@@ -39,7 +44,9 @@ public final class EmulatorApplication {
 	public static void run(String[] args) {
 		ConfigurableEnvironment environment = environment(args);
 		initializeLogging(environment);
-		AcsEmulator emulator = start(environment);
+		AcsEmulatorProperties properties = properties(environment);
+		AcsEmulator emulator = properties.start();
+		announce(emulator, properties, System.out);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
@@ -72,6 +79,21 @@ public final class EmulatorApplication {
 
 	static AcsEmulatorProperties properties(ConfigurableEnvironment environment) {
 		return Binder.get(environment).bindOrCreate("acs.emulator", AcsEmulatorProperties.class);
+	}
+
+	/**
+	 * Tells the user how to connect. A generated key is known to nobody else, so its
+	 * connection string is printed once, to standard output rather than to a log line; a
+	 * configured key is not repeated.
+	 */
+	static void announce(AcsEmulator emulator, AcsEmulatorProperties properties, PrintStream out) {
+		if (properties.accessKey() == null) {
+			out.println("ACS emulator connection string (generated key): " + emulator.connectionString());
+		}
+		else {
+			logger.info("ACS emulator ready at {}; clients sign with the configured acs.emulator.access-key",
+					emulator.endpoint());
+		}
 	}
 
 	/** Boot's console logging at INFO, as a Boot application would have it. */

@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HOST) String host,
 		@DefaultValue("0") int port, String accessKey, String dataDir, @DefaultValue Faults faults) {
 
+	/** Reads absent faults as none, as binding does, for a record made in code. */
 	public AcsEmulatorProperties {
 		faults = (faults != null) ? faults : Faults.NONE;
 	}

@@ -31,8 +31,10 @@ final class AccessTokens {
 
 	static final String GENERATION_CLAIM = "emulatorGeneration";
 
-	// A value seen in real ACS tokens; Microsoft says clients must not depend on the
-	// claims.
+	/**
+	 * A value seen in real ACS tokens; Microsoft says clients must not depend on the
+	 * claims.
+	 */
 	private static final int SCP = 1792;
 
 	private final String resourceId;

@@ -109,8 +109,10 @@ public final class AcsEmulator implements AutoCloseable {
 			FaultInjector faults = new FaultInjector();
 			RequestCounts requestCounts = new RequestCounts();
 			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
-			server.createContext("/", new IdentityApi(state, tokens, new HmacSignature(accessKey), settings.clock(),
-					faults, requestCounts, executor, trustedBearerTokens));
+			RequestAuthenticator authenticator = new RequestAuthenticator(new HmacSignature(accessKey),
+					settings.clock(), trustedBearerTokens);
+			server.createContext("/",
+					new IdentityApi(state, tokens, authenticator, settings.clock(), faults, requestCounts, executor));
 			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
@@ -122,9 +124,8 @@ public final class AcsEmulator implements AutoCloseable {
 			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
 					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
 					requestCounts, trustedBearerTokens);
-			// Emulator keys are not secrets: other programs need the connection string.
-			logger.info("ACS emulator for resource {} listening; connection string: {}", state.resourceId(),
-					emulator.connectionString());
+			// The endpoint only: the access key never reaches a log line.
+			logger.info("ACS emulator for resource {} listening at {}", state.resourceId(), endpoint);
 			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)", certificateFile);
 			return emulator;
 		}
@@ -315,10 +316,12 @@ public final class AcsEmulator implements AutoCloseable {
 		AtomicInteger count = new AtomicInteger();
 		// Non-daemon threads: a standalone emulator keeps the JVM alive while it serves.
 		ThreadFactory factory = (runnable) -> new Thread(runnable, "acs-emulator-" + count.incrementAndGet());
-		// A bounded number of threads; requests beyond that wait in the queue rather than
-		// being refused, as the JDK server has no good way to answer a rejection. The
-		// same pool runs answers held back by a latency fault, holding no thread while
-		// they wait; those still waiting when the emulator closes are not answered.
+		/*
+		 * A bounded number of threads; requests beyond that wait in the queue rather than
+		 * being refused, as the JDK server has no good way to answer a rejection. The
+		 * same pool runs answers held back by a latency fault, holding no thread while
+		 * they wait; those still waiting when the emulator closes are not answered.
+		 */
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, factory);
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		executor.setRemoveOnCancelPolicy(true);

@@ -68,6 +68,14 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, clock);
 	}
 
+	/** Leaves the access key out: it is a secret. */
+	@Override
+	public String toString() {
+		return "AcsEmulatorSettings[host=" + this.host + ", port=" + this.port + ", accessKey="
+				+ ((this.accessKey != null) ? "(set)" : null) + ", dataDirectory=" + this.dataDirectory + ", clock="
+				+ this.clock + "]";
+	}
+
 	private static boolean isBase64Key(String key) {
 		try {
 			return Base64.getDecoder().decode(key).length > 0;

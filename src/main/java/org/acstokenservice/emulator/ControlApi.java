@@ -44,25 +44,25 @@ final class ControlApi implements HttpHandler {
 	@Override
 	public void handle(HttpExchange exchange) throws IOException {
 		try {
-			IdentityApi.Response response;
+			WireResponse response;
 			try {
-				byte[] body = IdentityApi.readBody(exchange, MAX_BODY_BYTES);
+				byte[] body = WireRequests.readBody(exchange, MAX_BODY_BYTES);
 				response = answer(exchange, body);
 			}
 			catch (AcsError ex) {
-				response = IdentityApi.Response.error(ex);
+				response = WireResponse.error(ex);
 			}
 			catch (IllegalArgumentException ex) {
-				response = IdentityApi.Response.error(AcsError.validation(ex.getMessage()));
+				response = WireResponse.error(AcsError.validation(ex.getMessage()));
 			}
-			IdentityApi.send(exchange, response);
+			response.writeTo(exchange);
 		}
 		finally {
 			exchange.close();
 		}
 	}
 
-	private IdentityApi.Response answer(HttpExchange exchange, byte[] body) {
+	private WireResponse answer(HttpExchange exchange, byte[] body) {
 		if (!exchange.getRequestURI().getRawPath().equals(FAULTS_PATH)) {
 			throw new AcsError(404, "NotFound", "The requested resource was not found.");
 		}
@@ -75,9 +75,9 @@ final class ControlApi implements HttpHandler {
 			this.faults.clear();
 		}
 		else {
-			inject(IdentityApi.parseObject(body, false));
+			inject(WireRequests.parseObject(body, false));
 		}
-		return new IdentityApi.Response(204, null);
+		return new WireResponse(204, null);
 	}
 
 	private void authenticate(HttpExchange exchange) {

@@ -1,11 +1,10 @@
 package org.acstokenservice.emulator;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.logging.LoggingInitializationContext;
@@ -22,12 +21,14 @@ import org.springframework.core.env.StandardEnvironment;
  * {@code ACS_EMULATOR_PORT=8443} and so on), with faults for benchmarks against a flaky
  * ACS: {@code [--acs.emulator.faults.latency=200ms] [--acs.emulator.faults.status=503]
  * [--acs.emulator.faults.retry-after=2s] [--acs.emulator.faults.share=0.1]} (see
- * {@link FaultProperties}).
+ * {@link AcsEmulatorProperties}).
  * <p>
  * It binds the properties with Boot's {@link Binder} rather than starting an application
  * context: nothing of the rest of the service is scanned, configured or started.
  */
 public final class EmulatorApplication {
+
+	private static final Logger logger = LoggerFactory.getLogger(EmulatorApplication.class);
 
 	private EmulatorApplication() {
 	}
@@ -43,7 +44,9 @@ public final class EmulatorApplication {
 	public static void run(String[] args) {
 		ConfigurableEnvironment environment = environment(args);
 		initializeLogging(environment);
-		AcsEmulator emulator = start(environment);
+		AcsEmulatorProperties properties = properties(environment);
+		AcsEmulator emulator = properties.start();
+		announce(emulator, properties, System.out);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
@@ -67,22 +70,30 @@ public final class EmulatorApplication {
 	}
 
 	static AcsEmulator start(ConfigurableEnvironment environment) {
-		EmulatorProperties properties = properties(environment);
-		AcsEmulatorSettings settings = properties.toSettings();
-		// Checked before start-up, so that bad fault settings stop it.
-		FaultProperties faults = (properties.faults() != null) ? properties.faults() : FaultProperties.NONE;
-		List<Fault> configured = faults.toFaults();
-		AcsEmulator emulator = AcsEmulator.start(settings);
-		faults.applyTo(emulator.faults(), configured);
-		return emulator;
+		return properties(environment).start();
 	}
 
 	static AcsEmulatorSettings settings(ConfigurableEnvironment environment) {
 		return properties(environment).toSettings();
 	}
 
-	private static EmulatorProperties properties(ConfigurableEnvironment environment) {
-		return Binder.get(environment).bindOrCreate("acs.emulator", EmulatorProperties.class);
+	static AcsEmulatorProperties properties(ConfigurableEnvironment environment) {
+		return Binder.get(environment).bindOrCreate("acs.emulator", AcsEmulatorProperties.class);
+	}
+
+	/**
+	 * Tells the user how to connect. A generated key is known to nobody else, so its
+	 * connection string is printed once, to standard output rather than to a log line; a
+	 * configured key is not repeated.
+	 */
+	static void announce(AcsEmulator emulator, AcsEmulatorProperties properties, PrintStream out) {
+		if (properties.accessKey() == null) {
+			out.println("ACS emulator connection string (generated key): " + emulator.connectionString());
+		}
+		else {
+			logger.info("ACS emulator ready at {}; clients sign with the configured acs.emulator.access-key",
+					emulator.endpoint());
+		}
 	}
 
 	/** Boot's console logging at INFO, as a Boot application would have it. */
@@ -90,91 +101,6 @@ public final class EmulatorApplication {
 		LoggingSystem loggingSystem = LoggingSystem.get(EmulatorApplication.class.getClassLoader());
 		loggingSystem.beforeInitialize();
 		loggingSystem.initialize(new LoggingInitializationContext(environment), null, null);
-	}
-
-	/**
-	 * The {@code acs.emulator.*} properties.
-	 *
-	 * @param host the address to bind; 127.0.0.1 unless set
-	 * @param port the port to bind; a free one unless set
-	 * @param accessKey the base64 access key clients sign with; random unless set
-	 * @param dataDir where state survives restarts; in memory unless set
-	 * @param faults faults to inject from the start, for benchmarks against a flaky ACS;
-	 * none unless set
-	 */
-	record EmulatorProperties(String host, int port, String accessKey, String dataDir, FaultProperties faults) {
-
-		AcsEmulatorSettings toSettings() {
-			Path directory = (this.dataDir != null && !this.dataDir.isBlank()) ? Path.of(this.dataDir) : null;
-			return new AcsEmulatorSettings(this.host, this.port, this.accessKey, directory, null);
-		}
-
-	}
-
-	/**
-	 * The {@code acs.emulator.faults.*} properties: each fault set here is injected into
-	 * the given share of requests (see {@link FaultInjector}), e.g.
-	 * {@code --acs.emulator.faults.latency=200ms --acs.emulator.faults.status=503
-	 * --acs.emulator.faults.retry-after=2s --acs.emulator.faults.share=0.1}.
-	 *
-	 * @param latency holds answers back this long; none unless set
-	 * @param status answers this status (e.g. 429, 500, 503) instead of doing the
-	 * operation; none unless set
-	 * @param retryAfter the {@code Retry-After} sent with {@code status}; none unless set
-	 * @param drop closes the connection without answering instead of doing the operation;
-	 * not with {@code status}
-	 * @param share the share of requests, between 0 and 1, that each fault hits,
-	 * independently; 1 (every request) unless set
-	 * @param operation the only operation faulted (e.g. {@code create-identity}); every
-	 * operation unless set
-	 * @param seed the seed of the random draws for {@code share}; fixed unless set, so
-	 * that runs are repeatable
-	 */
-	record FaultProperties(Duration latency, Integer status, Duration retryAfter, boolean drop, Double share,
-			AcsOperation operation, Long seed) {
-
-		static final FaultProperties NONE = new FaultProperties(null, null, null, false, null, null, null);
-
-		List<Fault> toFaults() {
-			if (this.status != null && this.drop) {
-				throw new IllegalArgumentException("acs.emulator.faults.status and .drop cannot both be set");
-			}
-			if (this.retryAfter != null && this.status == null) {
-				throw new IllegalArgumentException("acs.emulator.faults.retry-after needs acs.emulator.faults.status");
-			}
-			List<Fault> faults = new ArrayList<>();
-			if (this.latency != null) {
-				faults.add(Fault.latency(this.latency));
-			}
-			if (this.status != null) {
-				faults.add((this.retryAfter != null) ? Fault.status(this.status, this.retryAfter)
-						: Fault.status(this.status));
-			}
-			if (this.drop) {
-				faults.add(Fault.drop());
-			}
-			if (this.share != null && !(this.share >= 0 && this.share <= 1)) {
-				throw new IllegalArgumentException(
-						"acs.emulator.faults.share must be between 0 and 1, not " + this.share);
-			}
-			return faults;
-		}
-
-		void applyTo(FaultInjector injector, List<Fault> faults) {
-			if (this.seed != null) {
-				injector.seed(this.seed);
-			}
-			double everyOrShare = (this.share != null) ? this.share : 1.0;
-			for (Fault fault : faults) {
-				if (this.operation != null) {
-					injector.injectShare(everyOrShare, this.operation, fault);
-				}
-				else {
-					injector.injectShare(everyOrShare, fault);
-				}
-			}
-		}
-
 	}
 
 }

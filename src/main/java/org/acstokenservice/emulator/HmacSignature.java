@@ -57,8 +57,7 @@ final class HmacSignature {
 
 	String sign(String stringToSign) {
 		try {
-			// Mac is not thread-safe; a fresh one per call is cheap next to a TLS
-			// request.
+			// Mac is not thread-safe; a fresh one per call costs little next to TLS.
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(this.key);
 			return Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));

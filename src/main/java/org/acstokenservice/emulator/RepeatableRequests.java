@@ -33,8 +33,7 @@ final class RepeatableRequests<R> {
 		if (requestId == null || requestId.isBlank()) {
 			return action.get();
 		}
-		// computeIfAbsent runs the action at most once per id, even for concurrent
-		// retries.
+		// computeIfAbsent runs the action once per id, even for concurrent retries.
 		R answer = this.answers
 			.computeIfAbsent(requestId.strip(), (id) -> new Entry<>(action.get(), this.clock.instant()))
 			.answer();

@@ -130,9 +130,10 @@ final class SelfSignedCertificate {
 			Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".acs-emulator-cert", ".tmp");
 			try {
 				Files.writeString(temporary, pem(), StandardCharsets.US_ASCII);
-				// createTempFile made it owner-only; a certificate is public, and other
-				// users'
-				// programs may need to trust it.
+				/*
+				 * createTempFile made it owner-only; a certificate is public, and other
+				 * users' programs may need to trust it.
+				 */
 				if (Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
 					Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
 				}

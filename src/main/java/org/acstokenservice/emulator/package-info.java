@@ -7,10 +7,11 @@
  * string, certificate, token check, and for tests: live identities, request counts per
  * {@link org.acstokenservice.emulator.AcsOperation}, and
  * {@link org.acstokenservice.emulator.FaultInjector faults}),
- * {@link org.acstokenservice.emulator.AcsEmulatorSettings} and
- * {@link org.acstokenservice.emulator.EmulatorApplication} (standalone, with
- * {@code acs.emulator.faults.*}). Everything else is package-private. The package uses
- * nothing of the rest of the service.
+ * {@link org.acstokenservice.emulator.AcsEmulatorSettings},
+ * {@link org.acstokenservice.emulator.AcsEmulatorProperties} (the {@code acs.emulator.*}
+ * properties, faults included, and a start from them) and
+ * {@link org.acstokenservice.emulator.EmulatorApplication} (standalone). Everything else
+ * is package-private. The package uses nothing of the rest of the service.
  * <p>
  * Faults ({@link org.acstokenservice.emulator.Fault}: latency, an error status with or
  * without {@code Retry-After}, a dropped connection, a lost answer after the operation)

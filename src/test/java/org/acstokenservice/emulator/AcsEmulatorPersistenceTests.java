@@ -48,8 +48,7 @@ class AcsEmulatorPersistenceTests {
 		}
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			assertThat(emulator.resourceId()).isEqualTo(resourceId);
-			// The generated key is kept too, so the connection string (bar the port) is
-			// stable.
+			// The generated key is kept too: same connection string, bar the port.
 			assertThat(keyOf(emulator.connectionString())).isEqualTo(keyOf(connectionString));
 			assertThat(emulator.isTokenValid(kept.getUserToken().getToken())).isTrue();
 			assertThat(emulator.isTokenValid(revoked.getUserToken().getToken())).isFalse();
@@ -70,12 +69,11 @@ class AcsEmulatorPersistenceTests {
 		CommunicationUserIdentifier user;
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			user = TestClients.sdk(emulator).createUser();
-			assertThat(Files.readString(this.dataDirectory.resolve(EmulatorState.JOURNAL_FILE))).contains(user.getId());
+			assertThat(Files.readString(this.dataDirectory.resolve(StateJournal.JOURNAL_FILE))).contains(user.getId());
 		}
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
-			assertThat(Files.readString(this.dataDirectory.resolve(EmulatorState.JOURNAL_FILE))).isEmpty();
-			assertThat(Files.readString(this.dataDirectory.resolve(EmulatorState.SNAPSHOT_FILE)))
-				.contains(user.getId());
+			assertThat(Files.readString(this.dataDirectory.resolve(StateJournal.JOURNAL_FILE))).isEmpty();
+			assertThat(Files.readString(this.dataDirectory.resolve(StateJournal.SNAPSHOT_FILE))).contains(user.getId());
 		}
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			assertThat(TestClients.sdk(emulator).getToken(user, List.of(CommunicationTokenScope.CHAT)).getToken())
@@ -89,7 +87,7 @@ class AcsEmulatorPersistenceTests {
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {
 			id = TestClients.sdk(emulator).createUser().getId();
 		}
-		Files.writeString(this.dataDirectory.resolve(EmulatorState.JOURNAL_FILE),
+		Files.writeString(this.dataDirectory.resolve(StateJournal.JOURNAL_FILE),
 				"{\"op\":\"create\",\"id\":\"8:acs:x_y\",\"at\":" + Instant.now().toEpochMilli() + ",\"gen",
 				java.nio.file.StandardOpenOption.APPEND);
 		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.persistentIn(this.dataDirectory))) {

@@ -5,12 +5,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+@ExtendWith(OutputCaptureExtension.class)
 class AcsEmulatorSettingsTests {
+
+	private static final String KEY = "dGVzdC1hY2Nlc3Mta2V5LW5vdC1yZWFsLTAxMjM0NTY3ODk=";
 
 	@Test
 	void inMemoryWhenCreatedThenLoopbackFreePortRandomKeySystemClock() {
@@ -46,6 +53,21 @@ class AcsEmulatorSettingsTests {
 			assertThatExceptionOfType(UncheckedIOException.class)
 				.isThrownBy(() -> AcsEmulator.start(AcsEmulatorSettings.inMemory().withPort(port)))
 				.withMessageContaining("127.0.0.1:" + port);
+		}
+	}
+
+	@Test
+	void toStringWhenAccessKeySetThenLeftOut() {
+		assertThat(AcsEmulatorSettings.inMemory().withAccessKey(KEY).toString()).doesNotContain(KEY)
+			.contains("accessKey=(set)");
+	}
+
+	@Test
+	void startWhenStartedThenEndpointLoggedButNeitherKeyNorConnectionString(CapturedOutput output) {
+		try (AcsEmulator emulator = AcsEmulator.start(AcsEmulatorSettings.inMemory().withAccessKey(KEY))) {
+			assertThat(output.getAll()).contains("listening at " + emulator.endpoint())
+				.doesNotContain(KEY)
+				.doesNotContainIgnoringCase("accesskey=");
 		}
 	}
 

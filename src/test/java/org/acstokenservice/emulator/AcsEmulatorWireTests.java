@@ -30,8 +30,10 @@ class AcsEmulatorWireTests {
 
 	private static final String CREATE = "/identities?api-version=2022-10-01";
 
-	// One emulator for the class keeps the tests fast; a test that moves the clock starts
-	// its own.
+	/**
+	 * One emulator for the class keeps the tests fast; a test that moves the clock starts
+	 * its own.
+	 */
 	private static AcsEmulator shared;
 
 	private AcsEmulator emulator;
@@ -192,9 +194,10 @@ class AcsEmulatorWireTests {
 
 	@Test
 	void issueTokenWhenSignedLikeJavaScriptSdkThenIssued() {
-		// On Node the JavaScript SDK signs and sends Host "<url.host>:<port>", i.e. with
-		// the
-		// port twice off the default port.
+		/*
+		 * On Node the JavaScript SDK signs and sends Host "<url.host>:<port>", i.e. with
+		 * the port twice off the default port.
+		 */
 		String id = createIdentity();
 		String host = "127.0.0.1:" + this.emulator.endpoint().getPort() + ":" + this.emulator.endpoint().getPort();
 		String path = "/identities/" + id.replace(":", "%3A") + "/:issueAccessToken?api-version=2023-10-01";

@@ -1,13 +1,21 @@
 package org.acstokenservice.emulator;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+@ExtendWith(OutputCaptureExtension.class)
 class EmulatorApplicationTests {
 
 	private static final String KEY = "dGVzdC1hY2Nlc3Mta2V5LW5vdC1yZWFsLTAxMjM0NTY3ODk=";
@@ -79,6 +87,30 @@ class EmulatorApplicationTests {
 	void startWhenStatusAndDropThenRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> EmulatorApplication.start(EmulatorApplication
 			.environment(new String[] { "--acs.emulator.faults.status=503", "--acs.emulator.faults.drop=true" })));
+	}
+
+	@Test
+	void announceWhenKeyGeneratedThenConnectionStringPrintedOnceAndNotLogged(CapturedOutput output) {
+		AcsEmulatorProperties properties = EmulatorApplication
+			.properties(EmulatorApplication.environment(new String[0]));
+		try (AcsEmulator emulator = properties.start()) {
+			ByteArrayOutputStream printed = new ByteArrayOutputStream();
+			EmulatorApplication.announce(emulator, properties, new PrintStream(printed, true, StandardCharsets.UTF_8));
+			assertThat(printed.toString(StandardCharsets.UTF_8)).containsOnlyOnce(emulator.connectionString());
+			assertThat(output.getAll()).doesNotContain(TestClients.accessKey(emulator));
+		}
+	}
+
+	@Test
+	void announceWhenKeyConfiguredThenKeyNotRepeated(CapturedOutput output) {
+		AcsEmulatorProperties properties = EmulatorApplication
+			.properties(EmulatorApplication.environment(new String[] { "--acs.emulator.access-key=" + KEY }));
+		try (AcsEmulator emulator = properties.start()) {
+			ByteArrayOutputStream printed = new ByteArrayOutputStream();
+			EmulatorApplication.announce(emulator, properties, new PrintStream(printed, true, StandardCharsets.UTF_8));
+			assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+			assertThat(output.getAll()).contains(emulator.endpoint().toString()).doesNotContain(KEY);
+		}
 	}
 
 }

@@ -1,19 +1,20 @@
 package org.acstokenservice.local;
 
-import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 import org.acstokenservice.acs.AcsConnectionDetails;
 import org.acstokenservice.emulator.AcsEmulator;
-import org.acstokenservice.emulator.AcsEmulatorSettings;
+import org.acstokenservice.emulator.AcsEmulatorProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -25,6 +26,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnLocalMode
+@EnableConfigurationProperties(AcsEmulatorProperties.class)
 class LocalModeConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalModeConfiguration.class);
@@ -40,15 +42,27 @@ class LocalModeConfiguration {
 	static class EmbeddedEmulator {
 
 		@Bean(destroyMethod = "close")
-		AcsEmulator acsEmulator(Environment environment) {
-			AcsEmulator emulator = AcsEmulator
-				.start(new AcsEmulatorSettings(null, environment.getProperty("acs.emulator.port", Integer.class, 0),
-						null, Path.of(environment.getRequiredProperty("acs.emulator.data-dir")), null));
+		AcsEmulator acsEmulator(AcsEmulatorProperties properties) {
+			if (!isLoopback(properties.host())) {
+				throw new IllegalStateException("acs.emulator.host: local mode's embedded emulator serves on a "
+						+ "loopback address only; run the emulator alone (--spring.profiles.active=emulator) to "
+						+ "serve it elsewhere");
+			}
+			AcsEmulator emulator = properties.start();
 			logger.warn(
 					"LOCAL MODE: tokens come from the embedded ACS emulator at {} and are worthless against real "
 							+ "ACS. Configure ACS_CONNECTION_STRING or ACS_ENDPOINT for a real resource.",
 					emulator.endpoint());
 			return emulator;
+		}
+
+		private static boolean isLoopback(String host) {
+			try {
+				return InetAddress.getByName(host).isLoopbackAddress();
+			}
+			catch (UnknownHostException ex) {
+				return false;
+			}
 		}
 
 		@Bean

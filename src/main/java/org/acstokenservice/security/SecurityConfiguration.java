@@ -1,14 +1,18 @@
 package org.acstokenservice.security;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.system.Problems;
 import org.springdoc.core.utils.SpringDocUtils;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.JwkSetUriJwtDecoderBuilderCustomizer;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -41,7 +45,7 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
 			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters,
-			Environment environment) throws Exception {
+			Environment environment, Clock clock) throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
@@ -88,8 +92,11 @@ class SecurityConfiguration {
 				.authenticationEntryPoint(entryPoint));
 		}
 		if (bearer) {
+			JwtDecoder decoder = signIn.verifiedTokens().enabled()
+					? new CachingJwtDecoder(jwtDecoder.getObject(), signIn.verifiedTokens(), clock)
+					: jwtDecoder.getObject();
 			http.oauth2ResourceServer((resourceServer) -> resourceServer
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(new AppUserJwtConverter(signIn.jwt())))
+				.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(new AppUserJwtConverter(signIn.jwt())))
 				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
@@ -107,6 +114,19 @@ class SecurityConfiguration {
 						+ ": tokens are accepted only " + "from the configured issuer and for the configured audience");
 			}
 		}
+	}
+
+	/**
+	 * Converts the issuer's published keys once, not per token. Applied by Boot to the
+	 * decoder it builds from {@code jwk-set-uri} or {@code issuer-uri}.
+	 */
+	@Bean
+	JwkSetUriJwtDecoderBuilderCustomizer cachingKeySelector() {
+		return (builder) -> builder.jwtProcessorCustomizer((processor) -> {
+			if (processor.getJWSKeySelector() instanceof JWSVerificationKeySelector<SecurityContext> selector) {
+				processor.setJWSKeySelector(new CachingJwsKeySelector(selector));
+			}
+		});
 	}
 
 	/**

@@ -15,9 +15,12 @@ class SignInPropertiesTests {
 	private static final SignInProperties.FailedAttempts ATTEMPTS = new SignInProperties.FailedAttempts(10,
 			Duration.ofMinutes(1));
 
+	private static final SignInProperties.VerifiedTokens VERIFIED = new SignInProperties.VerifiedTokens(true, 10,
+			Duration.ofMinutes(5));
+
 	@Test
 	void corsOriginsWhenExactOriginsThenKept() {
-		SignInProperties properties = new SignInProperties(CLAIMS, ATTEMPTS,
+		SignInProperties properties = new SignInProperties(CLAIMS, ATTEMPTS, VERIFIED,
 				List.of("https://app.example.com", "http://localhost:3000"));
 
 		assertThat(properties.corsAllowedOrigins()).hasSize(2);
@@ -27,9 +30,19 @@ class SignInPropertiesTests {
 	void corsOriginsWhenWildcardPathOrTrailingSlashThenRefusedNamingProperty() {
 		for (String origin : List.of("*", "https://*.example.com", "https://app.example.com/", "app.example.com")) {
 			assertThatIllegalArgumentException()
-				.isThrownBy(() -> new SignInProperties(CLAIMS, ATTEMPTS, List.of(origin)))
+				.isThrownBy(() -> new SignInProperties(CLAIMS, ATTEMPTS, VERIFIED, List.of(origin)))
 				.withMessageContaining("sign-in.cors-allowed-origins");
 		}
+	}
+
+	@Test
+	void verifiedTokensWhenNoEntriesOrNoAgeThenRefusedNamingProperty() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, 0, Duration.ofMinutes(5)))
+			.withMessageContaining("sign-in.verified-tokens");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, 10, Duration.ZERO))
+			.withMessageContaining("sign-in.verified-tokens");
 	}
 
 }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -17,8 +18,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 class AuditConfiguration {
 
 	@Bean
-	AuditTrail auditTrail(JdbcClient jdbc, MeterRegistry meters, Clock clock) {
-		return new AuditTrail(jdbc, meters, clock);
+	AuditWriter auditWriter(JdbcTemplate jdbc, AuditProperties properties) {
+		return new AuditWriter(jdbc, properties.queueCapacity(), properties.flushInterval(), properties.maxWait());
+	}
+
+	@Bean
+	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock) {
+		return new AuditTrail(jdbc, writer, meters, clock);
 	}
 
 	@Bean

@@ -10,13 +10,27 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param retention how long entries are kept in the database; older ones are deleted
  * @param purgeInterval how often old entries are looked for
+ * @param flushInterval how long at most an entry waits before it is written to the
+ * database (entries are written in batches, off the request threads)
+ * @param queueCapacity how many entries may wait to be written; when that many wait, a
+ * request waits for room rather than lose its entry
+ * @param maxWait how long a request waits at most for room in the queue before it fails
  */
 @ConfigurationProperties("audit")
-record AuditProperties(@DefaultValue("90d") Duration retention, @DefaultValue("1h") Duration purgeInterval) {
+record AuditProperties(@DefaultValue("90d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
+		@DefaultValue("200ms") Duration flushInterval, @DefaultValue("10000") int queueCapacity,
+		@DefaultValue("10s") Duration maxWait) {
 
 	AuditProperties {
 		if (retention.isNegative() || retention.isZero()) {
 			throw new IllegalArgumentException("audit.retention must be positive");
+		}
+		if (flushInterval.isNegative() || flushInterval.isZero()
+				|| flushInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+			throw new IllegalArgumentException("audit.flush-interval must be positive and at most 1s");
+		}
+		if (queueCapacity < 1 || maxWait.isNegative() || maxWait.isZero()) {
+			throw new IllegalArgumentException("audit.queue-capacity must be at least 1 and audit.max-wait positive");
 		}
 	}
 

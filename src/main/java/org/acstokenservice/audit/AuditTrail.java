@@ -4,15 +4,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.system.ProblemException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -23,18 +22,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class AuditTrail {
 
-	private static final Logger logger = LoggerFactory.getLogger("audit");
-
 	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
 	private final JdbcClient jdbc;
+
+	private final AuditWriter writer;
 
 	private final MeterRegistry meters;
 
 	private final Clock clock;
 
-	AuditTrail(JdbcClient jdbc, MeterRegistry meters, Clock clock) {
+	/** One counter per action, outcome and reason, built once: reasons are few. */
+	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+	AuditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock) {
 		this.jdbc = jdbc;
+		this.writer = writer;
 		this.meters = meters;
 		this.clock = clock;
 	}
@@ -85,43 +88,32 @@ public class AuditTrail {
 		return "internal_error";
 	}
 
+	/**
+	 * Records an event: counted at once, written to the database and the log within
+	 * {@code audit.flush-interval} by the {@link AuditWriter}.
+	 */
 	public void record(AuditEvent recorded) {
 		AuditEvent event = new AuditEvent(recorded.occurredAt(), recorded.action(), recorded.outcome(),
 				fit(recorded.actor(), 255), fit(recorded.subject(), 255), fit(recorded.communicationUserId(), 512),
 				fit(recorded.reason(), 64), fit(recorded.detail(), 512));
-		this.jdbc
-			.sql("insert into audit_event (occurred_at, action, outcome, actor, subject, communication_user_id, "
-					+ "reason, detail) values (?, ?, ?, ?, ?, ?, ?, ?)")
-			.param(event.occurredAt().atOffset(ZoneOffset.UTC))
-			.param(event.action().name())
-			.param(event.outcome().name())
-			.param(event.actor())
-			.param(event.subject())
-			.param(event.communicationUserId())
-			.param(event.reason())
-			.param(event.detail())
-			.update();
-		LoggingEventBuilder log = (event.outcome() == AuditEvent.Outcome.SUCCESS) ? logger.atInfo() : logger.atWarn();
-		log.addKeyValue("audit.action", event.action())
-			.addKeyValue("audit.outcome", event.outcome())
-			.addKeyValue("audit.actor", event.actor())
-			.addKeyValue("audit.subject", event.subject())
-			.addKeyValue("audit.communicationUserId", event.communicationUserId())
-			.addKeyValue("audit.reason", event.reason())
-			.addKeyValue("audit.detail", event.detail())
-			.log("{} {} for {}{}", event.action(), event.outcome(), event.subject(),
-					(event.reason() != null) ? ": " + event.reason() : "");
-		Counter.builder("acs.audit.events")
-			.description("Audited actions by action, outcome and reason")
-			.tag("action", event.action().name().toLowerCase())
-			.tag("outcome", event.outcome().name().toLowerCase())
-			.tag("reason", (event.reason() != null) ? event.reason() : "none")
-			.register(this.meters)
+		this.writer.write(event);
+		this.counters
+			.computeIfAbsent(new CounterKey(event.action(), event.outcome(), event.reason()),
+					(key) -> Counter.builder("acs.audit.events")
+						.description("Audited actions by action, outcome and reason")
+						.tag("action", key.action().name().toLowerCase())
+						.tag("outcome", key.outcome().name().toLowerCase())
+						.tag("reason", (key.reason() != null) ? key.reason() : "none")
+						.register(this.meters))
 			.increment();
 	}
 
-	/** The newest entries about an app user, newest first. */
+	/**
+	 * The newest entries about an app user, newest first, including every entry that this
+	 * instance recorded before the call.
+	 */
 	public List<AuditEvent> recent(String subject, int limit) {
+		this.writer.flush();
 		return this.jdbc
 			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail "
 					+ "from audit_event where subject = ? order by occurred_at desc, id desc fetch first " + limit
@@ -139,9 +131,13 @@ public class AuditTrail {
 	 * @return how many were deleted
 	 */
 	int purgeOlderThan(Instant cutoff) {
+		this.writer.flush();
 		return this.jdbc.sql("delete from audit_event where occurred_at < ?")
 			.param(cutoff.atOffset(ZoneOffset.UTC))
 			.update();
+	}
+
+	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, String reason) {
 	}
 
 	/**

@@ -4,9 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -18,10 +24,12 @@ import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.ProblemException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,14 +41,72 @@ class AuditTrailTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+	private AuditWriter writer;
+
 	private AuditTrail trail;
+
+	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void migrate() {
 		JdbcDataSource dataSource = new JdbcDataSource();
 		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		Flyway.configure().dataSource(dataSource).load().migrate();
-		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.meters, Clock.fixed(NOW, ZoneOffset.UTC));
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.writer = new AuditWriter(this.jdbc, 1, Duration.ofMillis(50), Duration.ofSeconds(5));
+		this.writer.start();
+		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC));
+	}
+
+	@AfterEach
+	void stopWriter() {
+		this.writer.stop();
+	}
+
+	@Test
+	void recordWhenNobodyReadsThenWrittenWithinASecond() throws InterruptedException {
+		this.trail.succeeded(AuditEntry.of(Action.TOKEN_ISSUE, "dave"), "8:acs:r_4");
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+		while (rows("dave") == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(rows("dave")).isEqualTo(1);
+	}
+
+	@Test
+	void recordWhenQueueFullThenCallersWaitAndNoEventIsLost() throws Exception {
+		ExecutorService callers = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				done.add(callers.submit(() -> this.trail.succeeded(AuditEntry.of(Action.TOKEN_ISSUE, "erin"), null)));
+			}
+			for (Future<?> call : done) {
+				call.get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+
+		assertThat(this.trail.recent("erin", 1000)).hasSize(200);
+	}
+
+	@Test
+	void stopWhenEventsQueuedThenAllWritten() {
+		for (int i = 0; i < 20; i++) {
+			this.trail.succeeded(AuditEntry.of(Action.TOKEN_REVOKE, "frank"), null);
+		}
+
+		this.writer.stop();
+
+		assertThat(rows("frank")).isEqualTo(20);
+	}
+
+	private int rows(String subject) {
+		return this.jdbc.queryForObject("select count(*) from audit_event where subject = ?", Integer.class, subject);
 	}
 
 	@Test
@@ -93,6 +159,7 @@ class AuditTrailTests {
 		audit.addAppender(appender);
 		try {
 			this.trail.succeeded(AuditEntry.of(Action.TOKEN_ISSUE, "alice").withDetail("tier=standard"), "8:acs:r_1");
+			this.trail.recent("alice", 1);
 		}
 		finally {
 			audit.detachAppender(appender);

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each policy outcome through the HTTP API, for JWT users: deny list, an application's
- * rule, the tier's maximum lifetime, CORS and the body size limit, as the shared test
- * configuration sets them ({@link ServiceTestConfiguration}). The rate limit and look-ups
- * for one role only are in {@link RestrictivePolicyTests}.
+ * rule, the tier's maximum lifetime, CORS and a chunked body over the size limit, as the
+ * shared test configuration sets them ({@link ServiceTestConfiguration}). The rate limit
+ * and look-ups for one role only are in {@link RestrictivePolicyTests}.
  */
 @JwtServiceTest
 class PolicyEndpointTests {
@@ -93,13 +93,6 @@ class PolicyEndpointTests {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains(ALLOWED_ORIGIN);
-	}
-
-	@Test
-	void issueTokenWhenBodyTooLargeThenPayloadTooLarge() {
-		String padding = "x".repeat(5000);
-		assertProblem(post(this.users.basic(), "{\"scopes\":[\"chat\"],\"pad\":\"" + padding + "\"}"), 413,
-				"payload_too_large");
 	}
 
 	@Test

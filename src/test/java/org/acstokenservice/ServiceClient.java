@@ -8,11 +8,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Calls a running service over real HTTP, as a front end would. */
+/**
+ * Calls a running service over real HTTP, as a front end would. A user is named by id;
+ * the client's sign-in strategy turns the id into an {@code Authorization} header: the
+ * demo users' HTTP Basic by default, or {@link TestUsers#authorization(String) JWT
+ * users}. A {@code null} user sends no credentials.
+ */
 public final class ServiceClient {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -21,12 +27,34 @@ public final class ServiceClient {
 
 	private final String baseUrl;
 
+	private final Function<String, String> authorization;
+
+	/** A client that signs in as the demo users: password = user name. */
 	public ServiceClient(int port) {
+		this(port, (user) -> basic(user, user));
+	}
+
+	/** A client that signs in by the given strategy: user id to Authorization header. */
+	public ServiceClient(int port, Function<String, String> authorization) {
 		this.baseUrl = "http://127.0.0.1:" + port;
+		this.authorization = authorization;
 	}
 
 	public HttpResponse<String> post(String path, String user, String body) {
-		HttpRequest.Builder request = request(path, user);
+		return post(request(path, user), body);
+	}
+
+	/** Posts with a bearer token that the test made itself, good or bad. */
+	public HttpResponse<String> postWithToken(String path, String bearerToken, String body) {
+		return post(request(path, null).header("Authorization", "Bearer " + bearerToken), body);
+	}
+
+	/** Gets with a bearer token that the test made itself, good or bad. */
+	public HttpResponse<String> getWithToken(String path, String bearerToken) {
+		return send(request(path, null).header("Authorization", "Bearer " + bearerToken).GET().build());
+	}
+
+	private HttpResponse<String> post(HttpRequest.Builder request, String body) {
 		if (body != null) {
 			request.header("Content-Type", "application/json");
 			request.POST(HttpRequest.BodyPublishers.ofString(body));
@@ -58,7 +86,7 @@ public final class ServiceClient {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(Duration.ofSeconds(30));
 		if (user != null) {
-			request.header("Authorization", basic(user, user));
+			request.header("Authorization", this.authorization.apply(user));
 		}
 		return request;
 	}

@@ -24,7 +24,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
-import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A stand-in OpenID Connect issuer for tests: a local key pair, its public half served as
@@ -35,6 +37,8 @@ public final class TestJwtIssuer implements AutoCloseable {
 	public static final String ISSUER = "https://issuer.test/tenant";
 
 	public static final String AUDIENCE = "api://acs-token-service";
+
+	private static TestJwtIssuer shared;
 
 	private final RSAKey key = generate();
 
@@ -60,11 +64,26 @@ public final class TestJwtIssuer implements AutoCloseable {
 		this.server.start();
 	}
 
+	/**
+	 * The issuer that every test context of this JVM trusts, started at first use and
+	 * stopped with the JVM. One issuer lets test classes with JWT users share a context.
+	 * @return the shared issuer
+	 */
+	public static synchronized TestJwtIssuer shared() {
+		if (shared == null) {
+			shared = new TestJwtIssuer();
+			Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "test-jwt-issuer-stop"));
+		}
+		return shared;
+	}
+
 	/** Points the service at this issuer: keys, issuer and audience. */
-	public void register(DynamicPropertyRegistry registry) {
-		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", this::jwkSetUri);
-		registry.add("spring.security.oauth2.resourceserver.jwt.issuer-uri", () -> ISSUER);
-		registry.add("spring.security.oauth2.resourceserver.jwt.audiences", () -> AUDIENCE);
+	public void applyTo(ConfigurableApplicationContext context) {
+		TestPropertyValues
+			.of("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri(),
+					"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
+					"spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE)
+			.applyTo(context);
 	}
 
 	public String jwkSetUri() {
@@ -150,6 +169,16 @@ public final class TestJwtIssuer implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+	}
+
+	/** Points a test context at the {@link #shared() shared issuer}. */
+	static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			shared().applyTo(context);
+		}
+
 	}
 
 }

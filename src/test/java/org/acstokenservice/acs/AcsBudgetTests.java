@@ -2,46 +2,38 @@ package org.acstokenservice.acs;
 
 import java.net.http.HttpResponse;
 
-import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.ServiceTest;
 import org.acstokenservice.ServiceClient;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A spent ACS budget turns away what needs ACS, while reused tokens are still handed out.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "acs.budget.calls=3", "acs.budget.period=1h" })
+@ServiceTest
+@TestPropertySource(properties = { "acs.budget.calls=3", "acs.budget.period=1h" })
 class AcsBudgetTests {
 
-	@DynamicPropertySource
-	static void localMode(DynamicPropertyRegistry registry) {
-		LocalModeTestProperties.register(registry);
-	}
-
-	@LocalServerPort
-	int port;
+	@Autowired
+	ServiceClient client;
 
 	@Test
 	void issueTokenWhenBudgetSpentThenUnavailableButReuseStillServed() {
-		ServiceClient client = new ServiceClient(this.port);
-		HttpResponse<String> first = client.post("/token", "alice", null);
+		HttpResponse<String> first = this.client.post("/token", "alice", null);
 		assertThat(first.statusCode()).isEqualTo(200);
-		assertThat(client.post("/token", "bob", null).statusCode()).isEqualTo(200);
-		assertThat(client.post("/token", "alice", "{\"scopes\":[\"voip\"]}").statusCode()).isEqualTo(200);
+		assertThat(this.client.post("/token", "bob", null).statusCode()).isEqualTo(200);
+		assertThat(this.client.post("/token", "alice", "{\"scopes\":[\"voip\"]}").statusCode()).isEqualTo(200);
 
-		HttpResponse<String> spent = client.post("/token", "alice", "{\"scopes\":[\"chat.join\"]}");
+		HttpResponse<String> spent = this.client.post("/token", "alice", "{\"scopes\":[\"chat.join\"]}");
 
 		AcsFaultTests.assertProblem(spent, 503, "acs_unavailable");
 		assertThat(spent.headers().firstValue("Retry-After"))
 			.hasValueSatisfying((seconds) -> assertThat(Long.parseLong(seconds)).isPositive());
-		HttpResponse<String> reused = client.post("/token", "alice", null);
+		HttpResponse<String> reused = this.client.post("/token", "alice", null);
 		assertThat(reused.statusCode()).isEqualTo(200);
 		assertThat(ServiceClient.json(reused).path("token").asString())
 			.isEqualTo(ServiceClient.json(first).path("token").asString());

@@ -4,7 +4,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.ServiceTest;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsOperation;
@@ -16,10 +16,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,28 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * quick, retryable answers, never a 500, and no identity lost or duplicated. Reuse is off
  * so that every token request reaches ACS.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "tokens.reuse.enabled=false", "policy.rate-limit.capacity=1000", "acs.client.max-retries=1",
-				"acs.client.retry-delay=50ms", "acs.client.response-timeout=1s", "acs.client.max-retry-after=1s",
-				"acs.circuit-breaker.minimum-number-of-calls=1000", "identity.deletion-retry-interval=1h" })
+@ServiceTest
+@TestPropertySource(properties = { "tokens.reuse.enabled=false", "acs.client.max-retries=1",
+		"acs.client.retry-delay=50ms", "acs.client.response-timeout=1s", "acs.client.max-retry-after=1s",
+		"acs.circuit-breaker.minimum-number-of-calls=1000", "identity.deletion-retry-interval=1h" })
 class AcsFaultTests {
 
-	@DynamicPropertySource
-	static void localMode(DynamicPropertyRegistry registry) {
-		LocalModeTestProperties.register(registry);
-	}
-
-	@LocalServerPort
-	int port;
+	@Autowired
+	ServiceClient client;
 
 	@Autowired
 	AcsEmulator emulator;
 
-	ServiceClient client;
-
 	@BeforeEach
 	void setUp() {
-		this.client = new ServiceClient(this.port);
 		// Every user has an identity before faults start, so that a token is one ACS
 		// call.
 		for (String user : new String[] { "alice", "bob", "admin" }) {

@@ -54,7 +54,7 @@ class EligibilityPolicyTests {
 
 	@Test
 	void decideWhenUnknownTierThenDefaultTier() {
-		assertThat(this.policy.decide(user("platinum"), null, null).scopes()).containsExactly(AcsScope.CHAT);
+		assertGrant(this.policy.decide(user("platinum"), null, null), Duration.ofMinutes(60), AcsScope.CHAT);
 	}
 
 	@Test
@@ -103,7 +103,7 @@ class EligibilityPolicyTests {
 						new PolicyProperties.DailyWindow(LocalTime.of(8, 0), LocalTime.of(20, 0), ZoneId.of("UTC"))),
 				List.of());
 
-		assertThat(daytime.decide(user("standard"), null, null).scopes()).isNotEmpty();
+		assertGrant(daytime.decide(user("standard"), null, null), Duration.ofMinutes(90), AcsScope.CHAT, AcsScope.VOIP);
 	}
 
 	@Test
@@ -126,7 +126,7 @@ class EligibilityPolicyTests {
 		assertRefused(() -> denying.decide(new AppUser("mallory", Optional.empty(), Set.of()), null, null),
 				ErrorCode.NOT_ELIGIBLE)
 			.satisfies((ex) -> assertThat(ex.properties()).containsEntry("reason", "denied_user"));
-		assertThat(denying.decide(user("basic"), null, null)).isNotNull();
+		assertGrant(denying.decide(user("basic"), null, null), Duration.ofMinutes(60), AcsScope.CHAT);
 	}
 
 	@Test
@@ -135,7 +135,7 @@ class EligibilityPolicyTests {
 				: EligibilityDecision.deny("subscription_required");
 		EligibilityPolicy policy = policy(PolicyProperties.ofTiers("basic", TIERS), List.of(paidOnly));
 
-		assertThat(policy.decide(user("standard"), null, null)).isNotNull();
+		assertGrant(policy.decide(user("standard"), null, null), Duration.ofMinutes(90), AcsScope.CHAT, AcsScope.VOIP);
 		assertRefused(() -> policy.decide(user("basic"), null, null), ErrorCode.NOT_ELIGIBLE)
 			.satisfies((ex) -> assertThat(ex.properties()).containsEntry("reason", "subscription_required"));
 	}
@@ -146,12 +146,13 @@ class EligibilityPolicyTests {
 		EligibilityPolicy limited = policy(new PolicyProperties(base.defaultTier(), base.tiers(), base.availability(),
 				null, new PolicyProperties.RateLimit(true, 2, Duration.ofMinutes(1)), base.lookup()), List.of());
 
-		limited.decide(user("basic"), null, null);
-		limited.decide(user("basic"), null, null);
+		assertGrant(limited.decide(user("basic"), null, null), Duration.ofMinutes(60), AcsScope.CHAT);
+		assertGrant(limited.decide(user("basic"), null, null), Duration.ofMinutes(60), AcsScope.CHAT);
 
 		assertRefused(() -> limited.decide(user("basic"), null, null), ErrorCode.RATE_LIMITED)
 			.satisfies((ex) -> assertThat(ex.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
-		assertThat(limited.decide(new AppUser("other", Optional.empty(), Set.of()), null, null)).isNotNull();
+		assertGrant(limited.decide(new AppUser("other", Optional.empty(), Set.of()), null, null),
+				Duration.ofMinutes(60), AcsScope.CHAT);
 	}
 
 	@Test
@@ -181,6 +182,11 @@ class EligibilityPolicyTests {
 			ErrorCode expected) {
 		return assertThatExceptionOfType(ProblemException.class).isThrownBy(call)
 			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(expected));
+	}
+
+	private static void assertGrant(TokenGrant grant, Duration lifetime, AcsScope... scopes) {
+		assertThat(grant.scopes()).containsExactly(scopes);
+		assertThat(grant.lifetime()).isEqualTo(lifetime);
 	}
 
 	private static AppUser user(String tier) {

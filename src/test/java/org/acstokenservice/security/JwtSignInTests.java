@@ -6,18 +6,14 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
-import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.JwtServiceTest;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.TestJwtIssuer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.acstokenservice.TestUsers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,48 +21,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JWT sign-in against a local issuer (against the emulator, as staging would): good
  * tokens work; every kind of bad token is refused with the same 401 problem.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@JwtServiceTest
 class JwtSignInTests {
 
-	static final TestJwtIssuer issuer = new TestJwtIssuer();
+	private final TestJwtIssuer issuer = TestJwtIssuer.shared();
 
-	@DynamicPropertySource
-	static void properties(DynamicPropertyRegistry registry) {
-		LocalModeTestProperties.register(registry);
-		issuer.register(registry);
-		// Every test here fails sign-ins on purpose, from the same address.
-		registry.add("sign-in.failed-attempts.capacity", () -> "1000");
-	}
-
-	@AfterAll
-	static void stopIssuer() {
-		issuer.close();
-	}
-
-	@LocalServerPort
-	int port;
-
+	@Autowired
 	ServiceClient client;
 
-	@BeforeEach
-	void setUp() {
-		this.client = new ServiceClient(this.port);
-	}
+	@Autowired
+	TestUsers users;
 
 	@Test
 	void issueTokenWhenValidJwtThenTokenForSubject() {
-		HttpResponse<String> first = post(issuer.token("user-1"));
-		HttpResponse<String> again = post(issuer.token("user-1"));
+		String user = this.users.basic();
+		HttpResponse<String> first = post(this.issuer.token(user));
+		HttpResponse<String> again = post(this.issuer.token(user));
 
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 		assertThat(communicationUserId(again)).isEqualTo(communicationUserId(first));
-		assertThat(communicationUserId(post(issuer.token("user-2")))).isNotEqualTo(communicationUserId(first));
+		assertThat(communicationUserId(post(this.users.token(this.users.basic()))))
+			.isNotEqualTo(communicationUserId(first));
 	}
 
 	@Test
 	void issueTokenWhenTierClaimThenTierScopes() {
-		HttpResponse<String> standard = post(issuer.token("user-3", (claims) -> claims.claim("tier", "standard")));
-		HttpResponse<String> basic = post(issuer.token("user-4"));
+		HttpResponse<String> standard = post(
+				this.issuer.token(this.users.basic(), (claims) -> claims.claim("tier", "standard")));
+		HttpResponse<String> basic = post(this.issuer.token(this.users.basic()));
 
 		assertThat(ServiceClient.json(standard).path("scopes").toString()).isEqualTo("[\"chat\",\"voip\"]");
 		assertThat(ServiceClient.json(basic).path("scopes").toString()).isEqualTo("[\"chat\"]");
@@ -74,45 +56,46 @@ class JwtSignInTests {
 
 	@Test
 	void issueTokenWhenExpiredThenUnauthorized() {
-		assertUnauthorized(
-				post(issuer.token("user-1", (claims) -> claims.issueTime(Date.from(Instant.now().minusSeconds(1200)))
+		assertUnauthorized(post(this.issuer.token(this.users.basic(),
+				(claims) -> claims.issueTime(Date.from(Instant.now().minusSeconds(1200)))
 					.expirationTime(Date.from(Instant.now().minusSeconds(300))))));
 	}
 
 	@Test
 	void issueTokenWhenNotYetValidThenUnauthorized() {
-		assertUnauthorized(post(
-				issuer.token("user-1", (claims) -> claims.notBeforeTime(Date.from(Instant.now().plusSeconds(600))))));
+		assertUnauthorized(post(this.issuer.token(this.users.basic(),
+				(claims) -> claims.notBeforeTime(Date.from(Instant.now().plusSeconds(600))))));
 	}
 
 	@Test
 	void issueTokenWhenWrongIssuerThenUnauthorized() {
-		assertUnauthorized(post(issuer.token("user-1", (claims) -> claims.issuer("https://evil.test"))));
+		assertUnauthorized(post(this.issuer.token(this.users.basic(), (claims) -> claims.issuer("https://evil.test"))));
 	}
 
 	@Test
 	void issueTokenWhenWrongAudienceThenUnauthorized() {
-		assertUnauthorized(post(issuer.token("user-1", (claims) -> claims.audience(List.of("api://other")))));
+		assertUnauthorized(
+				post(this.issuer.token(this.users.basic(), (claims) -> claims.audience(List.of("api://other")))));
 	}
 
 	@Test
 	void issueTokenWhenSignedByUnknownKeyThenUnauthorized() {
-		assertUnauthorized(post(issuer.tokenSignedByOtherKey("user-1")));
+		assertUnauthorized(post(this.issuer.tokenSignedByOtherKey(this.users.basic())));
 	}
 
 	@Test
 	void issueTokenWhenAlgNoneThenUnauthorized() {
-		assertUnauthorized(post(issuer.unsignedToken("user-1")));
+		assertUnauthorized(post(this.issuer.unsignedToken(this.users.basic())));
 	}
 
 	@Test
 	void issueTokenWhenHs256SignedWithPublicKeyThenUnauthorized() {
-		assertUnauthorized(post(issuer.tokenHmacSignedWithPublicKey("user-1")));
+		assertUnauthorized(post(this.issuer.tokenHmacSignedWithPublicKey(this.users.basic())));
 	}
 
 	@Test
 	void issueTokenWhenNoSubjectThenUnauthorized() {
-		assertUnauthorized(post(issuer.token(null)));
+		assertUnauthorized(post(this.issuer.token(null)));
 	}
 
 	@Test
@@ -126,7 +109,12 @@ class JwtSignInTests {
 
 	@Test
 	void issueTokenWhenDemoUserWithIssuerConfiguredThenUnauthorized() {
-		assertUnauthorized(this.client.post("/token", "alice", null));
+		HttpRequest alice = this.client.request("/token", null)
+			.header("Authorization", ServiceClient.basic("alice", "alice"))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+
+		assertUnauthorized(this.client.send(alice));
 	}
 
 	@Test
@@ -135,11 +123,7 @@ class JwtSignInTests {
 	}
 
 	private HttpResponse<String> post(String jwt) {
-		HttpRequest request = this.client.request("/token", null)
-			.header("Authorization", "Bearer " + jwt)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build();
-		return this.client.send(request);
+		return this.client.postWithToken("/token", jwt, null);
 	}
 
 	private static String communicationUserId(HttpResponse<String> response) {

@@ -3,34 +3,29 @@ package org.acstokenservice.system;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import org.acstokenservice.LocalModeTestProperties;
+import org.acstokenservice.JwtServiceTest;
 import org.acstokenservice.ServiceClient;
+import org.acstokenservice.TestUsers;
 import org.acstokenservice.audit.AuditEvent;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.emulator.AcsEmulator;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
+import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What ops see: health groups and details, metrics, build info and the audit trail. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@JwtServiceTest
 class OperationsTests {
 
-	@DynamicPropertySource
-	static void localMode(DynamicPropertyRegistry registry) {
-		LocalModeTestProperties.register(registry);
-	}
+	@Autowired
+	ServiceClient client;
 
-	@LocalServerPort
-	int port;
+	@Autowired
+	TestUsers users;
 
 	@Autowired
 	AuditTrail audit;
@@ -38,17 +33,26 @@ class OperationsTests {
 	@Autowired
 	AcsEmulator emulator;
 
-	ServiceClient client;
+	@Test
+	void healthWhenNoCredentialsThenUp() {
+		HttpResponse<String> response = this.client.get("/actuator/health", null);
 
-	@BeforeEach
-	void setUp() {
-		this.client = new ServiceClient(this.port);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(ServiceClient.json(response).path("status").asString()).isEqualTo("UP");
+		assertThat(this.client.get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+		assertThat(this.client.get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void actuatorWhenNoCredentialsThenUnauthorized() {
+		assertProblem(this.client.get("/actuator/prometheus", null), 401, "unauthorized");
+		assertProblem(this.client.get("/actuator/info", null), 401, "unauthorized");
 	}
 
 	@Test
 	void healthWhenAnonymousThenStatusOnlyAndWhenAdminThenDatabaseAndCircuitBreaker() {
 		JsonNode anonymous = ServiceClient.json(this.client.get("/actuator/health", null));
-		JsonNode admin = ServiceClient.json(this.client.get("/actuator/health", "admin"));
+		JsonNode admin = ServiceClient.json(this.client.get("/actuator/health", this.users.admin()));
 
 		assertThat(anonymous.path("status").asString()).isEqualTo("UP");
 		assertThat(anonymous.has("components")).isFalse();
@@ -62,7 +66,7 @@ class OperationsTests {
 
 	@Test
 	void readinessWhenAdminThenDatabaseButNotAcs() {
-		JsonNode readiness = ServiceClient.json(this.client.get("/actuator/health/readiness", "admin"));
+		JsonNode readiness = ServiceClient.json(this.client.get("/actuator/health/readiness", this.users.admin()));
 
 		assertThat(readiness.path("status").asString()).isEqualTo("UP");
 		assertThat(readiness.path("components").has("db")).isTrue();
@@ -71,11 +75,12 @@ class OperationsTests {
 
 	@Test
 	void prometheusWhenTokensIssuedAndDeniedThenMetricsByOutcome() {
-		this.client.post("/token", "alice", null);
-		this.client.post("/token", "alice", null);
-		this.client.post("/token", "bob", "{\"scopes\":[\"voip\"]}");
+		String alice = this.users.standard();
+		this.client.post("/token", alice, null);
+		this.client.post("/token", alice, null);
+		this.client.post("/token", this.users.basic(), "{\"scopes\":[\"voip\"]}");
 
-		HttpResponse<String> response = this.client.get("/actuator/prometheus", "admin");
+		HttpResponse<String> response = this.client.get("/actuator/prometheus", this.users.admin());
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).containsPattern("acs_tokens_total\\{[^}]*outcome=\"issued\"[^}]*tier=\"standard\"")
@@ -89,19 +94,20 @@ class OperationsTests {
 
 	@Test
 	void infoWhenAdminThenBuildInfo() {
-		JsonNode info = ServiceClient.json(this.client.get("/actuator/info", "admin"));
+		JsonNode info = ServiceClient.json(this.client.get("/actuator/info", this.users.admin()));
 
 		assertThat(info.path("build").path("artifact").asString()).isEqualTo("acs-token-service");
 	}
 
 	@Test
 	void auditWhenIssuedDeniedAndRevokedThenRecordedWithoutTokenValues() {
-		HttpResponse<String> issued = this.client.post("/token", "admin", null);
-		this.client.post("/token", "admin", "{\"scopes\":[\"voip\"]}");
-		this.client.post("/token/revoke", "admin", null);
+		String user = this.users.basic();
+		HttpResponse<String> issued = this.client.post("/token", user, null);
+		this.client.post("/token", user, "{\"scopes\":[\"voip\"]}");
+		this.client.post("/token/revoke", user, null);
 		String token = ServiceClient.json(issued).path("token").asString();
 
-		List<AuditEvent> events = this.audit.recent("admin", 10);
+		List<AuditEvent> events = this.audit.recent(user, 10);
 
 		assertThat(events).extracting(AuditEvent::action, AuditEvent::outcome, AuditEvent::reason)
 			.contains(
@@ -117,15 +123,16 @@ class OperationsTests {
 
 	@Test
 	void metricsAndInfoWhenEndUserThenForbidden() {
-		assertThat(this.client.get("/actuator/prometheus", "alice").statusCode()).isEqualTo(403);
-		assertThat(this.client.get("/actuator/info", "bob").statusCode()).isEqualTo(403);
+		assertProblem(this.client.get("/actuator/prometheus", this.users.standard()), 403, "forbidden");
+		assertProblem(this.client.get("/actuator/info", this.users.basic()), 403, "forbidden");
 	}
 
 	@Test
 	void sensitiveActuatorEndpointsWhenAdminThenNotExposed() {
-		assertThat(this.client.get("/actuator/env", "admin").statusCode()).isEqualTo(404);
-		assertThat(this.client.get("/actuator/configprops", "admin").statusCode()).isEqualTo(404);
-		assertThat(this.client.get("/actuator/heapdump", "admin").statusCode()).isEqualTo(404);
+		String admin = this.users.admin();
+		assertThat(this.client.get("/actuator/env", admin).statusCode()).isEqualTo(404);
+		assertThat(this.client.get("/actuator/configprops", admin).statusCode()).isEqualTo(404);
+		assertThat(this.client.get("/actuator/heapdump", admin).statusCode()).isEqualTo(404);
 	}
 
 }

@@ -1,0 +1,95 @@
+package org.acstokenservice.token;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.acstokenservice.JwtServiceTest;
+import org.acstokenservice.ServiceClient;
+import org.acstokenservice.ServiceTestConfiguration;
+import org.acstokenservice.TestUsers;
+import org.acstokenservice.emulator.AcsEmulator;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /token/teams}: a Teams user's Entra ID token for the configured client is
+ * exchanged for an ACS token; any other is refused.
+ */
+@JwtServiceTest
+class TeamsExchangeTests {
+
+	@Autowired
+	ServiceClient client;
+
+	@Autowired
+	TestUsers users;
+
+	@Autowired
+	AcsEmulator emulator;
+
+	@Test
+	void teamsExchangeWhenTokenForConfiguredClientThenAcsToken() throws JOSEException {
+		Instant expires = Instant.now().plusSeconds(3600);
+		String teamsToken = teamsToken(ServiceTestConfiguration.TEAMS_CLIENT_ID, expires);
+
+		HttpResponse<String> response = teams(teamsToken);
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode body = ServiceClient.json(response);
+		assertThat(this.emulator.isTokenValid(body.path("token").asString())).isTrue();
+		assertThat(response.headers().allValues("Cache-Control"))
+			.anySatisfy((value) -> assertThat(value).contains("no-store"));
+	}
+
+	@Test
+	void teamsExchangeWhenTokenForAnotherClientOrGarbageThenInvalidRequest() throws JOSEException {
+		HttpResponse<String> otherClient = teams(teamsToken("another-app", Instant.now().plusSeconds(3600)));
+		HttpResponse<String> garbage = teams("not-a-jwt");
+
+		assertThat(otherClient.statusCode()).isEqualTo(400);
+		assertThat(ServiceClient.json(otherClient).path("code").asString()).isEqualTo("invalid_request");
+		assertThat(garbage.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void teamsExchangeWhenTeamsTokenExpiredThenInvalidRequest() throws JOSEException {
+		HttpResponse<String> response = teams(
+				teamsToken(ServiceTestConfiguration.TEAMS_CLIENT_ID, Instant.now().minusSeconds(60)));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(ServiceClient.json(response).path("code").asString()).isEqualTo("invalid_request");
+	}
+
+	private HttpResponse<String> teams(String teamsToken) {
+		return this.client.post("/token/teams", this.users.basic(), "{\"token\":\"" + teamsToken + "\"}");
+	}
+
+	private static String teamsToken(String appId, Instant expires) throws JOSEException {
+		RSAKey key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://sts.windows.net/tenant/")
+			.audience("https://auth.msft.communication.azure.com")
+			.claim("appid", appId)
+			.claim("oid", UUID.randomUUID().toString())
+			.issueTime(Date.from(expires.minusSeconds(7200)))
+			.expirationTime(Date.from(expires))
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+		jwt.sign(new RSASSASigner(key));
+		return jwt.serialize();
+	}
+
+}

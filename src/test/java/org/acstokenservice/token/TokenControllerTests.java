@@ -1,0 +1,168 @@
+package org.acstokenservice.token;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.policy.EligibilityPolicy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.never;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The HTTP contract of {@code POST /token} for requests that never reach the policy or
+ * ACS: validation of the body, media type, method and size, each refused with its problem
+ * code. The service's security and error handling are real; what lies behind the
+ * controller is mocked, and must not be called.
+ */
+@WebMvcTest(controllers = TokenController.class, includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
+		pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|system\\.(SystemConfiguration|Problems))"),
+		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
+				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service" })
+@Import(TokenControllerTests.Metrics.class)
+class TokenControllerTests {
+
+	@Autowired
+	MockMvc mvc;
+
+	@MockitoBean
+	EligibilityPolicy policy;
+
+	@MockitoBean
+	IdentityService identities;
+
+	@MockitoBean
+	TeamsTokenExchange teams;
+
+	@MockitoBean
+	AuditTrail audit;
+
+	@MockitoBean
+	JwtDecoder jwtDecoder;
+
+	@BeforeEach
+	void standardTier() {
+		given(this.policy.tierOf(any())).willReturn("standard");
+	}
+
+	@Test
+	void issueTokenWhenUnknownScopeThenInvalidScopeNamingValidOnes() throws Exception {
+		assertProblem(issue("{\"scopes\":[\"chat\",\"video\"]}"), 400, "invalid_scope")
+			.andExpect(jsonPath("$.detail").value(containsString("video")))
+			.andExpect(jsonPath("$.validScopes.length()").value(5))
+			.andExpect(jsonPath("$.validScopes").value(hasItem("chat.join.limited")));
+		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenEmptyScopeListThenInvalidScope() throws Exception {
+		assertProblem(issue("{\"scopes\":[]}"), 400, "invalid_scope");
+		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenLifetimeOutOfRangeThenInvalidExpiry() throws Exception {
+		assertProblem(issue("{\"expiresInMinutes\":59}"), 400, "invalid_expiry")
+			.andExpect(jsonPath("$.minExpiresInMinutes").value(60));
+		assertProblem(issue("{\"expiresInMinutes\":1441}"), 400, "invalid_expiry")
+			.andExpect(jsonPath("$.maxExpiresInMinutes").value(1440));
+		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenMalformedJsonThenInvalidRequest() throws Exception {
+		assertProblem(issue("{\"scopes\":"), 400, "invalid_request");
+		assertProblem(issue("{\"scopes\":\"chat\",\"extra\":1}"), 400, "invalid_request");
+		assertProblem(issue("{\"expiresInMinutes\":\"soon\"}"), 400, "invalid_request")
+			.andExpect(content().string(not(containsString("soon"))));
+		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenWrongContentTypeThenUnsupportedMediaType() throws Exception {
+		assertProblem(this.mvc.perform(signedIn(post("/token")).contentType(MediaType.TEXT_PLAIN).content("chat")), 415,
+				"unsupported_media_type");
+	}
+
+	@Test
+	void issueTokenWhenWrongMethodThenMethodNotAllowed() throws Exception {
+		assertProblem(this.mvc.perform(signedIn(get("/token"))), 405, "method_not_allowed");
+	}
+
+	@Test
+	void issueTokenWhenBodyTooLargeThenPayloadTooLarge() throws Exception {
+		String padding = "x".repeat(5000);
+
+		assertProblem(issue("{\"scopes\":[\"chat\"],\"pad\":\"" + padding + "\"}"), 413, "payload_too_large");
+		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenNotSignedInThenUnauthorizedWithBearerChallenge() throws Exception {
+		assertProblem(this.mvc.perform(post("/token").contentType(MediaType.APPLICATION_JSON).content("{}")), 401,
+				"unauthorized")
+			.andExpect(header().string("WWW-Authenticate", startsWith("Bearer")));
+		thenNothingIssued();
+	}
+
+	private ResultActions issue(String body) throws Exception {
+		return this.mvc.perform(signedIn(post("/token")).contentType(MediaType.APPLICATION_JSON).content(body));
+	}
+
+	private static MockHttpServletRequestBuilder signedIn(MockHttpServletRequestBuilder request) {
+		return request.with(
+				jwt().jwt((token) -> token.subject("alice")).authorities(new SimpleGrantedAuthority("TIER_standard")));
+	}
+
+	private void thenNothingIssued() {
+		then(this.identities).should(never()).issueToken(any(), any(), any());
+	}
+
+	private static ResultActions assertProblem(ResultActions result, int status, String code) throws Exception {
+		return result.andExpect(status().is(status))
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.code").value(code))
+			.andExpect(jsonPath("$.status").value(status));
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Metrics {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}

@@ -39,8 +39,10 @@ class AcsFaultTests {
 
 	@BeforeEach
 	void setUp() {
-		// Every user has an identity before faults start, so that a token is one ACS
-		// call.
+		/*
+		 * Every user has an identity before faults start, so that a token is one ACS
+		 * call.
+		 */
 		for (String user : new String[] { "alice", "bob", "admin" }) {
 			assertThat(this.client.post("/token", user, null).statusCode()).isEqualTo(200);
 		}

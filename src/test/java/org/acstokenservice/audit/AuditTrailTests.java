@@ -151,8 +151,10 @@ class AuditTrailTests {
 
 	@Test
 	void recordThenLogEventCarriesFieldsForStructuredLogging() {
-		// Boot's structured logging (logging.structured.format.console=ecs) writes an
-		// event's key-value pairs as JSON members: these are what a log search sees.
+		/*
+		 * Boot's structured logging (logging.structured.format.console=ecs) writes an
+		 * event's key-value pairs as JSON members: these are what a log search sees.
+		 */
 		ch.qos.logback.classic.Logger audit = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("audit");
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();

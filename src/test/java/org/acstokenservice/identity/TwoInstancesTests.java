@@ -91,8 +91,10 @@ class TwoInstancesTests {
 
 	private static ConfigurableApplicationContext start(EmbeddedPostgres postgres, AcsEmulator acs) throws IOException {
 		return new SpringApplicationBuilder(AcsTokenServiceApplication.class)
-			// Both instances share this one emulator, as two deployments share one ACS
-			// resource.
+			/*
+			 * Both instances share this one emulator, as two deployments share one ACS
+			 * resource.
+			 */
 			.initializers((context) -> context.getBeanFactory()
 				.registerSingleton("sharedAcs",
 						AcsConnectionDetails.ofConnectionString(acs.connectionString(), acs.certificate())))

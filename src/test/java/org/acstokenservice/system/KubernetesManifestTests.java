@@ -161,8 +161,10 @@ class KubernetesManifestTests {
 		assertThat(hpa.get("apiVersion")).isEqualTo("autoscaling/v2");
 		assertThat(map(hpa, "spec", "scaleTargetRef").get("name")).isEqualTo(map(deployment, "metadata").get("name"));
 		assertThat(map(deployment, "spec").get("replicas")).isEqualTo(2);
-		// With the budget's minimum equal to the autoscaler's, no node could ever be
-		// drained.
+		/*
+		 * With the budget's minimum equal to the autoscaler's, no node could ever be
+		 * drained.
+		 */
 		assertThat((Integer) map(hpa, "spec").get("minReplicas"))
 			.isGreaterThan((Integer) map(pdb, "spec").get("minAvailable"));
 		assertThat(map(pdb, "spec", "selector", "matchLabels")).isEqualTo(podLabels());

@@ -107,8 +107,10 @@ class SecretHygieneTests {
 
 	private static HttpResponse<String> send(ServiceClient client, HttpRequest.Builder request, List<String> bodies) {
 		HttpResponse<String> response = client.send(request.build());
-		// A token response carries its own token by design; every other answer carries
-		// none.
+		/*
+		 * A token response carries its own token by design; every other answer carries
+		 * none.
+		 */
 		if (response.statusCode() >= 300) {
 			bodies.add(response.body());
 		}

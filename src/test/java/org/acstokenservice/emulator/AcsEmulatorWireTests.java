@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.acstokenservice.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -243,7 +244,7 @@ class AcsEmulatorWireTests {
 
 	@Test
 	void isTokenValidWhenClockPassesExpiryThenFalse() {
-		MovableClock clock = new MovableClock();
+		MutableClock clock = new MutableClock();
 		try (AcsEmulator own = AcsEmulator.start(AcsEmulatorSettings.inMemory().withClock(clock))) {
 			use(own);
 			String id = createIdentity();

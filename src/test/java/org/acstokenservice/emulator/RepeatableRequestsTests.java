@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.acstokenservice.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ class RepeatableRequestsTests {
 
 	@Test
 	void runWhenOverCapacityThenOldestForgotten() {
-		MovableClock clock = new MovableClock();
+		MutableClock clock = new MutableClock();
 		RepeatableRequests<Integer> requests = new RepeatableRequests<>(10, clock);
 		requests.run("oldest", this.runs::incrementAndGet);
 		for (int i = 0; i < 10; i++) {

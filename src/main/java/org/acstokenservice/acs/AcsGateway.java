@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -44,6 +46,9 @@ public class AcsGateway {
 	private final Duration openRetryAfter;
 
 	private final MeterRegistry meters;
+
+	/** By operation and outcome, both from small fixed sets. */
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	/**
 	 * @param openRetryAfter what to tell front ends while the circuit breaker is open
@@ -183,11 +188,13 @@ public class AcsGateway {
 	}
 
 	private void record(String operation, String outcome, long nanos) {
-		Timer.builder("acs.calls")
-			.description("Calls to ACS by operation and outcome")
-			.tag("operation", operation)
-			.tag("outcome", outcome)
-			.register(this.meters)
+		this.timers
+			.computeIfAbsent(operation + '/' + outcome,
+					(key) -> Timer.builder("acs.calls")
+						.description("Calls to ACS by operation and outcome")
+						.tag("operation", operation)
+						.tag("outcome", outcome)
+						.register(this.meters))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 

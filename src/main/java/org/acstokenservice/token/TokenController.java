@@ -1,6 +1,8 @@
 package org.acstokenservice.token;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
@@ -39,6 +41,8 @@ class TokenController {
 	private final AuditTrail audit;
 
 	private final MeterRegistry meters;
+
+	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
 	TokenController(EligibilityPolicy policy, IdentityService identities, TeamsTokenExchange teams, AuditTrail audit,
 			MeterRegistry meters) {
@@ -112,13 +116,21 @@ class TokenController {
 	}
 
 	private void count(String tier, String outcome, String reason) {
-		Counter.builder("acs.tokens")
-			.description("Token requests by tier, outcome and reason")
-			.tag("tier", tier)
-			.tag("outcome", outcome)
-			.tag("reason", reason)
-			.register(this.meters)
+		this.counters
+			.computeIfAbsent(new CounterKey(tier, outcome, reason),
+					(key) -> Counter.builder("acs.tokens")
+						.description("Token requests by tier, outcome and reason")
+						.tag("tier", key.tier())
+						.tag("outcome", key.outcome())
+						.tag("reason", key.reason())
+						.register(this.meters))
 			.increment();
+	}
+
+	/**
+	 * Tiers are the configured ones, outcomes and reasons a handful: the map stays small.
+	 */
+	private record CounterKey(String tier, String outcome, String reason) {
 	}
 
 	private static String describe(TokenRequest request, String tier) {

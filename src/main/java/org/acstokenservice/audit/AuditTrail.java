@@ -1,6 +1,7 @@
 package org.acstokenservice.audit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -8,9 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.ProblemException;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +35,16 @@ public class AuditTrail {
 	private final MeterRegistry meters;
 
 	private final Clock clock;
+
+	private static final Duration MIN_LIMIT_WINDOW = Duration.ofSeconds(1);
+
+	/** Until when further refusals by a limit go unrecorded, by actor and action. */
+	private final Cache<String, Instant> limitedUntil = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(Duration.ofHours(1))
+		.build();
+
+	private final Map<AuditEvent.Action, Counter> rateLimited = new ConcurrentHashMap<>();
 
 	/** One counter per action, outcome and reason, built once: reasons are few. */
 	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
@@ -58,6 +72,18 @@ public class AuditTrail {
 	 * the same database.
 	 */
 	public void refused(AuditEntry entry, RuntimeException ex) {
+		if (ex instanceof ProblemException problem && problem.errorCode() == ErrorCode.RATE_LIMITED) {
+			this.rateLimited
+				.computeIfAbsent(entry.action(),
+						(action) -> Counter.builder("acs.rate_limited")
+							.description("Requests refused by a per-user limit, by action; every one, audited or not")
+							.tag("action", action.name().toLowerCase())
+							.register(this.meters))
+				.increment();
+			if (!firstInWindow(entry, problem.retryAfter())) {
+				return;
+			}
+		}
 		AuditEvent.Outcome outcome;
 		if (ex instanceof ProblemException) {
 			outcome = AuditEvent.Outcome.DENIED;
@@ -70,6 +96,27 @@ public class AuditTrail {
 		}
 		record(new AuditEvent(this.clock.instant(), entry.action(), outcome, entry.actor(), entry.subject(), null,
 				reason(ex), entry.detail()));
+	}
+
+	/**
+	 * Whether this is the first refusal by a limit for the entry's actor and action in
+	 * the limit's window. A user already held back by a limit is recorded once per
+	 * window, not once per further request, so that one client in a loop cannot grow the
+	 * table and the log without bound; the metrics still count every refusal.
+	 */
+	private boolean firstInWindow(AuditEntry entry, Duration retryAfter) {
+		Instant now = this.clock.instant();
+		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
+				: MIN_LIMIT_WINDOW;
+		boolean[] first = new boolean[1];
+		this.limitedUntil.asMap().compute(entry.actor() + '\n' + entry.action(), (key, until) -> {
+			if (until != null && now.isBefore(until)) {
+				return until;
+			}
+			first[0] = true;
+			return now.plus(window);
+		});
+		return first[0];
 	}
 
 	/**

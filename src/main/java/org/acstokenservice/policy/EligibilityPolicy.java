@@ -36,12 +36,15 @@ public class EligibilityPolicy {
 
 	private final KeyedRateLimiter rateLimiter;
 
+	private final KeyedRateLimiter lookupLimiter;
+
 	EligibilityPolicy(PolicyProperties properties, List<EligibilityRule> rules, Clock clock) {
 		this.properties = properties;
 		this.rules = List.copyOf(rules);
 		this.clock = clock;
 		PolicyProperties.RateLimit limit = properties.rateLimit();
 		this.rateLimiter = limit.enabled() ? new KeyedRateLimiter(limit.capacity(), limit.period()) : null;
+		this.lookupLimiter = new KeyedRateLimiter(properties.lookup().maxPerMinute(), Duration.ofMinutes(1));
 	}
 
 	/**
@@ -114,17 +117,20 @@ public class EligibilityPolicy {
 		checkRate(user);
 	}
 
-	/** Refuses a user who may not look up other users' identities. */
+	/**
+	 * Refuses a user who may not look up other users' identities, or who has made too
+	 * many look-ups in the last minute.
+	 */
 	public void checkLookup(AppUser user) {
 		PolicyProperties.Lookup lookup = this.properties.lookup();
-		if (user.hasRole(ADMIN_ROLE)) {
-			return;
-		}
-		boolean allowed = lookup.enabled()
-				&& (lookup.roles().isEmpty() || lookup.roles().stream().anyMatch(user::hasRole));
+		boolean allowed = user.hasRole(ADMIN_ROLE)
+				|| (lookup.enabled() && (lookup.roles().isEmpty() || lookup.roles().stream().anyMatch(user::hasRole)));
 		if (!allowed) {
 			throw new ProblemException(ErrorCode.FORBIDDEN, "Looking up other users is not open to you.");
 		}
+		this.lookupLimiter.tryAcquire(user.id()).ifPresent((wait) -> {
+			throw new ProblemException(ErrorCode.RATE_LIMITED, "Too many look-ups; try again later.", wait, Map.of());
+		});
 	}
 
 	private void checkOpen() {
@@ -161,7 +167,6 @@ public class EligibilityPolicy {
 			return;
 		}
 		this.rateLimiter.tryAcquire(user.id()).ifPresent((wait) -> {
-			logger.info("Token rate limit reached by app user {}", user.id());
 			throw new ProblemException(ErrorCode.RATE_LIMITED, "Too many token requests; try again later.", wait,
 					Map.of());
 		});

@@ -49,7 +49,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	 */
 	public static PolicyProperties ofTiers(String defaultTier, Map<String, Tier> tiers) {
 		return new PolicyProperties(defaultTier, tiers, new Availability(true, null, Duration.ofMinutes(15)), null,
-				new RateLimit(true, 20, Duration.ofMinutes(1)), new Lookup(true, null));
+				new RateLimit(true, 20, Duration.ofMinutes(1)), new Lookup(true, null, 120));
 	}
 
 	/**
@@ -154,11 +154,18 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	 *
 	 * @param enabled whether anyone but an admin may look up others
 	 * @param roles the roles of which a user needs one; empty means every signed-in user
+	 * @param maxPerMinute how many look-ups one user (admins included) may make per
+	 * minute, kept per instance; a contact list that resolves its entries one by one
+	 * needs one per entry
 	 */
-	public record Lookup(@DefaultValue("true") boolean enabled, List<String> roles) {
+	public record Lookup(@DefaultValue("true") boolean enabled, List<String> roles,
+			@DefaultValue("120") int maxPerMinute) {
 
 		public Lookup {
 			roles = (roles != null) ? List.copyOf(roles) : List.of();
+			if (maxPerMinute < 1) {
+				throw new IllegalArgumentException("policy.lookup.max-per-minute must be at least 1");
+			}
 		}
 
 	}

@@ -159,7 +159,7 @@ class EligibilityPolicyTests {
 	void checkLookupWhenRolesRequiredThenOnlyThoseRolesAndAdmins() {
 		PolicyProperties base = PolicyProperties.ofTiers("basic", TIERS);
 		EligibilityPolicy agentsOnly = policy(new PolicyProperties(base.defaultTier(), base.tiers(),
-				base.availability(), null, base.rateLimit(), new PolicyProperties.Lookup(true, List.of("AGENT"))),
+				base.availability(), null, base.rateLimit(), new PolicyProperties.Lookup(true, List.of("AGENT"), 120)),
 				List.of());
 
 		assertRefused(() -> agentsOnly.checkLookup(user("basic")), ErrorCode.FORBIDDEN);

@@ -2,9 +2,14 @@ package org.acstokenservice.policy;
 
 import java.net.http.HttpResponse;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.acstokenservice.JwtServiceTest;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.TestUsers;
+import org.acstokenservice.audit.AuditEvent;
+import org.acstokenservice.audit.AuditTrail;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,10 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A stricter policy than the shared test configuration, in a context of its own: a small
- * per-user rate limit, and look-ups for users of one role only.
+ * per-user rate limit, and look-ups for users of one role only, five a minute.
  */
 @JwtServiceTest
-@TestPropertySource(properties = { "policy.rate-limit.capacity=3", "policy.lookup.roles[0]=AGENT" })
+@TestPropertySource(properties = { "policy.rate-limit.capacity=3", "policy.lookup.roles[0]=AGENT",
+		"policy.lookup.max-per-minute=5" })
 class RestrictivePolicyTests {
 
 	@Autowired
@@ -26,6 +32,12 @@ class RestrictivePolicyTests {
 
 	@Autowired
 	TestUsers users;
+
+	@Autowired
+	AuditTrail audit;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void issueTokenWhenUserOverRateLimitThenRateLimitedWithRetryAfter() {
@@ -52,6 +64,47 @@ class RestrictivePolicyTests {
 
 		assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
 		assertProblem(refused, 403, "forbidden");
+	}
+
+	@Test
+	void issueTokenWhenRefusedByLimitAgainAndAgainThenAuditedOnceButCountedEachTime() {
+		String looping = this.users.basic();
+		double before = rateLimitedCount("token_issue");
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.client.post("/token", looping, null).statusCode()).isEqualTo(200);
+		}
+
+		for (int i = 0; i < 6; i++) {
+			assertProblem(this.client.post("/token", looping, null), 429, "rate_limited");
+		}
+
+		assertThat(this.audit.recent(looping, 100)).filteredOn((event) -> "rate_limited".equals(event.reason()))
+			.singleElement()
+			.satisfies((event) -> assertThat(event.outcome()).isEqualTo(AuditEvent.Outcome.DENIED));
+		assertThat(rateLimitedCount("token_issue") - before).isEqualTo(6);
+	}
+
+	@Test
+	void lookupWhenOverPerMinuteLimitThenRateLimitedWithRetryAfter() {
+		String callee = this.users.basic();
+		assertThat(this.client.post("/token", callee, null).statusCode()).isEqualTo(200);
+		String agent = this.users.withRoles("AGENT");
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.client.get("/users/" + callee + "/identity", agent).statusCode()).isEqualTo(200);
+		}
+
+		HttpResponse<String> limited = this.client.get("/users/" + callee + "/identity", agent);
+
+		assertProblem(limited, 429, "rate_limited");
+		assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+		assertThat(this.client.get("/users/" + callee + "/identity", this.users.withRoles("AGENT")).statusCode())
+			.as("another user's allowance is their own")
+			.isEqualTo(200);
+	}
+
+	private double rateLimitedCount(String action) {
+		Counter counter = this.meters.find("acs.rate_limited").tag("action", action).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 }

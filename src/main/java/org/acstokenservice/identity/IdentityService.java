@@ -233,7 +233,7 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(created, () -> this.store.replace(stale, replacement))) {
+		if (!storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement))) {
 			return Optional.empty();
 		}
 		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}", stale.communicationUserId(),
@@ -282,7 +282,7 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(created, () -> this.store.insertIfAbsent(identity))) {
+		if (!storeOrGiveBack(appUserId, created, () -> this.store.insertIfAbsent(identity))) {
 			return Optional.empty();
 		}
 		logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
@@ -293,20 +293,20 @@ public class IdentityService {
 
 	/**
 	 * Stores a mapping to an identity just created at ACS. When the database says no
-	 * (another request won) or fails, the identity is deleted again, so that ACS keeps no
-	 * identity the service has forgotten.
+	 * (another request won) or fails, the identity is given back (see
+	 * {@link #deleteSurplus}), so that ACS keeps no identity the service has forgotten.
 	 */
-	private boolean storeOrGiveBack(AcsIdentityAndToken created, BooleanSupplier store) {
+	private boolean storeOrGiveBack(String appUserId, AcsIdentityAndToken created, BooleanSupplier store) {
 		boolean stored;
 		try {
 			stored = store.getAsBoolean();
 		}
 		catch (RuntimeException ex) {
-			deleteQuietly(created.communicationUserId());
+			deleteSurplus(appUserId, created.communicationUserId());
 			throw ex;
 		}
 		if (!stored) {
-			deleteQuietly(created.communicationUserId());
+			deleteSurplus(appUserId, created.communicationUserId());
 		}
 		return stored;
 	}
@@ -331,13 +331,32 @@ public class IdentityService {
 			.increment();
 	}
 
-	private void deleteQuietly(String communicationUserId) {
+	/**
+	 * Deletes at ACS an identity that no user is mapped to. When ACS fails, the deletion
+	 * is queued and retried like an erasure; when the database cannot take it either (it
+	 * may be why the identity is surplus), the identity is logged at ERROR so that an
+	 * operator can delete it. Never throws: the caller is already on its way out.
+	 */
+	private void deleteSurplus(String appUserId, String communicationUserId) {
 		try {
 			this.acs.deleteIdentity(communicationUserId);
 			count("surplus_deleted");
+			return;
 		}
 		catch (AcsException ex) {
-			logger.warn("Could not delete surplus ACS identity {}: {}", communicationUserId, ex.getMessage());
+			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
+				return;
+			}
+			logger.warn("Could not delete surplus ACS identity {} of app user {} ({}): queuing its deletion",
+					communicationUserId, appUserId, ex.getMessage());
+		}
+		Instant now = now();
+		try {
+			this.store.queueDeletion(communicationUserId, appUserId, now, now.plus(backoff(0)));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Surplus ACS identity {} of app user {} could be neither deleted at ACS nor queued for "
+					+ "deletion ({}): delete it at ACS by hand", communicationUserId, appUserId, ex.toString());
 		}
 	}
 

@@ -104,18 +104,31 @@ class JdbcIdentityStore {
 				.query(String.class)
 				.optional();
 			identity.ifPresent((communicationUserId) -> {
-				this.jdbc
-					.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
-							+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
-					.param(communicationUserId)
-					.param(appUserId)
-					.param(timestamp(now))
-					.param(timestamp(now))
-					.update();
+				insertPendingDeletion(communicationUserId, appUserId, now, now);
 				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
 			});
 			return identity;
 		});
+	}
+
+	/**
+	 * Queues an identity that no user is mapped to for deletion at ACS, such as one
+	 * created by a request that lost a race and that ACS did not delete at once.
+	 * @param nextAttempt when to try again
+	 */
+	void queueDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
+		insertPendingDeletion(communicationUserId, appUserId, now, nextAttempt);
+	}
+
+	private void insertPendingDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
+		this.jdbc
+			.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
+					+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
+			.param(communicationUserId)
+			.param(appUserId)
+			.param(timestamp(now))
+			.param(timestamp(nextAttempt))
+			.update();
 	}
 
 	/** The user's identities still waiting for deletion at ACS. */

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <li>A user's first token creates the identity and the token in one ACS call. Concurrent
  * first requests in this instance wait for one creation; across instances the database's
  * unique key decides, and the losers delete what they created.</li>
- * <li>When ACS no longer knows a stored identity (deleted, or the resource was switched),
- * the user gets a new one instead of an error.</li>
+ * <li>When ACS answers that it does not know a stored identity
+ * ({@code IdentityNotFound}), the user gets a new one instead of an error, and the old
+ * one is queued for deletion in case ACS still has it. No other answer replaces an
+ * identity: that would detach the user from their chats.</li>
  * <li>A still fresh token issued before is handed back instead of a new one (see
  * {@link ReusableTokens}).</li>
  * <li>Erasure forgets the mapping before it deletes at ACS, and a deletion that ACS did
@@ -236,8 +238,8 @@ public class IdentityService {
 		if (!storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement))) {
 			return Optional.empty();
 		}
-		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}", stale.communicationUserId(),
-				stale.appUserId(), created.communicationUserId());
+		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {} and queued its deletion",
+				stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
 		count("replaced");
 		this.reusable.forget(stale.communicationUserId());
 		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);

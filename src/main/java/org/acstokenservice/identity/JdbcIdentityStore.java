@@ -65,19 +65,27 @@ class JdbcIdentityStore {
 	}
 
 	/**
-	 * Maps the user to a new identity in place of one that ACS no longer knows.
+	 * Maps the user to a new identity in place of one that ACS no longer knows, and
+	 * queues the old one for deletion at ACS, in one transaction.
 	 * @return {@code false} when the user's mapping is no longer {@code stale}: another
 	 * request replaced or erased it first
 	 */
 	boolean replace(StoredIdentity stale, StoredIdentity replacement) {
-		return this.jdbc
-			.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
-					+ "where app_user_id = ? and communication_user_id = ?")
-			.param(replacement.communicationUserId())
-			.param(timestamp(replacement.createdAt()))
-			.param(stale.appUserId())
-			.param(stale.communicationUserId())
-			.update() == 1;
+		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			boolean replaced = this.jdbc
+				.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
+						+ "where app_user_id = ? and communication_user_id = ?")
+				.param(replacement.communicationUserId())
+				.param(timestamp(replacement.createdAt()))
+				.param(stale.appUserId())
+				.param(stale.communicationUserId())
+				.update() == 1;
+			if (replaced) {
+				insertPendingDeletion(stale.communicationUserId(), stale.appUserId(), replacement.createdAt(),
+						replacement.createdAt());
+			}
+			return replaced;
+		}));
 	}
 
 	/**

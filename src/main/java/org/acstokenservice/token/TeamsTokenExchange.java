@@ -52,7 +52,9 @@ class TeamsTokenExchange {
 			return this.acs.exchangeTeamsToken(request.token(), clientId, objectId);
 		}
 		catch (AcsException ex) {
-			if (ex.kind() == AcsException.Kind.REJECTED && ex.status() >= 400 && ex.status() < 500) {
+			// A 404 is a proxy's or a wrong path's, not a judgement on the Teams token.
+			if (ex.kind() == AcsException.Kind.REJECTED && ex.status() >= 400 && ex.status() < 500
+					&& ex.status() != 404) {
 				throw invalid("ACS refused the Teams token: it may be expired or not meant for ACS.");
 			}
 			throw ex;

@@ -89,6 +89,20 @@ class IdentityServiceTests {
 	}
 
 	@Test
+	void issueTokenWhenAcsSaysIdentityNotFoundThenReplacedAndOldOneQueuedForDeletion() {
+		this.store.insertIfAbsent(new StoredIdentity("grace", "8:acs:r_gone", now(), null));
+		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_gone"), any(), any());
+		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_fresh"));
+
+		IdentityService.IssuedToken issued = this.identities.issueToken("grace", CHAT, HOUR);
+
+		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_fresh");
+		assertThat(this.store.pendingDeletionsOf("grace"))
+			.extracting(JdbcIdentityStore.PendingDeletion::communicationUserId)
+			.containsExactly("8:acs:r_gone");
+	}
+
+	@Test
 	void issueTokenWhenDatabaseFailsAfterCreationThenIdentityGivenBackAtAcs() {
 		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_orphan"));
 		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);

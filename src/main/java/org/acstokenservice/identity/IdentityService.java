@@ -110,36 +110,66 @@ public class IdentityService {
 
 	/**
 	 * Revokes every token of the user's identity: recorded here first, so that this
-	 * service hands out none of them again even if ACS fails, then at ACS.
+	 * service hands out none of them again even if ACS fails, then at ACS, then here
+	 * again. When the identity is replaced while its tokens are revoked, the new one's
+	 * tokens were issued during the revocation, and are revoked too.
 	 * @return {@code false} when the user has no identity
 	 */
 	public boolean revokeTokens(String appUserId) {
-		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
-		if (stored.isEmpty() || !this.store.markRevoked(appUserId, now())) {
-			return false;
+		for (int pass = 0; pass < MAX_PASSES; pass++) {
+			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+			if (stored.isEmpty()) {
+				// Erased during an earlier pass: erasure deletes the identity at ACS.
+				return pass > 0;
+			}
+			String communicationUserId = stored.get().communicationUserId();
+			if (!this.store.markRevoked(appUserId, communicationUserId, now())) {
+				continue;
+			}
+			this.reusable.forget(communicationUserId);
+			revokeAtAcs(appUserId, communicationUserId);
+			/*
+			 * Again, now that ACS has revoked: a token that ACS issued while the
+			 * revocation was on its way is revoked at ACS too, so it must not be reused
+			 * either.
+			 */
+			boolean stillMapped = this.store.markRevoked(appUserId, communicationUserId, now());
+			this.reusable.forget(communicationUserId);
+			logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
+			if (stillMapped) {
+				return true;
+			}
 		}
-		String communicationUserId = stored.get().communicationUserId();
-		this.reusable.forget(communicationUserId);
+		throw new ProblemException(ErrorCode.ACS_UNAVAILABLE,
+				"The user's ACS identity kept changing while its tokens were revoked; try again.",
+				Duration.ofSeconds(1), Map.of());
+	}
+
+	private void revokeAtAcs(String appUserId, String communicationUserId) {
 		try {
 			this.acs.revokeTokens(communicationUserId);
 		}
 		catch (AcsException ex) {
-			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
-				throw ex;
+			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
+				/*
+				 * ACS no longer knows the identity: none of its tokens is valid any more,
+				 * and the next token request replaces it.
+				 */
+				return;
 			}
 			/*
-			 * ACS no longer knows the identity: none of its tokens is valid any more, and
-			 * the next token request replaces it.
+			 * ACS may have revoked before its answer was lost (a time-out): tokens issued
+			 * since the first mark may be revoked at ACS, so none of them may be reused.
 			 */
+			try {
+				this.store.markRevoked(appUserId, communicationUserId, now());
+				this.reusable.forget(communicationUserId);
+			}
+			catch (RuntimeException markFailed) {
+				ex.addSuppressed(markFailed);
+			}
+			throw ex;
 		}
-		/*
-		 * Again, now that ACS has revoked: a token that ACS issued while the revocation
-		 * was on its way is revoked at ACS too, so it must not be reused either.
-		 */
-		this.store.markRevoked(appUserId, now());
-		this.reusable.forget(communicationUserId);
-		logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
-		return true;
 	}
 
 	/**

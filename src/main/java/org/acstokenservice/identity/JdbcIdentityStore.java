@@ -90,12 +90,15 @@ class JdbcIdentityStore {
 
 	/**
 	 * Records that every token of the user's identity issued until {@code at} is revoked.
-	 * @return {@code false} when the user has no identity
+	 * @return {@code false} when the user is no longer mapped to that identity (erased or
+	 * replaced meanwhile)
 	 */
-	boolean markRevoked(String appUserId, Instant at) {
-		return this.jdbc.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ?")
+	boolean markRevoked(String appUserId, String communicationUserId, Instant at) {
+		return this.jdbc
+			.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ? and communication_user_id = ?")
 			.param(timestamp(at))
 			.param(appUserId)
+			.param(communicationUserId)
 			.update() == 1;
 	}
 

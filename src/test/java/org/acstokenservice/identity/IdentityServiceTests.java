@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.MutableClock;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willDoNothing;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
@@ -164,6 +166,49 @@ class IdentityServiceTests {
 
 		assertThat(this.identities.revokeTokens("carol")).isTrue();
 		assertThat(this.store.findByAppUserId("carol").map(StoredIdentity::tokensRevokedAt)).isPresent();
+	}
+
+	@Test
+	void revokeWhenIdentityReplacedMeanwhileThenNewIdentityRevokedToo() {
+		this.store.insertIfAbsent(new StoredIdentity("henry", "8:acs:r_before", now(), null));
+		// While the revocation is on its way, another request replaces the identity.
+		willAnswer((invocation) -> {
+			this.store.replace(new StoredIdentity("henry", "8:acs:r_before", null, null),
+					new StoredIdentity("henry", "8:acs:r_after", now(), null));
+			throw notFound();
+		}).given(this.acs).revokeTokens("8:acs:r_before");
+
+		assertThat(this.identities.revokeTokens("henry")).isTrue();
+
+		verify(this.acs).revokeTokens("8:acs:r_after");
+		assertThat(this.store.findByAppUserId("henry")).hasValueSatisfying((identity) -> {
+			assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_after");
+			assertThat(identity.tokensRevokedAt()).isNotNull();
+		});
+	}
+
+	@Test
+	void revokeWhenAcsTimesOutAfterRevokingThenTokenIssuedMeanwhileNotReused() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		IdentityService reusing = new IdentityService(this.store, this.acs, new ReusableTokens(true, 10, meters),
+				this.clock, meters);
+		this.store.insertIfAbsent(new StoredIdentity("ivy", "8:acs:r_ivy", now(), null));
+		given(this.acs.issueToken(eq("8:acs:r_ivy"), any(), any()))
+			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+		AtomicReference<String> meanwhile = new AtomicReference<>();
+		willAnswer((invocation) -> {
+			this.clock.advance(Duration.ofSeconds(10));
+			meanwhile.set(reusing.issueToken("ivy", CHAT, HOUR).token().token());
+			this.clock.advance(Duration.ofSeconds(10));
+			// ACS revoked (that token too), but its answer never came back.
+			throw unavailable();
+		}).given(this.acs).revokeTokens("8:acs:r_ivy");
+
+		assertThatExceptionOfType(AcsException.class).isThrownBy(() -> reusing.revokeTokens("ivy"));
+		this.clock.advance(Duration.ofSeconds(1));
+		String after = reusing.issueToken("ivy", CHAT, HOUR).token().token();
+
+		assertThat(after).isNotEqualTo(meanwhile.get());
 	}
 
 	@Test

@@ -31,7 +31,11 @@ class TeamsTokenExchange {
 		this.acs = acs;
 	}
 
-	AcsToken exchange(TeamsTokenRequest request) {
+	/**
+	 * Reads and checks the request as far as this service can: the token must be a JWT
+	 * issued to the configured application and name its user.
+	 */
+	TeamsUserToken read(TeamsTokenRequest request) {
 		String clientId = this.properties.clientId();
 		if (!StringUtils.hasText(clientId)) {
 			throw new ProblemException(ErrorCode.NOT_FOUND, "The Teams token exchange is not configured.");
@@ -48,8 +52,13 @@ class TeamsTokenExchange {
 		if (objectId == null) {
 			throw invalid("The Teams token names no user object id (oid).");
 		}
+		return new TeamsUserToken(request.token(), clientId, objectId);
+	}
+
+	/** Exchanges a token that {@link #read} accepted for an ACS token. */
+	AcsToken exchange(TeamsUserToken teamsToken) {
 		try {
-			return this.acs.exchangeTeamsToken(request.token(), clientId, objectId);
+			return this.acs.exchangeTeamsToken(teamsToken.token(), teamsToken.clientId(), teamsToken.objectId());
 		}
 		catch (AcsException ex) {
 			// A 404 is a proxy's or a wrong path's, not a judgement on the Teams token.
@@ -82,6 +91,22 @@ class TeamsTokenExchange {
 
 	private static ProblemException invalid(String detail) {
 		return new ProblemException(ErrorCode.INVALID_REQUEST, detail, Map.of());
+	}
+
+	/**
+	 * A Teams user's Entra ID token, checked as far as this service can.
+	 *
+	 * @param token the token itself: a secret
+	 * @param clientId the application it was issued to
+	 * @param objectId the Teams user's Entra ID object id ({@code oid})
+	 */
+	record TeamsUserToken(String token, String clientId, String objectId) {
+
+		@Override
+		public String toString() {
+			return "TeamsUserToken[token=******, clientId=" + this.clientId + ", objectId=" + this.objectId + "]";
+		}
+
 	}
 
 }

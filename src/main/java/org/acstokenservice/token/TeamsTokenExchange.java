@@ -3,6 +3,8 @@ package org.acstokenservice.token;
 import java.text.ParseException;
 import java.util.Map;
 
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import org.acstokenservice.acs.AcsException;
@@ -71,12 +73,22 @@ class TeamsTokenExchange {
 	}
 
 	private static JWTClaimsSet claims(String token) {
+		JWTClaimsSet claims;
 		try {
-			return JWTParser.parse(token).getJWTClaimsSet();
+			JWT jwt = JWTParser.parse(token);
+			if (jwt instanceof EncryptedJWT) {
+				throw invalid("The Teams token is encrypted (JWE); send the Entra ID access token for ACS as "
+						+ "Entra ID issues it: a signed JWT.");
+			}
+			claims = jwt.getJWTClaimsSet();
 		}
 		catch (ParseException ex) {
 			throw invalid("The Teams token is not a JWT.");
 		}
+		if (claims == null) {
+			throw invalid("The Teams token carries no claims.");
+		}
+		return claims;
 	}
 
 	private static String firstText(JWTClaimsSet claims, String... names) {

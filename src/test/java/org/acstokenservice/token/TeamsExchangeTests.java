@@ -5,12 +5,17 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
+import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSAEncrypter;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.acstokenservice.JwtServiceTest;
@@ -96,6 +101,22 @@ class TeamsExchangeTests {
 		assertThat(otherClient.statusCode()).isEqualTo(400);
 		assertThat(ServiceClient.json(otherClient).path("code").asString()).isEqualTo("invalid_request");
 		assertThat(garbage.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void teamsExchangeWhenTeamsTokenEncryptedThenInvalidRequest() throws JOSEException {
+		RSAKey key = new RSAKeyGenerator(2048).generate();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().claim("appid", ServiceTestConfiguration.TEAMS_CLIENT_ID)
+			.claim("oid", UUID.randomUUID().toString())
+			.expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+			.build();
+		EncryptedJWT encrypted = new EncryptedJWT(new JWEHeader(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM),
+				claims);
+		encrypted.encrypt(new RSAEncrypter(key));
+
+		HttpResponse<String> response = teams(encrypted.serialize());
+
+		assertProblem(response, 400, "invalid_request");
 	}
 
 	@Test

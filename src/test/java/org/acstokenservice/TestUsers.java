@@ -28,6 +28,14 @@ public final class TestUsers {
 		return add("standard", (claims) -> claims.claim("tier", "standard"));
 	}
 
+	/**
+	 * A new user of tier {@code standard} whose id starts with {@code prefix}, such as
+	 * one that an eligibility rule looks for.
+	 */
+	public String standard(String prefix) {
+		return add(prefix + "standard", (claims) -> claims.claim("tier", "standard"));
+	}
+
 	/** A new user without a tier claim, so of {@code policy.default-tier}: chat only. */
 	public String basic() {
 		return add("basic", (claims) -> {

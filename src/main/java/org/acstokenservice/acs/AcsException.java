@@ -11,7 +11,11 @@ public class AcsException extends RuntimeException {
 	/** What went wrong, from the service's point of view. */
 	public enum Kind {
 
-		/** ACS does not know the identity, or it belongs to another resource. */
+		/**
+		 * ACS answered 404 {@code IdentityNotFound}: it does not know the identity, or
+		 * has deleted it. Any other 404, and 401 {@code IdentityNotOwned} (another
+		 * resource's identity), is {@link #REJECTED}.
+		 */
 		IDENTITY_NOT_FOUND,
 
 		/** ACS is throttling, failing or out of reach: worth retrying later. */

@@ -36,6 +36,9 @@ public class AcsGateway {
 
 	private static final Logger logger = LoggerFactory.getLogger(AcsGateway.class);
 
+	/** ACS's error code for an identity that it does not know or has deleted. */
+	private static final String IDENTITY_NOT_FOUND = "IdentityNotFound";
+
 	/** Used when ACS is unavailable and says nothing of when to come back. */
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -175,7 +178,14 @@ public class AcsGateway {
 		int status = (response != null) ? response.getStatusCode() : 0;
 		String code = acsErrorCode(ex);
 		logger.warn("ACS {} answered {} {}", operation, status, code);
-		if (status == 404 || (status == 401 && "IdentityNotOwned".equals(code))) {
+		/*
+		 * Only ACS's own answer says that the identity is gone. A 404 without it comes
+		 * from a proxy or a wrong endpoint path, and IdentityNotOwned means the identity
+		 * belongs to another ACS resource: both are rejections, not "gone", so that a
+		 * user is never moved to a new identity (and away from their chats) on such an
+		 * answer.
+		 */
+		if (status == 404 && IDENTITY_NOT_FOUND.equals(code)) {
 			return new AcsException(AcsException.Kind.IDENTITY_NOT_FOUND, "ACS does not know the identity", status,
 					code, null, ex);
 		}

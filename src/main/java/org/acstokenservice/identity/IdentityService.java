@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <li>A user's first token creates the identity and the token in one ACS call. Concurrent
  * first requests in this instance wait for one creation; across instances the database's
  * unique key decides, and the losers delete what they created.</li>
- * <li>When ACS no longer knows a stored identity (deleted, or the resource was switched),
- * the user gets a new one instead of an error.</li>
+ * <li>When ACS answers that it does not know a stored identity
+ * ({@code IdentityNotFound}), the user gets a new one instead of an error, and the old
+ * one is queued for deletion in case ACS still has it. No other answer replaces an
+ * identity: that would detach the user from their chats.</li>
  * <li>A still fresh token issued before is handed back instead of a new one (see
  * {@link ReusableTokens}).</li>
  * <li>Erasure forgets the mapping before it deletes at ACS, and a deletion that ACS did
@@ -108,36 +110,66 @@ public class IdentityService {
 
 	/**
 	 * Revokes every token of the user's identity: recorded here first, so that this
-	 * service hands out none of them again even if ACS fails, then at ACS.
+	 * service hands out none of them again even if ACS fails, then at ACS, then here
+	 * again. When the identity is replaced while its tokens are revoked, the new one's
+	 * tokens were issued during the revocation, and are revoked too.
 	 * @return {@code false} when the user has no identity
 	 */
 	public boolean revokeTokens(String appUserId) {
-		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
-		if (stored.isEmpty() || !this.store.markRevoked(appUserId, now())) {
-			return false;
+		for (int pass = 0; pass < MAX_PASSES; pass++) {
+			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+			if (stored.isEmpty()) {
+				// Erased during an earlier pass: erasure deletes the identity at ACS.
+				return pass > 0;
+			}
+			String communicationUserId = stored.get().communicationUserId();
+			if (!this.store.markRevoked(appUserId, communicationUserId, now())) {
+				continue;
+			}
+			this.reusable.forget(communicationUserId);
+			revokeAtAcs(appUserId, communicationUserId);
+			/*
+			 * Again, now that ACS has revoked: a token that ACS issued while the
+			 * revocation was on its way is revoked at ACS too, so it must not be reused
+			 * either.
+			 */
+			boolean stillMapped = this.store.markRevoked(appUserId, communicationUserId, now());
+			this.reusable.forget(communicationUserId);
+			logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
+			if (stillMapped) {
+				return true;
+			}
 		}
-		String communicationUserId = stored.get().communicationUserId();
-		this.reusable.forget(communicationUserId);
+		throw new ProblemException(ErrorCode.ACS_UNAVAILABLE,
+				"The user's ACS identity kept changing while its tokens were revoked; try again.",
+				Duration.ofSeconds(1), Map.of());
+	}
+
+	private void revokeAtAcs(String appUserId, String communicationUserId) {
 		try {
 			this.acs.revokeTokens(communicationUserId);
 		}
 		catch (AcsException ex) {
-			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
-				throw ex;
+			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
+				/*
+				 * ACS no longer knows the identity: none of its tokens is valid any more,
+				 * and the next token request replaces it.
+				 */
+				return;
 			}
 			/*
-			 * ACS no longer knows the identity: none of its tokens is valid any more, and
-			 * the next token request replaces it.
+			 * ACS may have revoked before its answer was lost (a time-out): tokens issued
+			 * since the first mark may be revoked at ACS, so none of them may be reused.
 			 */
+			try {
+				this.store.markRevoked(appUserId, communicationUserId, now());
+				this.reusable.forget(communicationUserId);
+			}
+			catch (RuntimeException markFailed) {
+				ex.addSuppressed(markFailed);
+			}
+			throw ex;
 		}
-		/*
-		 * Again, now that ACS has revoked: a token that ACS issued while the revocation
-		 * was on its way is revoked at ACS too, so it must not be reused either.
-		 */
-		this.store.markRevoked(appUserId, now());
-		this.reusable.forget(communicationUserId);
-		logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
-		return true;
 	}
 
 	/**
@@ -233,11 +265,11 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(created, () -> this.store.replace(stale, replacement))) {
+		if (!storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement))) {
 			return Optional.empty();
 		}
-		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {}", stale.communicationUserId(),
-				stale.appUserId(), created.communicationUserId());
+		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {} and queued its deletion",
+				stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
 		count("replaced");
 		this.reusable.forget(stale.communicationUserId());
 		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
@@ -282,7 +314,7 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(created, () -> this.store.insertIfAbsent(identity))) {
+		if (!storeOrGiveBack(appUserId, created, () -> this.store.insertIfAbsent(identity))) {
 			return Optional.empty();
 		}
 		logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
@@ -293,20 +325,20 @@ public class IdentityService {
 
 	/**
 	 * Stores a mapping to an identity just created at ACS. When the database says no
-	 * (another request won) or fails, the identity is deleted again, so that ACS keeps no
-	 * identity the service has forgotten.
+	 * (another request won) or fails, the identity is given back (see
+	 * {@link #deleteSurplus}), so that ACS keeps no identity the service has forgotten.
 	 */
-	private boolean storeOrGiveBack(AcsIdentityAndToken created, BooleanSupplier store) {
+	private boolean storeOrGiveBack(String appUserId, AcsIdentityAndToken created, BooleanSupplier store) {
 		boolean stored;
 		try {
 			stored = store.getAsBoolean();
 		}
 		catch (RuntimeException ex) {
-			deleteQuietly(created.communicationUserId());
+			deleteSurplus(appUserId, created.communicationUserId());
 			throw ex;
 		}
 		if (!stored) {
-			deleteQuietly(created.communicationUserId());
+			deleteSurplus(appUserId, created.communicationUserId());
 		}
 		return stored;
 	}
@@ -331,13 +363,32 @@ public class IdentityService {
 			.increment();
 	}
 
-	private void deleteQuietly(String communicationUserId) {
+	/**
+	 * Deletes at ACS an identity that no user is mapped to. When ACS fails, the deletion
+	 * is queued and retried like an erasure; when the database cannot take it either (it
+	 * may be why the identity is surplus), the identity is logged at ERROR so that an
+	 * operator can delete it. Never throws: the caller is already on its way out.
+	 */
+	private void deleteSurplus(String appUserId, String communicationUserId) {
 		try {
 			this.acs.deleteIdentity(communicationUserId);
 			count("surplus_deleted");
+			return;
 		}
 		catch (AcsException ex) {
-			logger.warn("Could not delete surplus ACS identity {}: {}", communicationUserId, ex.getMessage());
+			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
+				return;
+			}
+			logger.warn("Could not delete surplus ACS identity {} of app user {} ({}): queuing its deletion",
+					communicationUserId, appUserId, ex.getMessage());
+		}
+		Instant now = now();
+		try {
+			this.store.queueDeletion(communicationUserId, appUserId, now, now.plus(backoff(0)));
+		}
+		catch (RuntimeException ex) {
+			logger.error("Surplus ACS identity {} of app user {} could be neither deleted at ACS nor queued for "
+					+ "deletion ({}): delete it at ACS by hand", communicationUserId, appUserId, ex.toString());
 		}
 	}
 

@@ -65,29 +65,40 @@ class JdbcIdentityStore {
 	}
 
 	/**
-	 * Maps the user to a new identity in place of one that ACS no longer knows.
+	 * Maps the user to a new identity in place of one that ACS no longer knows, and
+	 * queues the old one for deletion at ACS, in one transaction.
 	 * @return {@code false} when the user's mapping is no longer {@code stale}: another
 	 * request replaced or erased it first
 	 */
 	boolean replace(StoredIdentity stale, StoredIdentity replacement) {
-		return this.jdbc
-			.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
-					+ "where app_user_id = ? and communication_user_id = ?")
-			.param(replacement.communicationUserId())
-			.param(timestamp(replacement.createdAt()))
-			.param(stale.appUserId())
-			.param(stale.communicationUserId())
-			.update() == 1;
+		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
+			boolean replaced = this.jdbc
+				.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
+						+ "where app_user_id = ? and communication_user_id = ?")
+				.param(replacement.communicationUserId())
+				.param(timestamp(replacement.createdAt()))
+				.param(stale.appUserId())
+				.param(stale.communicationUserId())
+				.update() == 1;
+			if (replaced) {
+				insertPendingDeletion(stale.communicationUserId(), stale.appUserId(), replacement.createdAt(),
+						replacement.createdAt());
+			}
+			return replaced;
+		}));
 	}
 
 	/**
 	 * Records that every token of the user's identity issued until {@code at} is revoked.
-	 * @return {@code false} when the user has no identity
+	 * @return {@code false} when the user is no longer mapped to that identity (erased or
+	 * replaced meanwhile)
 	 */
-	boolean markRevoked(String appUserId, Instant at) {
-		return this.jdbc.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ?")
+	boolean markRevoked(String appUserId, String communicationUserId, Instant at) {
+		return this.jdbc
+			.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ? and communication_user_id = ?")
 			.param(timestamp(at))
 			.param(appUserId)
+			.param(communicationUserId)
 			.update() == 1;
 	}
 
@@ -104,18 +115,31 @@ class JdbcIdentityStore {
 				.query(String.class)
 				.optional();
 			identity.ifPresent((communicationUserId) -> {
-				this.jdbc
-					.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
-							+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
-					.param(communicationUserId)
-					.param(appUserId)
-					.param(timestamp(now))
-					.param(timestamp(now))
-					.update();
+				insertPendingDeletion(communicationUserId, appUserId, now, now);
 				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
 			});
 			return identity;
 		});
+	}
+
+	/**
+	 * Queues an identity that no user is mapped to for deletion at ACS, such as one
+	 * created by a request that lost a race and that ACS did not delete at once.
+	 * @param nextAttempt when to try again
+	 */
+	void queueDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
+		insertPendingDeletion(communicationUserId, appUserId, now, nextAttempt);
+	}
+
+	private void insertPendingDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
+		this.jdbc
+			.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
+					+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
+			.param(communicationUserId)
+			.param(appUserId)
+			.param(timestamp(now))
+			.param(timestamp(nextAttempt))
+			.update();
 	}
 
 	/** The user's identities still waiting for deletion at ACS. */

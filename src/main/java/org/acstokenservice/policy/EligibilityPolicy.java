@@ -28,6 +28,9 @@ public class EligibilityPolicy {
 
 	static final String ADMIN_ROLE = "ADMIN";
 
+	/** The rights of a token that ACS exchanges for a Teams user's Entra ID token. */
+	public static final Set<AcsScope> TEAMS_SCOPES = Set.copyOf(EnumSet.of(AcsScope.CHAT, AcsScope.VOIP));
+
 	private final PolicyProperties properties;
 
 	private final List<EligibilityRule> rules;
@@ -96,16 +99,15 @@ public class EligibilityPolicy {
 	}
 
 	/**
-	 * The checks for the other calls that spend ACS calls on a user's behalf (Teams
-	 * exchange): the service must be open, the user not denied, and within the rate
-	 * limit.
+	 * The checks for a Teams token exchange. ACS gives a Teams user's token chat and
+	 * calling rights, whatever is asked: the exchange is decided like a token with
+	 * {@link #TEAMS_SCOPES}, so the user's tier must allow both, and the opening hours,
+	 * the deny list, the application's rules and the rate limit apply as for any token.
+	 * The rules see the tier's default lifetime; the exchanged token lives as long as the
+	 * Teams token.
 	 */
-	public void checkTokenCall(AppUser user) {
-		checkOpen();
-		if (this.properties.deniedUsers().contains(user.id())) {
-			throw notEligible(user, "denied_user");
-		}
-		checkRate(user);
+	public void checkTeamsExchange(AppUser user) {
+		decide(user, TEAMS_SCOPES, null);
 	}
 
 	/**

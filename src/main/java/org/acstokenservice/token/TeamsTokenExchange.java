@@ -3,6 +3,8 @@ package org.acstokenservice.token;
 import java.text.ParseException;
 import java.util.Map;
 
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import org.acstokenservice.acs.AcsException;
@@ -31,7 +33,11 @@ class TeamsTokenExchange {
 		this.acs = acs;
 	}
 
-	AcsToken exchange(TeamsTokenRequest request) {
+	/**
+	 * Reads and checks the request as far as this service can: the token must be a JWT
+	 * issued to the configured application and name its user.
+	 */
+	TeamsUserToken read(TeamsTokenRequest request) {
 		String clientId = this.properties.clientId();
 		if (!StringUtils.hasText(clientId)) {
 			throw new ProblemException(ErrorCode.NOT_FOUND, "The Teams token exchange is not configured.");
@@ -48,11 +54,18 @@ class TeamsTokenExchange {
 		if (objectId == null) {
 			throw invalid("The Teams token names no user object id (oid).");
 		}
+		return new TeamsUserToken(request.token(), clientId, objectId);
+	}
+
+	/** Exchanges a token that {@link #read} accepted for an ACS token. */
+	AcsToken exchange(TeamsUserToken teamsToken) {
 		try {
-			return this.acs.exchangeTeamsToken(request.token(), clientId, objectId);
+			return this.acs.exchangeTeamsToken(teamsToken.token(), teamsToken.clientId(), teamsToken.objectId());
 		}
 		catch (AcsException ex) {
-			if (ex.kind() == AcsException.Kind.REJECTED && ex.status() >= 400 && ex.status() < 500) {
+			// A 404 is a proxy's or a wrong path's, not a judgement on the Teams token.
+			if (ex.kind() == AcsException.Kind.REJECTED && ex.status() >= 400 && ex.status() < 500
+					&& ex.status() != 404) {
 				throw invalid("ACS refused the Teams token: it may be expired or not meant for ACS.");
 			}
 			throw ex;
@@ -60,12 +73,22 @@ class TeamsTokenExchange {
 	}
 
 	private static JWTClaimsSet claims(String token) {
+		JWTClaimsSet claims;
 		try {
-			return JWTParser.parse(token).getJWTClaimsSet();
+			JWT jwt = JWTParser.parse(token);
+			if (jwt instanceof EncryptedJWT) {
+				throw invalid("The Teams token is encrypted (JWE); send the Entra ID access token for ACS as "
+						+ "Entra ID issues it: a signed JWT.");
+			}
+			claims = jwt.getJWTClaimsSet();
 		}
 		catch (ParseException ex) {
 			throw invalid("The Teams token is not a JWT.");
 		}
+		if (claims == null) {
+			throw invalid("The Teams token carries no claims.");
+		}
+		return claims;
 	}
 
 	private static String firstText(JWTClaimsSet claims, String... names) {
@@ -80,6 +103,22 @@ class TeamsTokenExchange {
 
 	private static ProblemException invalid(String detail) {
 		return new ProblemException(ErrorCode.INVALID_REQUEST, detail, Map.of());
+	}
+
+	/**
+	 * A Teams user's Entra ID token, checked as far as this service can.
+	 *
+	 * @param token the token itself: a secret
+	 * @param clientId the application it was issued to
+	 * @param objectId the Teams user's Entra ID object id ({@code oid})
+	 */
+	record TeamsUserToken(String token, String clientId, String objectId) {
+
+		@Override
+		public String toString() {
+			return "TeamsUserToken[token=******, clientId=" + this.clientId + ", objectId=" + this.objectId + "]";
+		}
+
 	}
 
 }

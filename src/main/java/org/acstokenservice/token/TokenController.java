@@ -17,6 +17,7 @@ import org.acstokenservice.identity.IdentityService.IssuedToken;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.policy.TokenGrant;
 import org.acstokenservice.security.AppUser;
+import org.acstokenservice.token.TeamsTokenExchange.TeamsUserToken;
 import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.ProblemException;
 
@@ -98,14 +99,22 @@ class TokenController {
 		return ResponseEntity.noContent().build();
 	}
 
-	/** Exchanges a Teams user's Entra ID token for an ACS token. */
+	/**
+	 * Exchanges a Teams user's Entra ID token for an ACS token, as the policy allows a
+	 * token with chat and calling rights (see
+	 * {@link EligibilityPolicy#checkTeamsExchange}). The audit entry names the Teams
+	 * user.
+	 */
 	@PostMapping("/token/teams")
 	ResponseEntity<TeamsTokenResponse> teams(AppUser user, @RequestBody(required = false) TeamsTokenRequest body) {
-		AuditEntry entry = AuditEntry.of(Action.TEAMS_EXCHANGE, user.id());
+		String tier = "tier=" + this.policy.tierOf(user);
+		AuditEntry entry = AuditEntry.of(Action.TEAMS_EXCHANGE, user.id()).withDetail(tier);
 		AcsToken token;
 		try {
-			this.policy.checkTokenCall(user);
-			token = this.teams.exchange(body);
+			this.policy.checkTeamsExchange(user);
+			TeamsUserToken teamsToken = this.teams.read(body);
+			entry = entry.withDetail(tier + " teamsUserId=" + teamsToken.objectId());
+			token = this.teams.exchange(teamsToken);
 		}
 		catch (RuntimeException ex) {
 			this.audit.refused(entry, ex);

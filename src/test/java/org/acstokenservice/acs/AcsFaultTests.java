@@ -95,6 +95,21 @@ class AcsFaultTests {
 	}
 
 	@Test
+	void issueTokenWhenAcsAnswers404WithoutIdentityNotFoundThenRejectedAndIdentityKept() {
+		String identity = ServiceClient.json(this.client.get("/identity", "alice"))
+			.path("communicationUserId")
+			.asString();
+		// A 404 that is not ACS's IdentityNotFound: a proxy's, or a wrong endpoint path.
+		this.emulator.faults().injectNext(1, AcsOperation.ISSUE_TOKEN, Fault.status(404));
+
+		assertProblem(this.client.post("/token", "alice", null), 502, "acs_rejected");
+		assertThat(this.emulator.requestCount(AcsOperation.CREATE_IDENTITY)).as("no replacement made").isZero();
+		assertThat(ServiceClient.json(this.client.get("/identity", "alice")).path("communicationUserId").asString())
+			.isEqualTo(identity);
+		assertThat(this.emulator.identityExists(identity)).isTrue();
+	}
+
+	@Test
 	void issueTokenWhenAcsTooSlowThenUnavailable() {
 		this.emulator.faults().injectNext(2, AcsOperation.ISSUE_TOKEN, Fault.latency(Duration.ofSeconds(3)));
 

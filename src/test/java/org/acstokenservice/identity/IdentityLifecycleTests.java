@@ -4,6 +4,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.JwtServiceTest;
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
+import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,6 +46,9 @@ class IdentityLifecycleTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	JdbcIdentityStore store;
 
 	@AfterEach
 	void resetClock() {
@@ -174,6 +179,27 @@ class IdentityLifecycleTests {
 		assertThat(this.emulator.isTokenValid(replaced.path("token").asString())).isTrue();
 		assertThat(ServiceClient.json(this.client.get("/identity", admin)).path("communicationUserId").asString())
 			.isEqualTo(replacement);
+	}
+
+	@Test
+	void issueTokenAndEraseWhenStoredIdentityBelongsToAnotherResourceThenRejectedAndNotForgotten() {
+		String carol = this.users.standard();
+		// ACS answers 401 IdentityNotOwned for another resource's identity.
+		String foreign = "8:acs:" + UUID.randomUUID() + "_" + UUID.randomUUID();
+		this.store.insertIfAbsent(new StoredIdentity(carol, foreign, this.clock.instant(), null));
+
+		assertProblem(this.client.post("/token", carol, null), 502, "acs_rejected");
+		assertThat(ServiceClient.json(this.client.get("/identity", carol)).path("communicationUserId").asString())
+			.as("not replaced by a new identity")
+			.isEqualTo(foreign);
+
+		HttpRequest erase = this.client.request("/identity", carol).DELETE().build();
+		assertProblem(this.client.send(erase), 502, "acs_rejected");
+		assertThat(this.store.pendingDeletionsOf(carol)).as("not taken as deleted")
+			.extracting(JdbcIdentityStore.PendingDeletion::communicationUserId)
+			.containsExactly(foreign);
+		// Nothing left for the background retries of the shared context.
+		this.store.deletionDone(foreign);
 	}
 
 	private JsonNode token(String user, String body) {

@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.MutableClock;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
@@ -17,7 +19,11 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willDoNothing;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -36,6 +44,7 @@ import static org.mockito.Mockito.verify;
  * The identity service's handling of races and failures, with ACS mocked and a real
  * database: the cases that the end-to-end tests cannot time on purpose.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class IdentityServiceTests {
 
 	private static final Set<AcsScope> CHAT = Set.of(AcsScope.CHAT);
@@ -43,6 +52,8 @@ class IdentityServiceTests {
 	private static final Duration HOUR = Duration.ofHours(1);
 
 	private final AcsGateway acs = mock(AcsGateway.class);
+
+	private final MutableClock clock = new MutableClock();
 
 	private JdbcIdentityStore store;
 
@@ -56,8 +67,8 @@ class IdentityServiceTests {
 		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource),
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.identities = new IdentityService(this.store, this.acs, new ReusableTokens(false, 10, meters),
-				Clock.systemUTC(), meters);
+		this.identities = new IdentityService(this.store, this.acs, new ReusableTokens(false, 10, meters), this.clock,
+				meters);
 	}
 
 	@Test
@@ -80,6 +91,20 @@ class IdentityServiceTests {
 	}
 
 	@Test
+	void issueTokenWhenAcsSaysIdentityNotFoundThenReplacedAndOldOneQueuedForDeletion() {
+		this.store.insertIfAbsent(new StoredIdentity("grace", "8:acs:r_gone", now(), null));
+		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_gone"), any(), any());
+		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_fresh"));
+
+		IdentityService.IssuedToken issued = this.identities.issueToken("grace", CHAT, HOUR);
+
+		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_fresh");
+		assertThat(this.store.pendingDeletionsOf("grace"))
+			.extracting(JdbcIdentityStore.PendingDeletion::communicationUserId)
+			.containsExactly("8:acs:r_gone");
+	}
+
+	@Test
 	void issueTokenWhenDatabaseFailsAfterCreationThenIdentityGivenBackAtAcs() {
 		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_orphan"));
 		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);
@@ -94,12 +119,96 @@ class IdentityServiceTests {
 	}
 
 	@Test
+	void issueTokenWhenLostRaceAndSurplusDeletionFailsThenSurplusQueuedAndDeletedLater() {
+		given(this.acs.createIdentityWithToken(any(), any())).willAnswer((invocation) -> {
+			// Another instance stores the user's identity while this one creates its own.
+			this.store.insertIfAbsent(new StoredIdentity("erin", "8:acs:r_winner", now(), null));
+			return created("8:acs:r_surplus");
+		});
+		given(this.acs.issueToken(eq("8:acs:r_winner"), any(), any()))
+			.willReturn(new AcsToken("token-winner", Instant.now().plus(HOUR)));
+		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_surplus");
+
+		IdentityService.IssuedToken issued = this.identities.issueToken("erin", CHAT, HOUR);
+
+		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_winner");
+		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10))
+			.extracting(JdbcIdentityStore.PendingDeletion::communicationUserId)
+			.containsExactly("8:acs:r_surplus");
+
+		willDoNothing().given(this.acs).deleteIdentity("8:acs:r_surplus");
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(this.identities.retryPendingDeletions()).isOne();
+		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10)).isEmpty();
+	}
+
+	@Test
+	void issueTokenWhenDatabaseFailsAfterCreationAndAcsDeletionFailsThenIdentityLoggedAsError(CapturedOutput output) {
+		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_stranded"));
+		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_stranded");
+		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);
+		DataAccessResourceFailureException down = new DataAccessResourceFailureException("down");
+		given(failing.insertIfAbsent(any())).willThrow(down);
+		willThrow(down).given(failing).queueDeletion(any(), any(), any(), any());
+		IdentityService service = new IdentityService(failing, this.acs,
+				new ReusableTokens(false, 10, new SimpleMeterRegistry()), Clock.systemUTC(), new SimpleMeterRegistry());
+
+		assertThatExceptionOfType(DataAccessResourceFailureException.class)
+			.isThrownBy(() -> service.issueToken("frank", CHAT, HOUR));
+		verify(failing).queueDeletion(eq("8:acs:r_stranded"), eq("frank"), any(), any());
+		assertThat(output).containsPattern("ERROR .*8:acs:r_stranded");
+	}
+
+	@Test
 	void revokeWhenAcsNoLongerKnowsIdentityThenDone() {
 		this.store.insertIfAbsent(new StoredIdentity("carol", "8:acs:r_gone", now(), null));
 		willThrow(notFound()).given(this.acs).revokeTokens("8:acs:r_gone");
 
 		assertThat(this.identities.revokeTokens("carol")).isTrue();
 		assertThat(this.store.findByAppUserId("carol").map(StoredIdentity::tokensRevokedAt)).isPresent();
+	}
+
+	@Test
+	void revokeWhenIdentityReplacedMeanwhileThenNewIdentityRevokedToo() {
+		this.store.insertIfAbsent(new StoredIdentity("henry", "8:acs:r_before", now(), null));
+		// While the revocation is on its way, another request replaces the identity.
+		willAnswer((invocation) -> {
+			this.store.replace(new StoredIdentity("henry", "8:acs:r_before", null, null),
+					new StoredIdentity("henry", "8:acs:r_after", now(), null));
+			throw notFound();
+		}).given(this.acs).revokeTokens("8:acs:r_before");
+
+		assertThat(this.identities.revokeTokens("henry")).isTrue();
+
+		verify(this.acs).revokeTokens("8:acs:r_after");
+		assertThat(this.store.findByAppUserId("henry")).hasValueSatisfying((identity) -> {
+			assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_after");
+			assertThat(identity.tokensRevokedAt()).isNotNull();
+		});
+	}
+
+	@Test
+	void revokeWhenAcsTimesOutAfterRevokingThenTokenIssuedMeanwhileNotReused() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		IdentityService reusing = new IdentityService(this.store, this.acs, new ReusableTokens(true, 10, meters),
+				this.clock, meters);
+		this.store.insertIfAbsent(new StoredIdentity("ivy", "8:acs:r_ivy", now(), null));
+		given(this.acs.issueToken(eq("8:acs:r_ivy"), any(), any()))
+			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+		AtomicReference<String> meanwhile = new AtomicReference<>();
+		willAnswer((invocation) -> {
+			this.clock.advance(Duration.ofSeconds(10));
+			meanwhile.set(reusing.issueToken("ivy", CHAT, HOUR).token().token());
+			this.clock.advance(Duration.ofSeconds(10));
+			// ACS revoked (that token too), but its answer never came back.
+			throw unavailable();
+		}).given(this.acs).revokeTokens("8:acs:r_ivy");
+
+		assertThatExceptionOfType(AcsException.class).isThrownBy(() -> reusing.revokeTokens("ivy"));
+		this.clock.advance(Duration.ofSeconds(1));
+		String after = reusing.issueToken("ivy", CHAT, HOUR).token().token();
+
+		assertThat(after).isNotEqualTo(meanwhile.get());
 	}
 
 	@Test

@@ -96,12 +96,13 @@ abstract class JdbcIdentityStoreTests {
 	}
 
 	@Test
-	void markRevokedWhenUserKnownThenStoredElseFalse() {
+	void markRevokedWhenUserStillMappedToIdentityThenStoredElseFalse() {
 		this.store.insertIfAbsent(new StoredIdentity("erin", "8:acs:r_7", CREATED, null));
 		Instant revoked = CREATED.plus(2, ChronoUnit.HOURS);
 
-		assertThat(this.store.markRevoked("erin", revoked)).isTrue();
-		assertThat(this.store.markRevoked("nobody", revoked)).isFalse();
+		assertThat(this.store.markRevoked("erin", "8:acs:r_7", revoked)).isTrue();
+		assertThat(this.store.markRevoked("erin", "8:acs:r_replaced", revoked.plusSeconds(1))).isFalse();
+		assertThat(this.store.markRevoked("nobody", "8:acs:r_7", revoked)).isFalse();
 		assertThat(this.store.findByAppUserId("erin").map(StoredIdentity::tokensRevokedAt)).contains(revoked);
 	}
 

@@ -144,23 +144,22 @@ public final class Benchmark implements AutoCloseable {
 		String url = service.url("/token");
 		List<LoadResult> curve = new ArrayList<>();
 		for (int slice = 1; slice <= s.slices(); slice++) {
-			curve.add(checkedSlice("warm-up curve slice " + slice,
+			curve.add(warmup("warm-up curve slice " + slice,
 					this.wrk.run("reuse-slice-" + slice, url, users, s.slice())));
 		}
 		int extra = s.steadyAfter() - s.slices() * s.slice();
 		if (extra > 0) {
-			checkedSlice("reuse warm-up", this.wrk.run("reuse-warmup", url, users, extra));
+			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, users, extra));
 		}
-		LoadResult steady = checked("reuse hit, steady", this.wrk.run("reuse-steady", url, users, s.measure()));
+		LoadResult steady = measured("reuse hit, steady", this.wrk.run("reuse-steady", url, users, s.measure()));
 		Map<String, Double> metrics = prometheus(service);
 		double acsCalls = metrics.getOrDefault("acs_calls_seconds_count", 0.0);
 		double tokenAnswers = metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0);
 		int bodySize = tokenBodySize(url, Files.readAllLines(users).get(0));
 		progress("service, new users");
-		checkedNewUsers("new users, warm-up",
-				this.wrk.run("new-users-warmup", url, newUsersWarmup, s.newUsersWarmup()));
-		LoadResult newUsers = checkedNewUsers("new users",
-				this.wrk.run("new-users", url, newUsersMeasured, s.measure()));
+		warmup("new users, warm-up", allNew(this.wrk.run("new-users-warmup", url, newUsersWarmup, s.newUsersWarmup())));
+		LoadResult newUsers = measured("new users",
+				allNew(this.wrk.run("new-users", url, newUsersMeasured, s.measure())));
 		long serviceResidentKib = service.process().residentKib();
 		stop(service);
 
@@ -172,8 +171,8 @@ public final class Benchmark implements AutoCloseable {
 		if (referenceBodySize != bodySize) {
 			this.report.problem("the reference answers " + referenceBodySize + " bytes, the service " + bodySize);
 		}
-		checked("reference warm-up", this.wrk.run("reference-warmup", referenceUrl, users, s.warmup()));
-		LoadResult referenceLoad = checked("reference", this.wrk.run("reference", referenceUrl, users, s.measure()));
+		warmup("reference warm-up", this.wrk.run("reference-warmup", referenceUrl, users, s.warmup()));
+		LoadResult referenceLoad = measured("reference", this.wrk.run("reference", referenceUrl, users, s.measure()));
 		long referenceResidentKib = reference.process().residentKib();
 		stop(reference);
 
@@ -181,12 +180,12 @@ public final class Benchmark implements AutoCloseable {
 		Server fresh = startService("service-fresh", "bench_fresh", List.of("--tokens.reuse.enabled=false"));
 		awaitReady(fresh);
 		String freshUrl = fresh.url("/token");
-		checked("fresh token warm-up", this.wrk.run("fresh-warmup", freshUrl, users, s.warmup()));
-		LoadResult freshLoad = checked("fresh token", this.wrk.run("fresh", freshUrl, users, s.measure()));
+		warmup("fresh token warm-up", this.wrk.run("fresh-warmup", freshUrl, users, s.warmup()));
+		LoadResult freshLoad = measured("fresh token", this.wrk.run("fresh", freshUrl, users, s.measure()));
 		stop(fresh);
 
 		progress("direct SDK calls");
-		LoadResult sdk = checked("direct SDK call", sdkLoad());
+		LoadResult sdk = measured("direct SDK call", sdkLoad());
 
 		this.report.reference(referenceLoad);
 		header(bodySize);
@@ -225,6 +224,8 @@ public final class Benchmark implements AutoCloseable {
 		if (!(acsCalls > 0 && tokenAnswers > 0)) {
 			this.report.problem("no ACS calls or no /token answers counted on /actuator/prometheus");
 		}
+		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
+				Files.readAllLines(users).get(0), Files.readAllLines(newUsersMeasured).get(0)));
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(s.work().resolve("results.md"), table);
@@ -252,20 +253,35 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/** A measurement: every answer a 2xx, and at least one. */
-	private LoadResult checked(String what, LoadResult load) {
+	private LoadResult measured(String what, LoadResult load) {
 		if (load.requests() == 0) {
 			this.report.problem(what + ": no answer at all");
 		}
-		return checkedSlice(what, load);
+		return warmup(what, load);
 	}
 
-	/** Warm-up load, or a slice of the curve (the first may end before any answer). */
-	private LoadResult checkedSlice(String what, LoadResult load) {
+	/**
+	 * Warm-up load, or a slice of the curve: every answer a 2xx, but there may be none (a
+	 * cold JVM may take longer than a short slice to answer).
+	 */
+	private LoadResult warmup(String what, LoadResult load) {
 		if (load.failures() > 0 || load.socketErrors() > 0) {
 			this.report
 				.problem(what + ": " + load.failures() + " non-2xx answers, " + load.socketErrors() + " socket errors");
 		}
 		return load;
+	}
+
+	/** The logs of this run hold none of the secrets it handed out. */
+	private void checkNoSecretLogged(List<String> secrets) throws IOException {
+		try (Stream<Path> files = Files.list(this.settings.work())) {
+			for (Path log : files.filter((file) -> file.toString().endsWith(".log")).sorted().toList()) {
+				String text = Files.readString(log);
+				if (secrets.stream().anyMatch(text::contains)) {
+					this.report.problem(log.getFileName() + " holds a token, key or password");
+				}
+			}
+		}
 	}
 
 	private static void stop(Server server) {
@@ -275,11 +291,12 @@ public final class Benchmark implements AutoCloseable {
 		}
 	}
 
-	private LoadResult checkedNewUsers(String what, LoadResult load) {
+	/** A run of new users only: no token sent twice. */
+	private LoadResult allNew(LoadResult load) {
 		if (load.tokensWrapped() > 0) {
-			this.report.problem(what + ": ran out of new users, some requests were repeats");
+			this.report.problem("new users ran out, some requests were repeats (reuse hits)");
 		}
-		return checked(what, load);
+		return load;
 	}
 
 	/* Tokens: the JWTs of the local issuer, signed before anything is measured. */
@@ -628,10 +645,10 @@ public final class Benchmark implements AutoCloseable {
 			Map<String, String> values = new LinkedHashMap<>(options);
 			boolean smoke = Boolean.parseBoolean(values.remove("smoke"));
 			Settings settings = new Settings(smoke, number(values, "connections", 32), number(values, "threads", 2),
-					number(values, "users", 200), number(values, "warmup", smoke ? 2 : 60),
-					number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 1 : 10),
-					number(values, "slices", smoke ? 4 : 12), number(values, "cold-slice", 4),
-					number(values, "steady-after", smoke ? 4 : 120), number(values, "new-users-warmup", smoke ? 2 : 20),
+					number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
+					number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
+					number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
+					number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
 					number(values, "latency", 50), Path.of(required(values, "jar")),
 					Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
 					Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));

@@ -45,7 +45,7 @@ final class Wrk {
 		this.runs++;
 		Child wrk = this.processes.start(String.format("wrk-%02d-%s", this.runs, name),
 				List.of("wrk", "-t" + this.threads, "-c" + this.connections, "-d" + seconds + "s", "--latency",
-						"--timeout", "5s", "-s", this.script.toString(), url, "--", tokens.toString(),
+						"--timeout", "10s", "-s", this.script.toString(), url, "--", tokens.toString(),
 						Integer.toString(this.threads)),
 				Map.of());
 		int exit = wrk.await(Duration.ofSeconds(seconds + 60));

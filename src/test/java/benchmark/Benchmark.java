@@ -109,7 +109,7 @@ public final class Benchmark implements AutoCloseable {
 		 * counts.
 		 */
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
-		Settings settings = Settings.of(options(args));
+		Settings settings = Settings.of(Settings.options(args));
 		recreate(settings.work());
 		int status;
 		try (Benchmark benchmark = new Benchmark(settings)) {
@@ -119,117 +119,131 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	private int run() throws Exception {
-		Settings s = this.settings;
 		progress("signing tokens");
 		this.issuer = new TestJwtIssuer();
-		Path users = tokens("users", s.users(), "bench-user-");
-		/*
-		 * At most one call per connection and ACS latency: the most new users a run can
-		 * use.
-		 */
-		int newUsersPerSecond = s.connections() * 1000 / Math.max(s.latencyMillis(), 10);
-		Path newUsersWarmup = tokens("new-users-warmup", newUsersPerSecond * s.newUsersWarmup() + s.connections(),
-				"bench-new-warmup-");
-		Path newUsersMeasured = tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(),
-				"bench-new-measured-");
-		this.adminToken = this.issuer.token("bench-admin",
-				expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
-		progress("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
+		Tokens tokens = signTokens();
+		progress("starting PostgreSQL and the ACS emulator (+" + this.settings.latencyMillis() + " ms a call)");
 		startPostgres();
 		startEmulator();
+		ServiceFigures service = measureServiceWithReuse(tokens);
+		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
+		LoadResult fresh = measureFreshTokens(tokens.users());
+		progress("direct SDK calls");
+		LoadResult sdk = measured("direct SDK call", sdkLoad());
 
+		header(service.bodySize());
+		addRows(service, reference, fresh, sdk);
+		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
+				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
+		String table = this.report.render();
+		System.out.print(table);
+		Files.writeString(this.settings.work().resolve("results.md"), table);
+		return this.report.problems().isEmpty() ? 0 : 1;
+	}
+
+	/**
+	 * Rows 2, 3, 6, 7, the service's 8 and 9, and 10: one service process from its cold
+	 * start, 200 users in turn, then new users.
+	 */
+	private ServiceFigures measureServiceWithReuse(Tokens tokens) throws Exception {
+		Settings s = this.settings;
 		progress("service, token reuse on, from a cold start");
 		Server service = startService("service-reuse", "bench_reuse", List.of());
-		Duration serviceStartup = awaitReady(service);
+		Duration startup = awaitReady(service);
 		String url = service.url("/token");
 		List<LoadResult> curve = new ArrayList<>();
 		for (int slice = 1; slice <= s.slices(); slice++) {
 			curve.add(warmup("warm-up curve slice " + slice,
-					this.wrk.run("reuse-slice-" + slice, url, users, s.slice())));
+					this.wrk.run("reuse-slice-" + slice, url, tokens.users(), s.slice())));
 		}
-		int extra = s.steadyAfter() - s.slices() * s.slice();
-		if (extra > 0) {
-			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, users, extra));
+		int beforeSteady = s.steadyAfter() - s.slices() * s.slice();
+		if (beforeSteady > 0) {
+			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
 		}
-		LoadResult steady = measured("reuse hit, steady", this.wrk.run("reuse-steady", url, users, s.measure()));
+		LoadResult steady = measured("reuse hit, steady",
+				this.wrk.run("reuse-steady", url, tokens.users(), s.measure()));
 		Map<String, Double> metrics = prometheus(service);
-		double acsCalls = metrics.getOrDefault("acs_calls_seconds_count", 0.0);
-		double tokenAnswers = metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0);
-		int bodySize = tokenBodySize(url, Files.readAllLines(users).get(0));
+		int bodySize = tokenBodySize(url, Files.readAllLines(tokens.users()).get(0));
 		progress("service, new users");
-		warmup("new users, warm-up", allNew(this.wrk.run("new-users-warmup", url, newUsersWarmup, s.newUsersWarmup())));
+		warmup("new users, warm-up",
+				allNew(this.wrk.run("new-users-warmup", url, tokens.newUsersWarmup(), s.newUsersWarmup())));
 		LoadResult newUsers = measured("new users",
-				allNew(this.wrk.run("new-users", url, newUsersMeasured, s.measure())));
-		long serviceResidentKib = service.process().residentKib();
+				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
+		long residentKib = service.process().residentKib();
 		stop(service);
+		return new ServiceFigures(startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
+				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
+				residentKib);
+	}
 
+	/** Row 1, and the reference's 8 and 9. */
+	private ReferenceFigures measureReference(Path users, int bodySize) throws Exception {
 		progress("reference endpoint");
 		Server reference = startReference(bodySize);
-		Duration referenceStartup = awaitReady(reference);
-		String referenceUrl = reference.url("/token");
-		int referenceBodySize = tokenBodySize(referenceUrl, Files.readAllLines(users).get(0));
+		Duration startup = awaitReady(reference);
+		String url = reference.url("/token");
+		int referenceBodySize = tokenBodySize(url, Files.readAllLines(users).get(0));
 		if (referenceBodySize != bodySize) {
 			this.report.problem("the reference answers " + referenceBodySize + " bytes, the service " + bodySize);
 		}
-		warmup("reference warm-up", this.wrk.run("reference-warmup", referenceUrl, users, s.warmup()));
-		LoadResult referenceLoad = measured("reference", this.wrk.run("reference", referenceUrl, users, s.measure()));
-		long referenceResidentKib = reference.process().residentKib();
+		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
+		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
+		long residentKib = reference.process().residentKib();
 		stop(reference);
+		this.report.reference(load);
+		return new ReferenceFigures(startup, load, residentKib);
+	}
 
+	/** Row 4: a service process that never reuses a token. */
+	private LoadResult measureFreshTokens(Path users) throws Exception {
 		progress("service, token reuse off");
 		Server fresh = startService("service-fresh", "bench_fresh", List.of("--tokens.reuse.enabled=false"));
 		awaitReady(fresh);
-		String freshUrl = fresh.url("/token");
-		warmup("fresh token warm-up", this.wrk.run("fresh-warmup", freshUrl, users, s.warmup()));
-		LoadResult freshLoad = measured("fresh token", this.wrk.run("fresh", freshUrl, users, s.measure()));
+		String url = fresh.url("/token");
+		warmup("fresh token warm-up", this.wrk.run("fresh-warmup", url, users, this.settings.warmup()));
+		LoadResult load = measured("fresh token", this.wrk.run("fresh", url, users, this.settings.measure()));
 		stop(fresh);
+		return load;
+	}
 
-		progress("direct SDK calls");
-		LoadResult sdk = measured("direct SDK call", sdkLoad());
-
-		this.report.reference(referenceLoad);
-		header(bodySize);
+	private void addRows(ServiceFigures service, ReferenceFigures reference, LoadResult fresh, LoadResult sdk) {
+		Settings s = this.settings;
 		String measured = s.measure() + " s measured";
-		this.report.load("1", "reference, steady", referenceLoad, s.warmup() + " s warm-up, " + measured);
-		LoadResult cold = curve.get(s.coldSlice() - 1);
+		String acsLatency = "; ACS +" + s.latencyMillis() + " ms";
+		this.report.load("1", "reference, steady", reference.load(), s.warmup() + " s warm-up, " + measured);
 		int coldFrom = (s.coldSlice() - 1) * s.slice();
-		this.report.load("2", "reuse hit, " + coldFrom + "–" + (coldFrom + s.slice()) + " s after a cold start", cold,
-				"the warm-up curve's slice " + s.coldSlice());
-		this.report.load("3", "reuse hit, steady", steady, s.steadyAfter() + " s warm-up, " + measured);
-		this.report.load("4", "fresh token (reuse off)", freshLoad,
-				s.warmup() + " s warm-up, " + measured + "; ACS +" + s.latencyMillis() + " ms");
-		this.report.load("5", "direct SDK getToken, no service", sdk, s.warmup() + " s warm-up, " + measured
-				+ "; service's p50 over the SDK's: " + signedMillis(freshLoad.p50Millis() - sdk.p50Millis()));
-		this.report.load("6", "new users (identity created)", newUsers, "after row 3 and " + s.newUsersWarmup()
-				+ " s of new users, " + measured + "; ACS +" + s.latencyMillis() + " ms");
+		this.report.load("2", "reuse hit, " + coldFrom + "–" + (coldFrom + s.slice()) + " s after a cold start",
+				service.curve().get(s.coldSlice() - 1), "the warm-up curve's slice " + s.coldSlice());
+		this.report.load("3", "reuse hit, steady", service.steady(), s.steadyAfter() + " s warm-up, " + measured);
+		this.report.load("4", "fresh token (reuse off)", fresh, s.warmup() + " s warm-up, " + measured + acsLatency);
+		this.report.load("5", "direct SDK getToken, no service", sdk,
+				s.warmup() + " s warm-up, " + measured + acsLatency + "; service's p50 (row 4) minus this: "
+						+ signedMillis(fresh.p50Millis() - sdk.p50Millis()));
+		this.report.load("6", "new users (identity created)", service.newUsers(),
+				"after row 3 and " + s.newUsersWarmup() + " s of new users, " + measured + acsLatency);
 		this.report.value("7", "page reloads: ACS calls per /token", "",
-				String.format(Locale.ROOT, "%.4f (%.0f ACS calls / %.0f answers, rows 2, 3 and the curve)",
-						acsCalls / tokenAnswers, acsCalls, tokenAnswers));
-		this.report.value("8", "start-up to ready: service",
-				Report.ratio(seconds(serviceStartup) / seconds(referenceStartup)) + " time",
-				String.format(Locale.ROOT, "%.1f s", seconds(serviceStartup)));
-		this.report.value("8", "start-up to ready: reference", "1.00× time",
-				String.format(Locale.ROOT, "%.1f s", seconds(referenceStartup)));
-		this.report.value("9", "resident memory after load: service",
-				Report.ratio((double) serviceResidentKib / referenceResidentKib) + " RSS", mebibytes(serviceResidentKib)
-						+ " after rows 2, 3, 6; reference " + mebibytes(referenceResidentKib) + " after row 1");
-		this.report.value("10", "warm-up curve: req/s per " + s.slice() + " s from a cold start",
-				"last slice "
-						+ Report
-							.ratio(curve.get(curve.size() - 1).requestsPerSecond() / referenceLoad.requestsPerSecond())
-						+ " req/s",
-				curve.stream()
-					.map((slice) -> Report.requestsPerSecond(slice.requestsPerSecond()))
-					.collect(Collectors.joining(", ")));
-		if (!(acsCalls > 0 && tokenAnswers > 0)) {
+				String.format(Locale.ROOT, "%.4f (%.0f ACS calls / %.0f answers, the curve and row 3)",
+						service.acsCalls() / service.tokenAnswers(), service.acsCalls(), service.tokenAnswers()));
+		if (!(service.acsCalls() > 0 && service.tokenAnswers() > 0)) {
 			this.report.problem("no ACS calls or no /token answers counted on /actuator/prometheus");
 		}
-		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
-				Files.readAllLines(users).get(0), Files.readAllLines(newUsersMeasured).get(0)));
-		String table = this.report.render();
-		System.out.print(table);
-		Files.writeString(s.work().resolve("results.md"), table);
-		return this.report.problems().isEmpty() ? 0 : 1;
+		this.report.value("8", "start-up to ready: service",
+				Report.ratio(seconds(service.startup()) / seconds(reference.startup())) + " time",
+				String.format(Locale.ROOT, "%.1f s", seconds(service.startup())));
+		this.report.value("8", "start-up to ready: reference", "1.00× time",
+				String.format(Locale.ROOT, "%.1f s", seconds(reference.startup())));
+		this.report.value("9", "resident memory after load: service",
+				Report.ratio((double) service.residentKib() / reference.residentKib()) + " RSS",
+				mebibytes(service.residentKib()) + " after rows 2, 3, 6; reference "
+						+ mebibytes(reference.residentKib()) + " after row 1");
+		LoadResult lastSlice = service.curve().get(service.curve().size() - 1);
+		this.report.value("10", "warm-up curve: req/s per " + s.slice() + " s from a cold start",
+				"last slice " + Report.ratio(lastSlice.requestsPerSecond() / reference.load().requestsPerSecond())
+						+ " req/s",
+				service.curve()
+					.stream()
+					.map((slice) -> Report.requestsPerSecond(slice.requestsPerSecond()))
+					.collect(Collectors.joining(", ")));
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -300,6 +314,22 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/* Tokens: the JWTs of the local issuer, signed before anything is measured. */
+
+	private Tokens signTokens() throws IOException {
+		Settings s = this.settings;
+		/*
+		 * At most one call per connection and ACS latency: the most new users a run can
+		 * use.
+		 */
+		int newUsersPerSecond = s.connections() * 1000 / Math.max(s.latencyMillis(), 10);
+		Tokens tokens = new Tokens(tokens("users", s.users(), "bench-user-"),
+				tokens("new-users-warmup", newUsersPerSecond * s.newUsersWarmup() + s.connections(),
+						"bench-new-warmup-"),
+				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"));
+		this.adminToken = this.issuer.token("bench-admin",
+				expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
+		return tokens;
+	}
 
 	private Path tokens(String name, int count, String subjectPrefix) throws IOException {
 		List<String> tokens = IntStream.range(0, count)
@@ -591,88 +621,26 @@ public final class Benchmark implements AutoCloseable {
 		return ((millis >= 0) ? "+" : "−") + Report.millis(Math.abs(millis));
 	}
 
+	/**
+	 * Files of bearer tokens, one a line: the users who come back, and new users for the
+	 * warm-up and the measurement of row 6.
+	 */
+	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
+	}
+
+	/** What the service with token reuse gave. */
+	private record ServiceFigures(Duration startup, List<LoadResult> curve, LoadResult steady, double acsCalls,
+			double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+	}
+
+	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib) {
+	}
+
 	/** A started HTTP server on loopback: its process and the port it was given. */
 	private record Server(Child process, int port) {
 
 		String url(String path) {
 			return "http://127.0.0.1:" + this.port + path;
-		}
-
-	}
-
-	/** {@code --name=value} and {@code --flag} arguments. */
-	static Map<String, String> options(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument " + arg + "; options are --name=value");
-			}
-			int equals = arg.indexOf('=');
-			options.put((equals < 0) ? arg.substring(2) : arg.substring(2, equals),
-					(equals < 0) ? "true" : arg.substring(equals + 1));
-		}
-		return options;
-	}
-
-	/**
-	 * What to run and for how long (seconds).
-	 *
-	 * @param smoke a short run for CI: checks that the harness works, not how fast
-	 * anything is
-	 * @param connections wrk's connections, the fixed concurrency of every load row
-	 * @param threads wrk's threads
-	 * @param users distinct users whose tokens the load rows use in turn
-	 * @param warmup load before the reference, fresh-token and direct-SDK measurements
-	 * @param measure length of each measurement
-	 * @param slice length of a slice of the warm-up curve
-	 * @param slices slices in the warm-up curve
-	 * @param coldSlice the slice (from 1) reported as the reuse hit after a cold start
-	 * @param steadyAfter load since the cold start before the steady reuse measurement
-	 * @param newUsersWarmup new users before the new-user measurement
-	 * @param latencyMillis what the emulator adds to each ACS call
-	 * @param jar the service's jar
-	 * @param lua wrk's script
-	 * @param work where logs and results go
-	 * @param referenceClasspath the class path of the reference and the direct SDK
-	 * client: this JVM's, the test classes and the dependencies, without the service's
-	 * own classes and {@code application.yml}
-	 */
-	record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice,
-			int slices, int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, Path jar, Path lua,
-			Path work, String referenceClasspath) {
-
-		static Settings of(Map<String, String> options) {
-			Map<String, String> values = new LinkedHashMap<>(options);
-			boolean smoke = Boolean.parseBoolean(values.remove("smoke"));
-			Settings settings = new Settings(smoke, number(values, "connections", 32), number(values, "threads", 2),
-					number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
-					number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
-					number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
-					number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
-					number(values, "latency", 50), Path.of(required(values, "jar")),
-					Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
-					Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
-			values.keySet().removeAll(List.of("jar", "lua", "work"));
-			if (!values.isEmpty()) {
-				throw new IllegalArgumentException("Unknown options: " + values.keySet());
-			}
-			if (settings.coldSlice() < 1 || settings.coldSlice() > settings.slices()) {
-				throw new IllegalArgumentException("--cold-slice must be one of the --slices");
-			}
-			return settings;
-		}
-
-		private static int number(Map<String, String> values, String name, int otherwise) {
-			String value = values.remove(name);
-			return (value != null) ? Integer.parseInt(value) : otherwise;
-		}
-
-		private static String required(Map<String, String> values, String name) {
-			String value = values.get(name);
-			if (value == null) {
-				throw new IllegalArgumentException("--" + name + " is required");
-			}
-			return value;
 		}
 
 	}

@@ -53,7 +53,7 @@ public final class SdkLoad {
 
 	public static void main(String[] args) throws Exception {
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
-		Map<String, String> options = Benchmark.options(args);
+		Map<String, String> options = Settings.options(args);
 		String connectionString = System.getenv("ACS_CONNECTION_STRING");
 		if (connectionString == null) {
 			throw new IllegalArgumentException("Set ACS_CONNECTION_STRING");

@@ -33,12 +33,22 @@ cleanup() {
     wait "$bench_pid" 2>/dev/null || true
   fi
   # Whatever is left if the benchmark's JVM was killed outright: its children and PostgreSQL.
+  # SIGTERM, then SIGKILL for what is still there 5 s later.
   if [ -f "$work/pids" ]; then
+    local left=()
     while read -r pid; do
       if kill -0 "$pid" 2>/dev/null && grep -qaE 'java|wrk|postgres' "/proc/$pid/cmdline" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
+        kill "$pid" 2>/dev/null && left+=("$pid")
       fi
     done < "$work/pids"
+    for _ in 1 2 3 4 5; do
+      [ ${#left[@]} -eq 0 ] && break
+      sleep 1
+      local still=()
+      for pid in "${left[@]}"; do kill -0 "$pid" 2>/dev/null && still+=("$pid"); done
+      left=("${still[@]+"${still[@]}"}")
+    done
+    for pid in "${left[@]+"${left[@]}"}"; do kill -KILL "$pid" 2>/dev/null || true; done
   fi
 }
 trap cleanup EXIT

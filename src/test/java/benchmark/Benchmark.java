@@ -1,0 +1,657 @@
+package benchmark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import benchmark.Processes.Child;
+import ch.qos.logback.classic.Level;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.acstokenservice.TestJwtIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The benchmark of {@code POST /token}: starts everything it needs on loopback (a JWT
+ * issuer, PostgreSQL, the ACS emulator, the service, the reference endpoint), loads each
+ * with wrk at one fixed concurrency, stops everything and prints one table. What each row
+ * means is in {@code docs/benchmarks.md}; {@code scripts/benchmark.sh} builds what this
+ * needs and runs it.
+ * <p>
+ * Options ({@code --name=value}; seconds unless said): {@code --smoke} (seconds per row,
+ * for CI), {@code --connections} (32), {@code --threads} (wrk threads, 2),
+ * {@code --users} (200), {@code --warmup} (60: reference, fresh token, direct SDK),
+ * {@code --measure} (20), {@code --slice} (10) and {@code --slices} (12) of the warm-up
+ * curve, {@code --cold-slice} (4: the curve's slice reported as "after a cold start"),
+ * {@code --steady-after} (120: load before the steady reuse measurement),
+ * {@code --new-users-warmup} (20), {@code --latency} (50, milliseconds the emulator adds
+ * to each ACS call), {@code --jar}, {@code --lua}, {@code --work}.
+ */
+public final class Benchmark implements AutoCloseable {
+
+	/**
+	 * The service's heap as in its container: the image's -XX:MaxRAMPercentage=75 under
+	 * the Kubernetes memory limit of 768 MiB.
+	 */
+	static final List<String> JVM_FLAGS = List.of("-Xmx576m", "-XX:+ExitOnOutOfMemoryError");
+
+	private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+
+	private static final String DATABASE_USER = "postgres";
+
+	private final Settings settings;
+
+	private final Processes processes;
+
+	private final Wrk wrk;
+
+	private final Report report = new Report();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final String accessKey = randomKey();
+
+	private final String databasePassword = randomKey();
+
+	private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+	private TestJwtIssuer issuer;
+
+	private EmbeddedPostgres postgres;
+
+	private Child emulator;
+
+	private int emulatorPort;
+
+	private Path certificate;
+
+	private String adminToken;
+
+	private Benchmark(Settings settings) {
+		this.settings = settings;
+		this.processes = new Processes(settings.work());
+		this.wrk = new Wrk(this.processes, settings.lua(), settings.threads(), settings.connections());
+	}
+
+	public static void main(String[] args) throws Exception {
+		/*
+		 * Embedded PostgreSQL logs every line of its start-up at INFO; the table is what
+		 * counts.
+		 */
+		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		Settings settings = Settings.of(Settings.options(args));
+		recreate(settings.work());
+		int status;
+		try (Benchmark benchmark = new Benchmark(settings)) {
+			status = benchmark.run();
+		}
+		System.exit(status);
+	}
+
+	private int run() throws Exception {
+		progress("signing tokens");
+		this.issuer = new TestJwtIssuer();
+		Tokens tokens = signTokens();
+		progress("starting PostgreSQL and the ACS emulator (+" + this.settings.latencyMillis() + " ms a call)");
+		startPostgres();
+		startEmulator();
+		ServiceFigures service = measureServiceWithReuse(tokens);
+		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
+		LoadResult fresh = measureFreshTokens(tokens.users());
+		progress("direct SDK calls");
+		LoadResult sdk = measured("direct SDK call", sdkLoad());
+
+		header(service.bodySize());
+		addRows(service, reference, fresh, sdk);
+		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
+				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
+		String table = this.report.render();
+		System.out.print(table);
+		Files.writeString(this.settings.work().resolve("results.md"), table);
+		return this.report.problems().isEmpty() ? 0 : 1;
+	}
+
+	/**
+	 * Rows 2, 3, 6, 7, the service's 8 and 9, and 10: one service process from its cold
+	 * start, 200 users in turn, then new users.
+	 */
+	private ServiceFigures measureServiceWithReuse(Tokens tokens) throws Exception {
+		Settings s = this.settings;
+		progress("service, token reuse on, from a cold start");
+		Server service = startService("service-reuse", "bench_reuse", List.of());
+		Duration startup = awaitReady(service);
+		String url = service.url("/token");
+		List<LoadResult> curve = new ArrayList<>();
+		for (int slice = 1; slice <= s.slices(); slice++) {
+			curve.add(warmup("warm-up curve slice " + slice,
+					this.wrk.run("reuse-slice-" + slice, url, tokens.users(), s.slice())));
+		}
+		int beforeSteady = s.steadyAfter() - s.slices() * s.slice();
+		if (beforeSteady > 0) {
+			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
+		}
+		LoadResult steady = measured("reuse hit, steady",
+				this.wrk.run("reuse-steady", url, tokens.users(), s.measure()));
+		Map<String, Double> metrics = prometheus(service);
+		int bodySize = tokenBodySize(url, Files.readAllLines(tokens.users()).get(0));
+		progress("service, new users");
+		warmup("new users, warm-up",
+				allNew(this.wrk.run("new-users-warmup", url, tokens.newUsersWarmup(), s.newUsersWarmup())));
+		LoadResult newUsers = measured("new users",
+				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
+		long residentKib = service.process().residentKib();
+		stop(service);
+		return new ServiceFigures(startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
+				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
+				residentKib);
+	}
+
+	/** Row 1, and the reference's 8 and 9. */
+	private ReferenceFigures measureReference(Path users, int bodySize) throws Exception {
+		progress("reference endpoint");
+		Server reference = startReference(bodySize);
+		Duration startup = awaitReady(reference);
+		String url = reference.url("/token");
+		int referenceBodySize = tokenBodySize(url, Files.readAllLines(users).get(0));
+		if (referenceBodySize != bodySize) {
+			this.report.problem("the reference answers " + referenceBodySize + " bytes, the service " + bodySize);
+		}
+		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
+		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
+		long residentKib = reference.process().residentKib();
+		stop(reference);
+		this.report.reference(load);
+		return new ReferenceFigures(startup, load, residentKib);
+	}
+
+	/** Row 4: a service process that never reuses a token. */
+	private LoadResult measureFreshTokens(Path users) throws Exception {
+		progress("service, token reuse off");
+		Server fresh = startService("service-fresh", "bench_fresh", List.of("--tokens.reuse.enabled=false"));
+		awaitReady(fresh);
+		String url = fresh.url("/token");
+		warmup("fresh token warm-up", this.wrk.run("fresh-warmup", url, users, this.settings.warmup()));
+		LoadResult load = measured("fresh token", this.wrk.run("fresh", url, users, this.settings.measure()));
+		stop(fresh);
+		return load;
+	}
+
+	private void addRows(ServiceFigures service, ReferenceFigures reference, LoadResult fresh, LoadResult sdk) {
+		Settings s = this.settings;
+		String measured = s.measure() + " s measured";
+		String acsLatency = "; ACS +" + s.latencyMillis() + " ms";
+		this.report.load("1", "reference, steady", reference.load(), s.warmup() + " s warm-up, " + measured);
+		int coldFrom = (s.coldSlice() - 1) * s.slice();
+		this.report.load("2", "reuse hit, " + coldFrom + "–" + (coldFrom + s.slice()) + " s after a cold start",
+				service.curve().get(s.coldSlice() - 1), "the warm-up curve's slice " + s.coldSlice());
+		this.report.load("3", "reuse hit, steady", service.steady(), s.steadyAfter() + " s warm-up, " + measured);
+		this.report.load("4", "fresh token (reuse off)", fresh, s.warmup() + " s warm-up, " + measured + acsLatency);
+		/*
+		 * Far above the added latency without the service in between, the SDK's calls
+		 * queue at the emulator: then rows 4 to 6 measure the emulator's capacity.
+		 */
+		String saturated = (sdk.p50Millis() > 1.5 * s.latencyMillis())
+				? "; the emulator is saturated at this concurrency, so this understates the service's cost" : "";
+		this.report.load("5", "direct SDK getToken, no service", sdk,
+				s.warmup() + " s warm-up, " + measured + acsLatency + "; service's p50 (row 4) minus this: "
+						+ signedMillis(fresh.p50Millis() - sdk.p50Millis()) + saturated);
+		this.report.load("6", "new users (identity created)", service.newUsers(),
+				"after row 3 and " + s.newUsersWarmup() + " s of new users, " + measured + acsLatency);
+		this.report.value("7", "page reloads: ACS calls per /token", "",
+				String.format(Locale.ROOT, "%.4f (%.0f ACS calls / %.0f answers, the curve and row 3)",
+						service.acsCalls() / service.tokenAnswers(), service.acsCalls(), service.tokenAnswers()));
+		if (!(service.acsCalls() > 0 && service.tokenAnswers() > 0)) {
+			this.report.problem("no ACS calls or no /token answers counted on /actuator/prometheus");
+		}
+		this.report.value("8", "start-up to ready: service",
+				Report.ratio(seconds(service.startup()) / seconds(reference.startup())) + " time",
+				String.format(Locale.ROOT, "%.1f s", seconds(service.startup())));
+		this.report.value("8", "start-up to ready: reference", "1.00× time",
+				String.format(Locale.ROOT, "%.1f s", seconds(reference.startup())));
+		this.report.value("9", "resident memory after load: service",
+				Report.ratio((double) service.residentKib() / reference.residentKib()) + " RSS",
+				mebibytes(service.residentKib()) + " after rows 2, 3, 6; reference "
+						+ mebibytes(reference.residentKib()) + " after row 1");
+		LoadResult lastSlice = service.curve().get(service.curve().size() - 1);
+		this.report.value("10", "warm-up curve: req/s per " + s.slice() + " s from a cold start",
+				"last slice " + Report.ratio(lastSlice.requestsPerSecond() / reference.load().requestsPerSecond())
+						+ " req/s",
+				service.curve()
+					.stream()
+					.map((slice) -> Report.requestsPerSecond(slice.requestsPerSecond()))
+					.collect(Collectors.joining(", ")));
+	}
+
+	private void header(int bodySize) throws IOException {
+		Settings s = this.settings;
+		String cpu;
+		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+			cpu = lines.filter((line) -> line.startsWith("model name"))
+				.findFirst()
+				.map((line) -> line.substring(line.indexOf(':') + 1).strip())
+				.orElse("unknown CPU");
+		}
+		this.report.header(String.format(Locale.ROOT, "POST /token benchmark%s, %s UTC",
+				s.smoke() ? " (SMOKE: seconds per row, figures mean nothing)" : "",
+				DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atOffset(ZoneOffset.UTC))));
+		this.report.header(String.format(Locale.ROOT, "%s, %d cores, Java %s, %s", cpu,
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion()));
+		this.report.header(String.format(Locale.ROOT,
+				"%d connections (wrk, %d threads), %d users (RS256 JWTs, tier standard) in turn; service and "
+						+ "reference JVMs: %s; emulator: +%d ms a call; response body %d bytes",
+				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
+	}
+
+	/** A measurement: every answer a 2xx, and at least one. */
+	private LoadResult measured(String what, LoadResult load) {
+		if (load.requests() == 0) {
+			this.report.problem(what + ": no answer at all");
+		}
+		return warmup(what, load);
+	}
+
+	/**
+	 * Warm-up load, or a slice of the curve: every answer a 2xx, but there may be none (a
+	 * cold JVM may take longer than a short slice to answer).
+	 */
+	private LoadResult warmup(String what, LoadResult load) {
+		if (load.failures() > 0 || load.socketErrors() > 0) {
+			this.report
+				.problem(what + ": " + load.failures() + " non-2xx answers, " + load.socketErrors() + " socket errors");
+		}
+		return load;
+	}
+
+	/** The logs of this run hold none of the secrets it handed out. */
+	private void checkNoSecretLogged(List<String> secrets) throws IOException {
+		try (Stream<Path> files = Files.list(this.settings.work())) {
+			for (Path log : files.filter((file) -> file.toString().endsWith(".log")).sorted().toList()) {
+				String text = Files.readString(log);
+				if (secrets.stream().anyMatch(text::contains)) {
+					this.report.problem(log.getFileName() + " holds a token, key or password");
+				}
+			}
+		}
+	}
+
+	private static void stop(Server server) {
+		if (!server.process().stop()) {
+			progress(server.process().name() + " did not stop within " + Child.GRACE.toSeconds()
+					+ " s of SIGTERM; killed");
+		}
+	}
+
+	/** A run of new users only: no token sent twice. */
+	private LoadResult allNew(LoadResult load) {
+		if (load.tokensWrapped() > 0) {
+			this.report.problem("new users ran out, some requests were repeats (reuse hits)");
+		}
+		return load;
+	}
+
+	/* Tokens: the JWTs of the local issuer, signed before anything is measured. */
+
+	private Tokens signTokens() throws IOException {
+		Settings s = this.settings;
+		/*
+		 * At most one call per connection and ACS latency: the most new users a run can
+		 * use.
+		 */
+		int newUsersPerSecond = s.connections() * 1000 / Math.max(s.latencyMillis(), 10);
+		Tokens tokens = new Tokens(tokens("users", s.users(), "bench-user-"),
+				tokens("new-users-warmup", newUsersPerSecond * s.newUsersWarmup() + s.connections(),
+						"bench-new-warmup-"),
+				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"));
+		this.adminToken = this.issuer.token("bench-admin",
+				expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
+		return tokens;
+	}
+
+	private Path tokens(String name, int count, String subjectPrefix) throws IOException {
+		List<String> tokens = IntStream.range(0, count)
+			.parallel()
+			.mapToObj((i) -> this.issuer.token(String.format("%s%06d", subjectPrefix, i),
+					expiresLate((claims) -> claims.claim("tier", "standard"))))
+			.toList();
+		Path file = this.settings.work().resolve(name + ".tokens");
+		Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Files.write(file, tokens);
+		return file;
+	}
+
+	/**
+	 * Valid for the whole run, however long it is (the issuer's default is ten minutes).
+	 */
+	private static Consumer<JWTClaimsSet.Builder> expiresLate(Consumer<JWTClaimsSet.Builder> changes) {
+		return (claims) -> {
+			changes.accept(claims);
+			claims.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(6))));
+		};
+	}
+
+	/* The processes. */
+
+	private void startPostgres() throws Exception {
+		this.postgres = EmbeddedPostgres.builder()
+			.setDataDirectory(this.settings.work().resolve("postgres"))
+			.setCleanDataDirectory(true)
+			.setServerConfig("listen_addresses", "127.0.0.1")
+			.start();
+		Path postmasterPid = this.settings.work().resolve("postgres").resolve("postmaster.pid");
+		if (Files.exists(postmasterPid)) {
+			this.processes.recordPid(Long.parseLong(Files.readAllLines(postmasterPid).get(0).strip()));
+		}
+	}
+
+	private String createDatabase(String name) throws Exception {
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER USER " + DATABASE_USER + " PASSWORD '" + this.databasePassword + "'");
+			statement.execute("CREATE DATABASE " + name);
+		}
+		return "jdbc:postgresql://127.0.0.1:" + this.postgres.getPort() + "/" + name;
+	}
+
+	private void startEmulator() throws Exception {
+		Path temporary = Files.createDirectories(this.settings.work().resolve("emulator-tmp"));
+		this.emulatorPort = freePort();
+		this.emulator = this.processes.start("emulator",
+				List.of(this.java.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", this.settings.jar().toString(),
+						"--spring.profiles.active=emulator", "--acs.emulator.host=127.0.0.1",
+						"--acs.emulator.port=" + this.emulatorPort,
+						"--acs.emulator.faults.latency=" + this.settings.latencyMillis() + "ms"),
+				Map.of("ACS_EMULATOR_ACCESSKEY", this.accessKey));
+		long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+		while (System.nanoTime() < deadline) {
+			alive(this.emulator);
+			try (Stream<Path> files = Files.list(temporary)) {
+				this.certificate = files.filter((file) -> file.getFileName().toString().startsWith("acs-emulator-cert"))
+					.findFirst()
+					.orElse(null);
+			}
+			if (this.certificate != null && accepts(this.emulatorPort)) {
+				return;
+			}
+			Thread.sleep(50);
+		}
+		throw new IllegalStateException("The emulator did not start; see " + this.emulator.log());
+	}
+
+	private String connectionString() {
+		return "endpoint=https://127.0.0.1:" + this.emulatorPort + "/;accesskey=" + this.accessKey;
+	}
+
+	private Server startService(String name, String database, List<String> extraArguments) throws Exception {
+		String jdbcUrl = createDatabase(database);
+		int port = freePort();
+		List<String> command = new ArrayList<>();
+		command.add(this.java.toString());
+		command.addAll(JVM_FLAGS);
+		command.addAll(List.of("-jar", this.settings.jar().toString(), "--server.address=127.0.0.1",
+				"--server.port=" + port, "--acs.trusted-certificate=" + this.certificate,
+				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER,
+				"--policy.rate-limit.enabled=false", "--acs.budget.enabled=false"));
+		command.addAll(jwtArguments());
+		command.addAll(extraArguments);
+		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING", connectionString(),
+				"SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);
+	}
+
+	private Server startReference(int bodySize) {
+		int port = freePort();
+		List<String> command = new ArrayList<>();
+		command.add(this.java.toString());
+		command.addAll(JVM_FLAGS);
+		command.addAll(List.of("-cp", this.settings.referenceClasspath(), ReferenceApplication.class.getName(),
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				"--management.endpoint.health.probes.enabled=true",
+				/* On the class path for the service, not part of a bare endpoint. */
+				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false",
+				"--reference.body-size=" + bodySize));
+		command.addAll(jwtArguments());
+		return new Server(this.processes.start("reference", command, Map.of()), port);
+	}
+
+	private List<String> jwtArguments() {
+		String prefix = "--spring.security.oauth2.resourceserver.jwt.";
+		return List.of(prefix + "jwk-set-uri=" + this.issuer.jwkSetUri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
+				prefix + "audiences=" + TestJwtIssuer.AUDIENCE);
+	}
+
+	private LoadResult sdkLoad() {
+		Settings s = this.settings;
+		List<String> command = new ArrayList<>();
+		command.add(this.java.toString());
+		command.addAll(JVM_FLAGS);
+		command.addAll(List.of("-cp", s.referenceClasspath(), SdkLoad.class.getName(), "--pem=" + this.certificate,
+				"--connections=" + s.connections(), "--users=" + s.users(), "--warmup=" + s.warmup(),
+				"--measure=" + s.measure()));
+		Child sdk = this.processes.start("sdk", command, Map.of("ACS_CONNECTION_STRING", connectionString()));
+		int exit = sdk.await(Duration.ofSeconds(s.warmup() + s.measure() + 120));
+		if (exit != 0) {
+			throw new IllegalStateException("The direct SDK load failed (exit " + exit + "); see " + sdk.log());
+		}
+		return LoadResult.parseLine(sdk.output());
+	}
+
+	/** From the process's start to its readiness probe answering UP. */
+	private Duration awaitReady(Server server) throws Exception {
+		Child child = server.process();
+		HttpRequest probe = HttpRequest.newBuilder(URI.create(server.url("/actuator/health/readiness")))
+			.timeout(Duration.ofSeconds(2))
+			.build();
+		long deadline = child.startNanos() + READY_WITHIN.toNanos();
+		while (System.nanoTime() < deadline) {
+			alive(child);
+			try {
+				HttpResponse<String> answer = this.http.send(probe, HttpResponse.BodyHandlers.ofString());
+				if (answer.statusCode() == 200 && answer.body().contains("\"UP\"")) {
+					return Duration.ofNanos(System.nanoTime() - child.startNanos());
+				}
+			}
+			catch (IOException ex) {
+				// Not listening yet.
+			}
+			Thread.sleep(20);
+		}
+		throw new IllegalStateException(
+				child.name() + " was not ready within " + READY_WITHIN.toSeconds() + " s; see " + child.log());
+	}
+
+	private static void alive(Child child) {
+		if (!child.process().isAlive()) {
+			throw new IllegalStateException(
+					child.name() + " stopped (exit " + child.process().exitValue() + "); see " + child.log());
+		}
+	}
+
+	/** One token request outside the measurements, for the size of the answer. */
+	private int tokenBodySize(String url, String token) throws Exception {
+		HttpResponse<byte[]> answer = this.http.send(HttpRequest.newBuilder(URI.create(url))
+			.header("Authorization", "Bearer " + token)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofByteArray());
+		if (answer.statusCode() != 200) {
+			throw new IllegalStateException("POST " + url + " answered " + answer.statusCode());
+		}
+		return answer.body().length;
+	}
+
+	/**
+	 * Sums of the counters on {@code /actuator/prometheus}, by name; HTTP server counts
+	 * also by name and URI.
+	 */
+	private Map<String, Double> prometheus(Server service) throws Exception {
+		HttpResponse<String> answer = this.http
+			.send(HttpRequest.newBuilder(URI.create(service.url("/actuator/prometheus")))
+				.header("Authorization", "Bearer " + this.adminToken)
+				.build(), HttpResponse.BodyHandlers.ofString());
+		if (answer.statusCode() != 200) {
+			throw new IllegalStateException("/actuator/prometheus answered " + answer.statusCode());
+		}
+		Pattern sample = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
+		Pattern uri = Pattern.compile("uri=\"([^\"]*)\"");
+		Map<String, Double> sums = new LinkedHashMap<>();
+		Matcher line = sample.matcher(answer.body());
+		while (line.find()) {
+			double value = Double.parseDouble(line.group(3));
+			sums.merge(line.group(1), value, Double::sum);
+			Matcher labels = uri.matcher((line.group(2) != null) ? line.group(2) : "");
+			if (labels.find()) {
+				sums.merge(line.group(1) + " " + labels.group(1), value, Double::sum);
+			}
+		}
+		return sums;
+	}
+
+	@Override
+	public void close() {
+		this.processes.close();
+		if (this.postgres != null) {
+			try {
+				this.postgres.close();
+			}
+			catch (IOException ex) {
+				System.err.println("Could not stop PostgreSQL: " + ex.getMessage());
+			}
+		}
+		if (this.issuer != null) {
+			this.issuer.close();
+		}
+		try (Stream<Path> files = Files.list(this.settings.work())) {
+			for (Path file : files.filter((file) -> file.toString().endsWith(".tokens")).toList()) {
+				Files.delete(file);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/* Small helpers. */
+
+	private static void progress(String message) {
+		System.err.printf("[%s] %s%n",
+				DateTimeFormatter.ofPattern("HH:mm:ss").format(Instant.now().atZone(ZoneOffset.UTC)), message);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress("127.0.0.1", 0));
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static String wrkVersion() {
+		try {
+			Process wrk = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+			String output = new String(wrk.getInputStream().readAllBytes()).strip();
+			wrk.waitFor();
+			return output.lines().findFirst().orElse("wrk").replaceAll("\\s*Copyright.*", "");
+		}
+		catch (IOException ex) {
+			return "wrk (version unknown)";
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "wrk (version unknown)";
+		}
+	}
+
+	private static String randomKey() {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		return Base64.getEncoder().encodeToString(key);
+	}
+
+	private static void recreate(Path directory) throws IOException {
+		if (Files.exists(directory)) {
+			try (Stream<Path> paths = Files.walk(directory)) {
+				for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+					Files.delete(path);
+				}
+			}
+		}
+		Files.createDirectories(directory);
+	}
+
+	private static double seconds(Duration duration) {
+		return duration.toNanos() / 1e9;
+	}
+
+	private static String mebibytes(long kib) {
+		return String.format(Locale.ROOT, "%.0f MiB", kib / 1024.0);
+	}
+
+	private static String signedMillis(double millis) {
+		return ((millis >= 0) ? "+" : "−") + Report.millis(Math.abs(millis));
+	}
+
+	/**
+	 * Files of bearer tokens, one a line: the users who come back, and new users for the
+	 * warm-up and the measurement of row 6.
+	 */
+	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
+	}
+
+	/** What the service with token reuse gave. */
+	private record ServiceFigures(Duration startup, List<LoadResult> curve, LoadResult steady, double acsCalls,
+			double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+	}
+
+	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib) {
+	}
+
+	/** A started HTTP server on loopback: its process and the port it was given. */
+	private record Server(Child process, int port) {
+
+		String url(String path) {
+			return "http://127.0.0.1:" + this.port + path;
+		}
+
+	}
+
+}

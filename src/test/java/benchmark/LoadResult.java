@@ -1,0 +1,109 @@
+package benchmark;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one load run at a fixed concurrency measured: answers, throughput, median and 99th
+ * percentile latency, and the answers that went wrong. Read from wrk's output or from the
+ * one line that {@link SdkLoad} prints.
+ *
+ * @param requests answers received in the run
+ * @param seconds the run's length
+ * @param p50Millis median latency
+ * @param p99Millis 99th percentile latency
+ * @param failures answers with a 4xx or 5xx status, or failed SDK calls
+ * @param socketErrors wrk's connect, read, write and time-out errors
+ * @param tokensWrapped how often a wrk thread came back to the first of its tokens
+ */
+record LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
+		long tokensWrapped) {
+
+	private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(us|ms|s|m|h)");
+
+	private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([\\d.]+)(us|ms|s|m|h)",
+			Pattern.MULTILINE);
+
+	private static final Pattern SOCKET_ERRORS = Pattern
+		.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+	private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+	private static final Pattern WRAPPED = Pattern.compile("tokens-wrapped (\\d+)");
+
+	private static final String LINE_PREFIX = "load-result";
+
+	double requestsPerSecond() {
+		return this.requests / this.seconds;
+	}
+
+	/** Reads the output of {@code wrk --latency} with the benchmark's Lua script. */
+	static LoadResult parseWrk(String output) {
+		Matcher requests = find(REQUESTS, output, "requests in");
+		double p50 = Double.NaN;
+		double p99 = Double.NaN;
+		Matcher percentile = PERCENTILE.matcher(output);
+		while (percentile.find()) {
+			double millis = millis(percentile.group(2), percentile.group(3));
+			if (percentile.group(1).equals("50")) {
+				p50 = millis;
+			}
+			else {
+				p99 = millis;
+			}
+		}
+		if (Double.isNaN(p50) || Double.isNaN(p99)) {
+			throw new IllegalStateException("No latency distribution in wrk's output:\n" + output);
+		}
+		long socketErrors = 0;
+		Matcher errors = SOCKET_ERRORS.matcher(output);
+		if (errors.find()) {
+			for (int group = 1; group <= 4; group++) {
+				socketErrors += Long.parseLong(errors.group(group));
+			}
+		}
+		Matcher non2xx = NON_2XX.matcher(output);
+		Matcher wrapped = WRAPPED.matcher(output);
+		return new LoadResult(Long.parseLong(requests.group(1)), millis(requests.group(2), requests.group(3)) / 1000.0,
+				p50, p99, non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors,
+				wrapped.find() ? Long.parseLong(wrapped.group(1)) : 0);
+	}
+
+	/** The one line {@link SdkLoad} prints for the benchmark to read back. */
+	String toLine() {
+		return String.format(Locale.ROOT, "%s requests=%d seconds=%.3f p50=%.3f p99=%.3f failures=%d", LINE_PREFIX,
+				this.requests, this.seconds, this.p50Millis, this.p99Millis, this.failures);
+	}
+
+	static LoadResult parseLine(String output) {
+		Matcher line = find(
+				Pattern.compile(
+						LINE_PREFIX + " requests=(\\d+) seconds=([\\d.]+) p50=([\\d.]+) p99=([\\d.]+) failures=(\\d+)"),
+				output, LINE_PREFIX);
+		return new LoadResult(Long.parseLong(line.group(1)), Double.parseDouble(line.group(2)),
+				Double.parseDouble(line.group(3)), Double.parseDouble(line.group(4)), Long.parseLong(line.group(5)), 0,
+				0);
+	}
+
+	private static Matcher find(Pattern pattern, String output, String what) {
+		Matcher matcher = pattern.matcher(output);
+		if (!matcher.find()) {
+			throw new IllegalStateException("No '" + what + "' in the load generator's output:\n" + output);
+		}
+		return matcher;
+	}
+
+	private static double millis(String value, String unit) {
+		double number = Double.parseDouble(value);
+		return switch (unit) {
+			case "us" -> number / 1000.0;
+			case "ms" -> number;
+			case "s" -> number * 1000.0;
+			case "m" -> number * 60_000.0;
+			case "h" -> number * 3_600_000.0;
+			default -> throw new IllegalArgumentException("Unknown time unit " + unit);
+		};
+	}
+
+}

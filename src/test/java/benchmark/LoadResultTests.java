@@ -1,0 +1,61 @@
+package benchmark;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The benchmark reads wrk's report and its own SDK client's line; a change of either
+ * format must fail here, not in the middle of a ten-minute run.
+ */
+class LoadResultTests {
+
+	private static final String WRK_REPORT = """
+			Running 3s test @ http://127.0.0.1:42911/token
+			  2 threads and 32 connections
+			  Thread Stats   Avg      Stdev     Max   +/- Stdev
+			    Latency   108.64ms  101.76ms 538.26ms   80.00%
+			    Req/Sec   178.16    110.50   434.00     68.42%
+			  Latency Distribution
+			     50%  874.48us
+			     75%  160.07ms
+			     90%  248.40ms
+			     99%    1.42s
+			  1057 requests in 3.04s, 1.27MB read
+			  Socket errors: connect 0, read 2, write 0, timeout 3
+			  Non-2xx or 3xx responses: 7
+			Requests/sec:    347.87
+			Transfer/sec:    428.38KB
+			tokens-wrapped 10
+			""";
+
+	@Test
+	void parseWrkThenRequestsPercentilesErrorsAndWraps() {
+		LoadResult result = LoadResult.parseWrk(WRK_REPORT);
+		assertThat(result.requests()).isEqualTo(1057);
+		assertThat(result.seconds()).isEqualTo(3.04);
+		assertThat(result.requestsPerSecond()).isCloseTo(347.7, within(0.1));
+		assertThat(result.p50Millis()).isCloseTo(0.87448, within(1e-9));
+		assertThat(result.p99Millis()).isEqualTo(1420.0);
+		assertThat(result.failures()).isEqualTo(7);
+		assertThat(result.socketErrors()).isEqualTo(5);
+		assertThat(result.tokensWrapped()).isEqualTo(10);
+	}
+
+	@Test
+	void parseWrkWhenAllWentWellThenNoErrors() {
+		String clean = WRK_REPORT.replaceAll("(?m)^.*(Socket errors|Non-2xx).*\\n", "");
+		LoadResult result = LoadResult.parseWrk(clean);
+		assertThat(result.failures()).isZero();
+		assertThat(result.socketErrors()).isZero();
+	}
+
+	@Test
+	void parseLineWhenWrittenBySdkLoadThenSameResult() {
+		LoadResult written = new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0);
+		String output = "some log line\n" + written.toLine() + "\n";
+		assertThat(LoadResult.parseLine(output)).isEqualTo(new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0));
+	}
+
+}

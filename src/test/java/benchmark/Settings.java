@@ -1,0 +1,83 @@
+package benchmark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run and for how long (seconds).
+ *
+ * @param smoke a short run for CI: checks that the harness works, not how fast anything
+ * is
+ * @param connections wrk's connections, the fixed concurrency of every load row
+ * @param threads wrk's threads
+ * @param users distinct users whose tokens the load rows use in turn
+ * @param warmup load before the reference, fresh-token and direct-SDK measurements
+ * @param measure length of each measurement
+ * @param slice length of a slice of the warm-up curve
+ * @param slices slices in the warm-up curve
+ * @param coldSlice the slice (from 1) reported as the reuse hit after a cold start
+ * @param steadyAfter load since the cold start before the steady reuse measurement
+ * @param newUsersWarmup new users before the new-user measurement
+ * @param latencyMillis what the emulator adds to each ACS call
+ * @param jar the service's jar
+ * @param lua wrk's script
+ * @param work where logs and results go
+ * @param referenceClasspath the class path of the reference and the direct SDK client:
+ * this JVM's, the test classes and the dependencies, without the service's own classes
+ * and {@code application.yml}
+ */
+record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice, int slices,
+		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, Path jar, Path lua, Path work,
+		String referenceClasspath) {
+
+	static Settings of(Map<String, String> options) {
+		Map<String, String> values = new LinkedHashMap<>(options);
+		boolean smoke = Boolean.parseBoolean(values.remove("smoke"));
+		Settings settings = new Settings(smoke, number(values, "connections", 32), number(values, "threads", 2),
+				number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
+				number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
+				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
+				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
+				number(values, "latency", 50), Path.of(required(values, "jar")),
+				Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
+				Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
+		values.keySet().removeAll(List.of("jar", "lua", "work"));
+		if (!values.isEmpty()) {
+			throw new IllegalArgumentException("Unknown options: " + values.keySet());
+		}
+		if (settings.coldSlice() < 1 || settings.coldSlice() > settings.slices()) {
+			throw new IllegalArgumentException("--cold-slice must be one of the --slices");
+		}
+		return settings;
+	}
+
+	private static int number(Map<String, String> values, String name, int otherwise) {
+		String value = values.remove(name);
+		return (value != null) ? Integer.parseInt(value) : otherwise;
+	}
+
+	private static String required(Map<String, String> values, String name) {
+		String value = values.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("--" + name + " is required");
+		}
+		return value;
+	}
+
+	/** {@code --name=value} and {@code --flag} arguments. */
+	static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument " + arg + "; options are --name=value");
+			}
+			int equals = arg.indexOf('=');
+			options.put((equals < 0) ? arg.substring(2) : arg.substring(2, equals),
+					(equals < 0) ? "true" : arg.substring(equals + 1));
+		}
+		return options;
+	}
+
+}

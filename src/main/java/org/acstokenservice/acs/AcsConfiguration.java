@@ -1,5 +1,9 @@
 package org.acstokenservice.acs;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
 import com.azure.core.credential.AzureKeyCredential;
@@ -31,14 +35,29 @@ class AcsConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(AcsConfiguration.class);
 
+	/**
+	 * The threads of the HTTP client under the SDK, shut down with the context, after the
+	 * web server has finished its requests (see {@link AcsHttpClient}).
+	 */
+	@Bean(destroyMethod = "shutdown")
+	ExecutorService acsHttpExecutor() {
+		AtomicInteger threads = new AtomicInteger();
+		return Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "acs-http-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
 	@Bean
 	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties,
-			ObjectProvider<AcsConnectionDetails> provided, ObjectProvider<TokenCredential> credential) {
+			ObjectProvider<AcsConnectionDetails> provided, ObjectProvider<TokenCredential> credential,
+			ExecutorService acsHttpExecutor) {
 		AcsConnectionDetails connection = connection(properties, provided);
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.endpoint(connection.endpoint().toString())
-			.httpClient(AcsHttpClient.create(settings, connection.trustedCertificate()))
+			.httpClient(AcsHttpClient.create(settings, connection.trustedCertificate(), acsHttpExecutor))
 			.retryPolicy(new RetryPolicy(
 					new AcsRetryStrategy(settings.maxRetries(), settings.retryDelay(), settings.maxRetryAfter())))
 			.addPolicy(new RepeatableCreatePolicy());

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,13 +23,28 @@ final class AcsHttpClient {
 	private AcsHttpClient() {
 	}
 
-	static HttpClient create(AcsProperties.Client settings, X509Certificate trustedCertificate) {
-		java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder();
+	/**
+	 * @param executor runs the client's work; without one the SDK takes azure-core's
+	 * shared executor, which azure-core shuts down in a JVM shutdown hook, so that calls
+	 * in flight at SIGTERM would never complete and hold the web server's graceful
+	 * shutdown until its time-out
+	 */
+	static HttpClient create(AcsProperties.Client settings, X509Certificate trustedCertificate, Executor executor) {
+		java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().executor(executor);
 		if (trustedCertificate != null) {
 			jdk.sslContext(trustOnly(trustedCertificate));
 		}
-		return new JdkHttpClientBuilder(jdk).connectionTimeout(settings.connectTimeout())
+		/*
+		 * No read time-out: the SDK enforces one with azure-core's shared scheduler, and
+		 * once a JVM shutdown hook has stopped that scheduler, a response in flight
+		 * throws in the JDK's body subscriber and its call never completes. The response
+		 * time-out (the JDK's own, up to the status line) and ACS's small bodies leave
+		 * little for a read time-out to catch.
+		 */
+		return new JdkHttpClientBuilder(jdk).executor(executor)
+			.connectionTimeout(settings.connectTimeout())
 			.responseTimeout(settings.responseTimeout())
+			.readTimeout(Duration.ZERO)
 			.build();
 	}
 

@@ -1,6 +1,8 @@
 package org.acstokenservice.security;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,7 +17,9 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 /**
  * Answers every failed or missing sign-in with a 401 problem, and the
  * {@code WWW-Authenticate} challenge of each sign-in method that is on. The detail is the
- * same whatever went wrong, so that it tells an attacker nothing.
+ * same whatever went wrong, so that it tells an attacker nothing. A failure from an
+ * address that has spent its allowance of failed sign-ins gets 429 with
+ * {@code Retry-After} instead.
  */
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
@@ -27,10 +31,9 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final BearerTokenAuthenticationEntryPoint bearer;
 
-	private final FailedSignInFilter failedSignIns;
+	private final FailedSignInLimit failedSignIns;
 
-	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInFilter failedSignIns, boolean basic,
-			boolean bearer) {
+	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInLimit failedSignIns, boolean basic, boolean bearer) {
 		this.problems = problems;
 		this.failedSignIns = failedSignIns;
 		this.basic = basic;
@@ -40,7 +43,12 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		this.failedSignIns.recordFailure(request, authException);
+		Optional<Duration> wait = this.failedSignIns.recordFailure(request, authException);
+		if (wait.isPresent()) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
+			this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
+			return;
+		}
 		if (this.bearer != null) {
 			/*
 			 * Sets the RFC 6750 challenge, with error="invalid_token" when a token was

@@ -55,7 +55,7 @@ class SecurityConfiguration {
 		if (bearer) {
 			requireIssuerAndAudience(environment);
 		}
-		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems, meters);
+		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
@@ -78,12 +78,9 @@ class SecurityConfiguration {
 			 */
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			/*
-			 * Not beans: Boot would also register them for every request, outside this
-			 * chain.
-			 */
+			// Not a bean: Boot would also register it for every request, outside this
+			// chain.
 			.addFilterBefore(cors, CsrfFilter.class)
-			.addFilterBefore(failedSignIns, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));

@@ -43,6 +43,9 @@ public enum ErrorCode {
 
 	ACS_UNAVAILABLE("acs_unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Azure Communication Services unavailable"),
 
+	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", HttpStatus.SERVICE_UNAVAILABLE,
+			"Identity provider unavailable"),
+
 	ACS_REJECTED("acs_rejected", HttpStatus.BAD_GATEWAY, "Azure Communication Services rejected the request"),
 
 	INTERNAL_ERROR("internal_error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

@@ -119,7 +119,7 @@ log "run"
 start=$(now_ms)
 mode=""
 if timeout 60 "${podman[@]}" run --rm -d --name acs-token-service-check --read-only --tmpfs /tmp \
-    -p "127.0.0.1:$port:8080" -e SERVER_ADDRESS=0.0.0.0 "$image" > "$work/podman.out" 2>&1; then
+    --network host -e SERVER_PORT="$port" "$image" > "$work/podman.out" 2>&1; then
   mode="podman run"
 else
   echo "podman run is not possible here:"

@@ -59,6 +59,16 @@ class StartupFailureTests {
 	}
 
 	@Test
+	void startWhenLocalModeOnAllInterfacesThenFailsNamingWhatToConfigure() {
+		assertThatException()
+			.isThrownBy(() -> start("--server.address=0.0.0.0", "--spring.datasource.url=jdbc:h2:mem:exposed",
+					"--acs.emulator.data-dir=" + LocalModeTestProperties.temporaryDirectory("exposed-")))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("ACS_CONNECTION_STRING")
+				.contains("ACS_ENDPOINT")
+				.contains("server.address"));
+	}
+
+	@Test
 	void startWhenDatabaseUnreachableThenFailsFastNamingIt() {
 		long started = System.nanoTime();
 

@@ -1,5 +1,7 @@
 package org.acstokenservice.local;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +16,10 @@ import org.springframework.util.StringUtils;
  * and the embedded emulator's state beside it. In production mode the datasource must be
  * configured: an H2 database picked silently would lose every identity with the
  * container.
+ * <p>
+ * Local mode refuses to start on an address other than loopback: an empty
+ * {@code ACS_CONNECTION_STRING} (a Secret that is missing) must not turn a deployment
+ * into a demo that hands out emulator tokens, or demo users' sign-ins, to the network.
  */
 class LocalModeEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -42,6 +48,27 @@ class LocalModeEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		}
 		// Lowest precedence: anything the user configures wins.
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+		String address = environment.getProperty("server.address");
+		if (!isLoopback(address)) {
+			throw new IllegalStateException("No ACS resource is configured, so the service would run in local mode "
+					+ "(an embedded ACS emulator and, without a JWT issuer, demo users), which serves on a loopback "
+					+ "address only, but server.address is '" + address + "'. For production configure the ACS "
+					+ "resource: ACS_CONNECTION_STRING (acs.connection-string), or ACS_ENDPOINT (acs.endpoint) with "
+					+ "a managed identity; to try local mode, set server.address (SERVER_ADDRESS) to 127.0.0.1");
+		}
+	}
+
+	/** An empty address means every interface. */
+	private static boolean isLoopback(String address) {
+		if (!StringUtils.hasText(address)) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(address.trim()).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
 	}
 
 }

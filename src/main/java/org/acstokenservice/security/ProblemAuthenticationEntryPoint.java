@@ -1,13 +1,19 @@
 package org.acstokenservice.security;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.Problems;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -15,11 +21,20 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 /**
  * Answers every failed or missing sign-in with a 401 problem, and the
  * {@code WWW-Authenticate} challenge of each sign-in method that is on. The detail is the
- * same whatever went wrong, so that it tells an attacker nothing.
+ * same whatever went wrong, so that it tells an attacker nothing. A failure from an
+ * address that has spent its allowance of failed sign-ins gets 429 with
+ * {@code Retry-After} instead. When the sign-in could not be checked at all (the identity
+ * provider's key set cannot be fetched), the answer is 503 with {@code Retry-After}: it
+ * is not the client's fault, and it does not count as a failed sign-in.
  */
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	static final String REALM = "acs-token-service";
+
+	/** How long a client should wait while the identity provider cannot be reached. */
+	static final Duration IDENTITY_PROVIDER_RETRY_AFTER = Duration.ofSeconds(10);
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
 
 	private final Problems problems;
 
@@ -27,10 +42,9 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final BearerTokenAuthenticationEntryPoint bearer;
 
-	private final FailedSignInFilter failedSignIns;
+	private final FailedSignInLimit failedSignIns;
 
-	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInFilter failedSignIns, boolean basic,
-			boolean bearer) {
+	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInLimit failedSignIns, boolean basic, boolean bearer) {
 		this.problems = problems;
 		this.failedSignIns = failedSignIns;
 		this.basic = basic;
@@ -40,7 +54,20 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		this.failedSignIns.recordFailure(request, authException);
+		if (authException instanceof AuthenticationServiceException) {
+			// The message names the key set's address and the cause, never the token.
+			logger.warn("Sign-in could not be checked: {}", authException.getMessage());
+			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(IDENTITY_PROVIDER_RETRY_AFTER));
+			this.problems.write(response, ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
+					"The identity provider cannot be reached to check the sign-in; try again later.");
+			return;
+		}
+		Optional<Duration> wait = this.failedSignIns.recordFailure(request, authException);
+		if (wait.isPresent()) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
+			this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
+			return;
+		}
 		if (this.bearer != null) {
 			/*
 			 * Sets the RFC 6750 challenge, with error="invalid_token" when a token was

@@ -18,11 +18,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.util.StringUtils;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.web.cors.CorsConfiguration;
@@ -55,7 +58,7 @@ class SecurityConfiguration {
 		if (bearer) {
 			requireIssuerAndAudience(environment);
 		}
-		FailedSignInFilter failedSignIns = new FailedSignInFilter(signIn.failedAttempts(), problems, meters);
+		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
@@ -78,12 +81,9 @@ class SecurityConfiguration {
 			 */
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			/*
-			 * Not beans: Boot would also register them for every request, outside this
-			 * chain.
-			 */
+			// Not a bean: Boot would also register it for every request, outside this
+			// chain.
 			.addFilterBefore(cors, CsrfFilter.class)
-			.addFilterBefore(failedSignIns, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
@@ -95,9 +95,24 @@ class SecurityConfiguration {
 			JwtDecoder decoder = signIn.verifiedTokens().enabled()
 					? new CachingJwtDecoder(jwtDecoder.getObject(), signIn.verifiedTokens(), clock)
 					: jwtDecoder.getObject();
+			/*
+			 * A key set that cannot be fetched fails as an
+			 * AuthenticationServiceException, which Spring's failure handler would
+			 * rethrow (a 500): the entry point answers it with 503 instead.
+			 */
+			AuthenticationEntryPointFailureHandler failureHandler = new AuthenticationEntryPointFailureHandler(
+					entryPoint);
+			failureHandler.setRethrowAuthenticationServiceException(false);
 			http.oauth2ResourceServer((resourceServer) -> resourceServer
 				.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(new AppUserJwtConverter(signIn.jwt())))
-				.authenticationEntryPoint(entryPoint));
+				.authenticationEntryPoint(entryPoint)
+				.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+					@Override
+					public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+						filter.setAuthenticationFailureHandler(failureHandler);
+						return filter;
+					}
+				}));
 		}
 		return http.build();
 	}

@@ -34,11 +34,17 @@ public enum ErrorCode {
 
 	NOT_ACCEPTABLE("not_acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
 
+	REQUEST_HEADER_TOO_LARGE("request_header_too_large", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+			"Request header too large"),
+
 	RATE_LIMITED("rate_limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
 
 	SERVICE_CLOSED("service_closed", HttpStatus.SERVICE_UNAVAILABLE, "Service closed"),
 
 	ACS_UNAVAILABLE("acs_unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Azure Communication Services unavailable"),
+
+	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", HttpStatus.SERVICE_UNAVAILABLE,
+			"Identity provider unavailable"),
 
 	ACS_REJECTED("acs_rejected", HttpStatus.BAD_GATEWAY, "Azure Communication Services rejected the request"),
 
@@ -89,6 +95,7 @@ public enum ErrorCode {
 			case 413 -> PAYLOAD_TOO_LARGE;
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
 			case 429 -> RATE_LIMITED;
+			case 431 -> REQUEST_HEADER_TOO_LARGE;
 			case 503 -> ACS_UNAVAILABLE;
 			default -> (status >= 400 && status < 500) ? INVALID_REQUEST : INTERNAL_ERROR;
 		};

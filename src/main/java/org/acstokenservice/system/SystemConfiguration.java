@@ -2,12 +2,18 @@ package org.acstokenservice.system;
 
 import java.time.Clock;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Beans that every feature shares. */
@@ -33,9 +39,46 @@ class SystemConfiguration {
 		return (connector) -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
 	}
 
+	/**
+	 * Replaces Tomcat's error report valve (Boot adds one without the stack trace) with
+	 * one that writes problem+json, for the requests that Tomcat refuses before Spring
+	 * sees them. Runs after Boot's customizer, so that Boot's valve is there to remove.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReportValve(Problems problems) {
+		return new ProblemErrorReportValveCustomizer(problems);
+	}
+
 	@Bean
 	RequestBodyLimitFilter requestBodyLimitFilter(HttpProperties properties, Problems problems) {
 		return new RequestBodyLimitFilter(properties.maxRequestBody().toBytes(), problems);
+	}
+
+	private record ProblemErrorReportValveCustomizer(
+			Problems problems) implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+		@Override
+		public void customize(TomcatServletWebServerFactory factory) {
+			factory.addContextCustomizers((context) -> {
+				if (context.getParent() instanceof StandardHost host) {
+					for (Valve valve : host.getPipeline().getValves()) {
+						if (valve instanceof ErrorReportValve) {
+							host.getPipeline().removeValve(valve);
+						}
+					}
+					host.getPipeline().addValve(new ProblemErrorReportValve(this.problems));
+					// The host adds its default valve at start unless one of this class
+					// is there.
+					host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+				}
+			});
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
 	}
 
 }

@@ -153,6 +153,17 @@ class KubernetesManifestTests {
 	}
 
 	@Test
+	void configMapWhenForwardedHeadersOnThenTrustedProxiesNamed() {
+		Map<String, Object> data = map(manifest("ConfigMap"), "data");
+		Map<String, Object> remoteIp = map(application, "server", "tomcat", "remoteip");
+
+		// Tomcat's own default would believe X-Forwarded-For from every private address.
+		assertThat(remoteIp.get("internal-proxies")).isEqualTo("");
+		assertThat(data.get("SERVER_FORWARD_HEADERS_STRATEGY")).isEqualTo("native");
+		assertThat(data).containsKey("SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES");
+	}
+
+	@Test
 	void autoscalingWhenScaledThenTargetsDeploymentAndKeepsBudget() {
 		Map<String, Object> deployment = manifest("Deployment");
 		Map<String, Object> hpa = manifest("HorizontalPodAutoscaler");

@@ -1,0 +1,83 @@
+package org.acstokenservice.security;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import org.acstokenservice.system.KeyedRateLimiter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+
+/**
+ * A limit on failed sign-ins per client address, against password and token guessing. It
+ * refuses failed attempts only: credentials are always checked first, and a request whose
+ * credentials are valid never reaches this class, so that one client with a stale
+ * password or token behind a NAT or a corporate proxy cannot lock out everyone else at
+ * that address. Each failure takes one event from the address's bucket in one atomic
+ * step, so that a concurrent burst of failures gets exactly the allowance; a failure that
+ * finds the bucket empty is answered with 429 instead of 401.
+ */
+class FailedSignInLimit {
+
+	private static final Logger logger = LoggerFactory.getLogger(FailedSignInLimit.class);
+
+	private final KeyedRateLimiter failures;
+
+	private final Cache<String, Boolean> reported;
+
+	private final Counter refused;
+
+	FailedSignInLimit(SignInProperties.FailedAttempts limit, MeterRegistry meters) {
+		this.failures = new KeyedRateLimiter(limit.capacity(), limit.period());
+		// One log line per address and period, however long an attacker keeps trying.
+		this.reported = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(limit.period()).build();
+		this.refused = Counter.builder("acs.sign_in.rate_limited")
+			.description("Failed sign-ins refused with 429 because their address failed too often")
+			.register(meters);
+	}
+
+	/**
+	 * Counts a failed sign-in, if the request tried one. A genuine token that merely
+	 * expired does not count: front ends send those all the time, and behind a proxy many
+	 * users share one address.
+	 * @return empty when the failure is within the address's allowance (answer 401);
+	 * otherwise how long until the address may fail again (answer 429)
+	 */
+	Optional<Duration> recordFailure(HttpServletRequest request, AuthenticationException failure) {
+		if (request.getHeader(HttpHeaders.AUTHORIZATION) == null || onlyOutOfTime(failure)) {
+			return Optional.empty();
+		}
+		String address = request.getRemoteAddr();
+		Optional<Duration> wait = this.failures.tryAcquire(address);
+		if (wait.isPresent()) {
+			this.refused.increment();
+			if (this.reported.asMap().putIfAbsent(address, Boolean.TRUE) == null) {
+				logger.warn("Failed sign-in limit reached by {}; its further failures get 429", address);
+			}
+		}
+		return wait;
+	}
+
+	/** Whether a well-signed token failed only its {@code exp} or {@code nbf} check. */
+	static boolean onlyOutOfTime(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof JwtValidationException invalid) {
+				return !invalid.getErrors().isEmpty() && invalid.getErrors()
+					.stream()
+					.allMatch((error) -> error.getDescription() != null
+							&& (error.getDescription().startsWith("Jwt expired")
+									|| error.getDescription().startsWith("Jwt used before")));
+			}
+		}
+		return false;
+	}
+
+}

@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.EstimationProbe;
 
 /**
  * One token bucket per key (a user, an address), kept in memory of this instance. The
@@ -41,20 +40,6 @@ public class KeyedRateLimiter {
 	public Optional<Duration> tryAcquire(String key) {
 		ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
 		return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
-	}
-
-	/**
-	 * Whether the key has no event left, without taking one; if so, how long until it
-	 * has.
-	 */
-	public Optional<Duration> exhausted(String key) {
-		Bucket bucket = this.buckets.getIfPresent(key);
-		if (bucket == null) {
-			return Optional.empty();
-		}
-		EstimationProbe probe = bucket.estimateAbilityToConsume(1);
-		return probe.canBeConsumed() ? Optional.empty()
-				: Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 	}
 
 	private Bucket bucket(String key) {

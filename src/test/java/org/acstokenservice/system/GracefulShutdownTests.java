@@ -70,8 +70,8 @@ class GracefulShutdownTests {
 		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
 			.filter((entry) -> !entry.endsWith("test-classes"))
 			.collect(Collectors.joining(File.pathSeparator));
-		return List.of(java, "-Xmx256m", "-cp", classpath, AcsTokenServiceApplication.class.getName(),
-				"--server.port=" + port, "--spring.main.banner-mode=off",
+		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+				AcsTokenServiceApplication.class.getName(), "--server.port=" + port, "--spring.main.banner-mode=off",
 				"--spring.datasource.url=jdbc:h2:mem:shutdown;DB_CLOSE_DELAY=-1", "--acs.emulator.data-dir=",
 				"--acs.emulator.faults.latency=" + ACS_LATENCY.toMillis() + "ms", "--tokens.reuse.enabled=false");
 	}

@@ -422,6 +422,7 @@ public final class Benchmark implements AutoCloseable {
 				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER,
 				"--policy.rate-limit.enabled=false", "--acs.budget.enabled=false"));
 		command.addAll(jwtArguments());
+		command.addAll(this.settings.serviceArguments());
 		command.addAll(extraArguments);
 		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING", connectionString(),
 				"SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);

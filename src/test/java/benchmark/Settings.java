@@ -22,6 +22,8 @@ import java.util.Map;
  * @param newUsersWarmup new users before the new-user measurement
  * @param latencyMillis what the emulator adds to each ACS call
  * @param jar the service's jar
+ * @param serviceArguments more arguments for the service, such as
+ * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
  * @param lua wrk's script
  * @param work where logs and results go
  * @param referenceClasspath the class path of the reference and the direct SDK client:
@@ -29,8 +31,8 @@ import java.util.Map;
  * and {@code application.yml}
  */
 record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice, int slices,
-		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, Path jar, Path lua, Path work,
-		String referenceClasspath) {
+		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, Path jar, List<String> serviceArguments,
+		Path lua, Path work, String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
@@ -41,9 +43,13 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
 				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
 				number(values, "latency", 50), Path.of(required(values, "jar")),
+				List.of(values.getOrDefault("service-args", "").split(" "))
+					.stream()
+					.filter((a) -> !a.isBlank())
+					.toList(),
 				Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
 				Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
-		values.keySet().removeAll(List.of("jar", "lua", "work"));
+		values.keySet().removeAll(List.of("jar", "service-args", "lua", "work"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options: " + values.keySet());
 		}

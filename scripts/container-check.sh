@@ -27,6 +27,7 @@
 #   CHECK_PORT          host port for the service (default 18080)
 #   CONTAINER_CHECK_DIR where the base root filesystem is cached (default /tmp/acs-container-check)
 #   REBUILD_BASE=1      make the base images again
+#   SKIP_BUILD=1        use the service's image from the last run as it is
 #   TEMURIN25_HOME      the JDK that the stand-in JRE is jlinked from
 #   MEASURE_ROUNDS      rounds of measurement after the check (default 0: none)
 #   MEASURE_VARIANTS    one variant a line, `label` or `label|NAME=value|NAME=value` (environment
@@ -137,25 +138,29 @@ if [ "${REBUILD_BASE:-0}" = 1 ] || ! have_image "$jdk_image"; then
   echo "made in $(seconds_since "$start") s"
 fi
 
-if [ "$jar_from" = prebuilt ] && ! ls target/acs-token-service-*.jar >/dev/null 2>&1; then
+if [ "${SKIP_BUILD:-0}" != 1 ] && [ "$jar_from" = prebuilt ] && ! ls target/acs-token-service-*.jar >/dev/null 2>&1; then
   log "no jar in target/: ./mvnw -B -q package -DskipTests"
   timeout 900 ./mvnw -B -q package -DskipTests
 fi
 
-log "buildah bud (JAR_FROM=$jar_from)"
-start=$(now_ms)
-timeout 1800 "${buildah[@]}" bud --isolation chroot --layers \
-  --build-arg BASE_IMAGE="$jre_image" --build-arg BUILDER_IMAGE="$jdk_image" --build-arg JAR_FROM="$jar_from" \
-  -t "$image" . > "$work/bud.log" 2>&1 || { tail -n 40 "$work/bud.log"; exit 1; }
-echo "built in $(seconds_since "$start") s (log: $work/bud.log)"
+if [ "${SKIP_BUILD:-0}" = 1 ] && have_image "$image"; then
+  log "SKIP_BUILD=1: $image as it is"
+else
+  log "buildah bud (JAR_FROM=$jar_from)"
+  start=$(now_ms)
+  timeout 1800 "${buildah[@]}" bud --isolation chroot --layers \
+    --build-arg BASE_IMAGE="$jre_image" --build-arg BUILDER_IMAGE="$jdk_image" --build-arg JAR_FROM="$jar_from" \
+    -t "$image" . > "$work/bud.log" 2>&1 || { tail -n 40 "$work/bud.log"; exit 1; }
+  echo "built in $(seconds_since "$start") s (log: $work/bud.log)"
+fi
 "${buildah[@]}" images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E 'acs-token-service|acs-check' || true
 echo "image config:"
 "${buildah[@]}" inspect --type image --format \
   'User={{.OCIv1.Config.User}} WorkingDir={{.OCIv1.Config.WorkingDir}} Entrypoint={{.OCIv1.Config.Entrypoint}} ExposedPorts={{.OCIv1.Config.ExposedPorts}} Env={{.OCIv1.Config.Env}}' \
   "$image"
 
-echo "training run in the build:"
-grep -E 'AOTCache creation is complete|Started|Exception|rror' "$work/bud.log" | grep -v '\[warning\]\[aot\]' | head -n 5 || true
+echo
+echo "training run in the build: $(grep -m1 -o 'AOTCache creation is complete.*' "$work/bud.log" || echo 'no AOT cache made')"
 
 # Started below; stopped on any exit.
 service_pid=""
@@ -197,17 +202,19 @@ start_service() {
   launched_ms=$(now_ms)
   setsid "${buildah[@]}" run --isolation chroot --user "$user" --workingdir "$workdir" \
     --env SERVER_ADDRESS=127.0.0.1 --env SERVER_PORT="$port" "$@" \
-    "$container" -- "${entrypoint[@]}" > "$work/service.log" 2>&1 &
+    "$container" -- "${entrypoint[@]}" < /dev/null > "$work/service.log" 2>&1 &
   service_pid=$!
 }
 
 base="http://127.0.0.1:$port"
-# Polls readiness every 0.1 s for up to 120 s; sets ready_ms and java_pid.
+# Polls readiness every 0.1 s for up to 120 s; sets ready_ms, ready_uptime (the machine's uptime
+# then, in s) and java_pid.
 wait_ready() {
   ready_ms=""
   for _ in $(seq 1 1200); do
     if curl -fsS --max-time 2 "$base/actuator/health/readiness" 2>/dev/null | grep -q '"status":"UP"'; then
       ready_ms=$(now_ms)
+      ready_uptime=$(cut -d' ' -f1 /proc/uptime)
       break
     fi
     if [ -n "$service_pid" ] && ! kill -0 "$service_pid" 2>/dev/null; then break; fi
@@ -217,12 +224,12 @@ wait_ready() {
   [ -n "$ready_ms" ]
 }
 
-# When the java process started, in ms since the epoch (from /proc: boot time + start ticks).
-java_start_ms() {
-  local btime ticks
-  btime=$(awk '/^btime/ { print $2 }' /proc/stat)
+# How long the java process had been running when readiness said UP, in ms: its start time in
+# clock ticks since boot (/proc/PID/stat, field 22) against the uptime read at readiness.
+java_age_at_ready_ms() {
+  local ticks
   ticks=$(sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 }')
-  echo $(( btime * 1000 + ticks * 1000 / $(getconf CLK_TCK) ))
+  awk -v up="$ready_uptime" -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (up - t / hz) * 1000 }'
 }
 rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # Whether the JVM mapped the AOT cache: a cache it refused is never mapped.
@@ -301,10 +308,10 @@ request = function()
 end
 LUA
 results="$work/measure.tsv"
-printf 'variant\tround\tlaunch_to_ready_ms\tjava_to_ready_ms\tstarted_in_s\trss_ready_mb\trss_load_mb\thwm_load_mb\treq_per_s\tnon_2xx\taot\n' > "$results"
+printf 'variant\tround\tlaunch_to_ready_ms\tjava_to_ready_ms\tstarted_in_s\trss_ready_mb\trss_load_mb\tanon_load_mb\thwm_load_mb\treq_per_s\tnon_2xx\taot\n' > "$results"
+mapfile -t variant_list < <(printf '%s\n' "$variants" | sed '/^$/d')
 for round in $(seq 1 "$rounds"); do
-  while IFS= read -r variant; do
-    [ -n "$variant" ] || continue
+  for variant in "${variant_list[@]}"; do
     IFS='|' read -r -a parts <<< "$variant"
     label="${parts[0]}"
     env_args=(--env POLICY_RATELIMIT_ENABLED=false)
@@ -313,39 +320,40 @@ for round in $(seq 1 "$rounds"); do
     if ! wait_ready; then
       echo "$label round $round: not ready within 120 s"; tail -n 20 "$work/service.log"; stop_service; continue
     fi
-    to_ready=$(( ready_ms - $(java_start_ms "$java_pid") ))
+    to_ready=$(java_age_at_ready_ms "$java_pid")
     started=$(grep -m1 -o 'Started .* in [0-9.]* seconds' "$work/service.log" | grep -o '[0-9.]* seconds' | cut -d' ' -f1)
     rss_ready=$(rss_mb "$java_pid" VmRSS)
     aot=$(aot_mapped "$java_pid")
-    rps=- non2xx=- rss_load=- hwm=-
+    rps=- non2xx=- rss_load=- anon_load=- hwm=-
     if [ "$load_seconds" -gt 0 ]; then
-      wrk -t2 -c8 -d"${load_seconds}s" -s "$work/token.lua" "$base/token" > "$work/wrk.out" 2>&1 || true
+      wrk -t2 -c8 -d"${load_seconds}s" -s "$work/token.lua" "$base/token" < /dev/null > "$work/wrk.out" 2>&1 || true
       rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$work/wrk.out")
       non2xx=$(awk '/Non-2xx/ { print $NF }' "$work/wrk.out")
       non2xx=${non2xx:-0}
       sleep 2
       rss_load=$(rss_mb "$java_pid" VmRSS)
+      anon_load=$(rss_mb "$java_pid" RssAnon)
       hwm=$(rss_mb "$java_pid" VmHWM)
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$round" "$(( ready_ms - launched_ms ))" "$to_ready" \
-      "$started" "$rss_ready" "$rss_load" "$hwm" "$rps" "$non2xx" "$aot" | tee -a "$results"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$round" "$(( ready_ms - launched_ms ))" "$to_ready" \
+      "$started" "$rss_ready" "$rss_load" "$anon_load" "$hwm" "$rps" "$non2xx" "$aot" | tee -a "$results"
     stop_service
-  done <<< "$variants"
+  done
 done
 log "ranges (min–max over $rounds rounds; $results)"
 awk -F'\t' 'NR > 1 {
     if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
-    for (c = 3; c <= 10; c++) if ($c != "-") {
+    for (c = 3; c <= 11; c++) if ($c != "-") {
       k = $1 SUBSEP c
       if (!(k in lo) || $c + 0 < lo[k]) lo[k] = $c + 0
       if (!(k in hi) || $c + 0 > hi[k]) hi[k] = $c + 0
     }
   }
-  NR == 1 { for (c = 3; c <= 10; c++) name[c] = $c }
+  NR == 1 { for (c = 3; c <= 11; c++) name[c] = $c }
   END {
     for (i = 1; i <= n; i++) {
       line = order[i] ":"
-      for (c = 3; c <= 10; c++) if ((order[i] SUBSEP c) in lo) line = line " " name[c] " " lo[order[i] SUBSEP c] "–" hi[order[i] SUBSEP c]
+      for (c = 3; c <= 11; c++) if ((order[i] SUBSEP c) in lo) line = line " " name[c] " " lo[order[i] SUBSEP c] "–" hi[order[i] SUBSEP c]
       print line
     }
   }' "$results"

@@ -103,7 +103,7 @@ class FaultInjectionTests {
 	void issueTokenWhenManyCreatesHeldBackThenStillAnswered() throws Exception {
 		CommunicationIdentityClient client = TestClients.sdk(this.emulator);
 		CommunicationUserIdentifier user = client.createUser();
-		this.emulator.faults().injectShare(1, AcsOperation.CREATE_IDENTITY, Fault.latency(Duration.ofSeconds(5)));
+		this.emulator.faults().injectShare(1, AcsOperation.CREATE_IDENTITY, Fault.latency(Duration.ofSeconds(2)));
 		HttpClient raw = TestClients.raw(this.emulator);
 		// More held-back requests than the server has threads.
 		List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();

@@ -46,6 +46,8 @@ public enum ErrorCode {
 	IDENTITY_PROVIDER_UNAVAILABLE("identity_provider_unavailable", HttpStatus.SERVICE_UNAVAILABLE,
 			"Identity provider unavailable"),
 
+	DATABASE_UNAVAILABLE("database_unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable"),
+
 	ACS_REJECTED("acs_rejected", HttpStatus.BAD_GATEWAY, "Azure Communication Services rejected the request"),
 
 	INTERNAL_ERROR("internal_error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -61,7 +62,9 @@ class AuditWriter implements SmartLifecycle {
 
 	/**
 	 * Queues an event, waiting for room when the queue is full.
-	 * @throws IllegalStateException when no room came within the maximum wait
+	 * @throws DataAccessResourceFailureException when no room came within the maximum
+	 * wait: the database has not taken the trail's entries for a while, and the request
+	 * gets the same 503 as any other request that needs it
 	 */
 	void write(AuditEvent event) {
 		enqueue(event);
@@ -92,7 +95,8 @@ class AuditWriter implements SmartLifecycle {
 	private void enqueue(Object item) {
 		try {
 			if (!this.queue.offer(item, this.maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException("The audit trail is backed up: no room within " + this.maxWait);
+				throw new DataAccessResourceFailureException(
+						"The audit trail is backed up: no room within " + this.maxWait);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -185,7 +189,11 @@ class AuditWriter implements SmartLifecycle {
 				writeOnce(batch);
 				return;
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
+				/*
+				 * An Error too: a JDBC driver may throw one on a connection cut under it,
+				 * and the writer must outlive it.
+				 */
 				logger.warn("Could not write {} audit events; trying again in {}", batch.size(), RETRY_DELAY, ex);
 				Thread.sleep(RETRY_DELAY.toMillis());
 			}

@@ -62,6 +62,13 @@ public final class SdkLoad {
 		CommunicationIdentityClient client = new CommunicationIdentityClientBuilder().connectionString(connectionString)
 			.httpClient(new JdkHttpClientBuilder(
 					HttpClient.newBuilder().sslContext(trustingOnly(Path.of(options.get("pem")))))
+				/*
+				 * As the service builds its client (AcsHttpClient), so that the rows
+				 * compare the same SDK call.
+				 */
+				.connectionTimeout(Duration.ofSeconds(2))
+				.responseTimeout(Duration.ofSeconds(3))
+				.readTimeout(Duration.ZERO)
 				.build())
 			.buildClient();
 		ExecutorService threads = Executors.newFixedThreadPool(connections);

@@ -1,5 +1,8 @@
 package org.acstokenservice.local;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
 
@@ -23,6 +26,22 @@ final class LocalMode {
 	static boolean isActive(PropertyResolver environment) {
 		return !StringUtils.hasText(environment.getProperty("acs.connection-string"))
 				&& !StringUtils.hasText(environment.getProperty("acs.endpoint"));
+	}
+
+	/**
+	 * Whether an address is a loopback one, the only kind local mode serves on. An empty
+	 * address means every interface, so it is not.
+	 */
+	static boolean isLoopback(String address) {
+		if (!StringUtils.hasText(address)) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(address.trim()).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
 	}
 
 }

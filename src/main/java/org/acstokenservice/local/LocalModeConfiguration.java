@@ -1,7 +1,5 @@
 package org.acstokenservice.local;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 import org.acstokenservice.acs.AcsConnectionDetails;
@@ -43,7 +41,7 @@ class LocalModeConfiguration {
 
 		@Bean(destroyMethod = "close")
 		AcsEmulator acsEmulator(AcsEmulatorProperties properties) {
-			if (!isLoopback(properties.host())) {
+			if (!LocalMode.isLoopback(properties.host())) {
 				throw new IllegalStateException("acs.emulator.host: local mode's embedded emulator serves on a "
 						+ "loopback address only; run the emulator alone (--spring.profiles.active=emulator) to "
 						+ "serve it elsewhere");
@@ -54,15 +52,6 @@ class LocalModeConfiguration {
 							+ "ACS. Configure ACS_CONNECTION_STRING or ACS_ENDPOINT for a real resource.",
 					emulator.endpoint());
 			return emulator;
-		}
-
-		private static boolean isLoopback(String host) {
-			try {
-				return InetAddress.getByName(host).isLoopbackAddress();
-			}
-			catch (UnknownHostException ex) {
-				return false;
-			}
 		}
 
 		@Bean

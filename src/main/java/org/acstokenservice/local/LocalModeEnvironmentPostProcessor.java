@@ -1,7 +1,5 @@
 package org.acstokenservice.local;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,25 +47,12 @@ class LocalModeEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		// Lowest precedence: anything the user configures wins.
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
 		String address = environment.getProperty("server.address");
-		if (!isLoopback(address)) {
+		if (!LocalMode.isLoopback(address)) {
 			throw new IllegalStateException("No ACS resource is configured, so the service would run in local mode "
 					+ "(an embedded ACS emulator and, without a JWT issuer, demo users), which serves on a loopback "
 					+ "address only, but server.address is '" + address + "'. For production configure the ACS "
 					+ "resource: ACS_CONNECTION_STRING (acs.connection-string), or ACS_ENDPOINT (acs.endpoint) with "
 					+ "a managed identity; to try local mode, set server.address (SERVER_ADDRESS) to 127.0.0.1");
-		}
-	}
-
-	/** An empty address means every interface. */
-	private static boolean isLoopback(String address) {
-		if (!StringUtils.hasText(address)) {
-			return false;
-		}
-		try {
-			return InetAddress.getByName(address.trim()).isLoopbackAddress();
-		}
-		catch (UnknownHostException ex) {
-			return false;
 		}
 	}
 

@@ -49,11 +49,21 @@ class AcsConfiguration {
 		});
 	}
 
+	/**
+	 * The connection the client uses, resolved once: the provided details, else those of
+	 * the properties (which reads the trusted certificate's file).
+	 */
 	@Bean
-	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties,
-			ObjectProvider<AcsConnectionDetails> provided, ObjectProvider<TokenCredential> credential,
-			ExecutorService acsHttpExecutor) {
-		AcsConnectionDetails connection = connection(properties, provided);
+	ResolvedConnection acsConnection(AcsProperties properties, ObjectProvider<AcsConnectionDetails> provided) {
+		AcsConnectionDetails connection = provided.getIfAvailable();
+		return new ResolvedConnection(
+				(connection != null) ? connection : PropertiesAcsConnectionDetails.of(properties));
+	}
+
+	@Bean
+	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties, ResolvedConnection resolved,
+			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor) {
+		AcsConnectionDetails connection = resolved.details();
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.endpoint(connection.endpoint().toString())
@@ -79,16 +89,15 @@ class AcsConfiguration {
 	}
 
 	@Bean
-	AcsHealthIndicator acsHealthIndicator(AcsGateway gateway, AcsProperties properties,
-			ObjectProvider<AcsConnectionDetails> provided) {
-		return new AcsHealthIndicator(gateway, connection(properties, provided));
+	AcsHealthIndicator acsHealthIndicator(AcsGateway gateway, ResolvedConnection resolved) {
+		return new AcsHealthIndicator(gateway, resolved.details());
 	}
 
-	/** The provided details, else those of the properties. */
-	private static AcsConnectionDetails connection(AcsProperties properties,
-			ObjectProvider<AcsConnectionDetails> provided) {
-		AcsConnectionDetails connection = provided.getIfAvailable();
-		return (connection != null) ? connection : PropertiesAcsConnectionDetails.of(properties);
+	/**
+	 * A type of its own, so that it is no second {@link AcsConnectionDetails} bean beside
+	 * the one local mode or a test provides.
+	 */
+	record ResolvedConnection(AcsConnectionDetails details) {
 	}
 
 	private static CircuitBreaker circuitBreaker(AcsProperties.CircuitBreaker settings, MeterRegistry meters) {

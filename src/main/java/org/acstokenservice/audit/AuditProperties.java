@@ -14,12 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * database (entries are written in batches, off the request threads)
  * @param queueCapacity how many entries may wait to be written; when that many wait, a
  * request waits for room rather than lose its entry
- * @param maxWait how long a request waits at most for room in the queue before it fails
+ * @param maxWait how long a request waits at most for room in the queue before it is
+ * answered 503 {@code database_unavailable}
  */
 @ConfigurationProperties("audit")
 record AuditProperties(@DefaultValue("90d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
 		@DefaultValue("200ms") Duration flushInterval, @DefaultValue("10000") int queueCapacity,
-		@DefaultValue("10s") Duration maxWait) {
+		@DefaultValue("2s") Duration maxWait) {
 
 	AuditProperties {
 		if (retention.isNegative() || retention.isZero()) {

@@ -9,22 +9,28 @@ import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.BucketConfiguration;
+import org.acstokenservice.system.BucketStore;
 import reactor.core.publisher.Mono;
 
 /**
- * Spends one unit of this instance's ACS budget per attempt, retries included, since ACS
- * counts each of them; refuses the attempt, unsent, when the budget is spent.
+ * Spends one unit of the fleet's ACS budget per attempt, retries included, since ACS
+ * counts each of them; refuses the attempt, unsent, when the budget is spent. The budget
+ * is one bucket in the {@link BucketStore}, which every instance shares on PostgreSQL.
  */
 class AcsBudgetPolicy implements HttpPipelinePolicy {
 
 	private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
 
-	private final Bucket bucket;
+	static final String KEY = "acs-budget";
 
-	AcsBudgetPolicy(int calls, Duration period) {
-		this.bucket = Bucket.builder()
+	private final BucketStore buckets;
+
+	private final BucketConfiguration budget;
+
+	AcsBudgetPolicy(BucketStore buckets, int calls, Duration period) {
+		this.buckets = buckets;
+		this.budget = BucketConfiguration.builder()
 			.addLimit(Bandwidth.builder().capacity(calls).refillGreedy(calls, period).build())
 			.build();
 	}
@@ -46,15 +52,13 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 	}
 
 	private void spend() {
-		ConsumptionProbe probe = this.bucket.tryConsumeAndReturnRemaining(1);
-		if (!probe.isConsumed()) {
+		this.buckets.tryConsume(KEY, this.budget).ifPresent((refill) -> {
 			/*
 			 * The next unit comes back within milliseconds under load; telling front ends
 			 * to retry that soon would only spend it again at once.
 			 */
-			Duration refill = Duration.ofNanos(probe.getNanosToWaitForRefill());
 			throw new BudgetSpentException((refill.compareTo(MIN_RETRY_AFTER) < 0) ? MIN_RETRY_AFTER : refill);
-		}
+		});
 	}
 
 	/** The budget is spent: the call was not sent. */
@@ -63,7 +67,7 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 		private final Duration retryAfter;
 
 		BudgetSpentException(Duration retryAfter) {
-			super("This instance's ACS call budget is spent", null, false, false);
+			super("The fleet's ACS call budget is spent", null, false, false);
 			this.retryAfter = retryAfter;
 		}
 

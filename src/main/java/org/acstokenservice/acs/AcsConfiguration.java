@@ -15,6 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.system.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ class AcsConfiguration {
 
 	@Bean
 	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties, ResolvedConnection resolved,
-			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor) {
+			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, BucketStore buckets) {
 		AcsConnectionDetails connection = resolved.details();
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
@@ -72,7 +73,7 @@ class AcsConfiguration {
 					new AcsRetryStrategy(settings.maxRetries(), settings.retryDelay(), settings.maxRetryAfter())))
 			.addPolicy(new RepeatableCreatePolicy());
 		if (properties.budget().enabled()) {
-			builder.addPolicy(new AcsBudgetPolicy(properties.budget().calls(), properties.budget().period()));
+			builder.addPolicy(new AcsBudgetPolicy(buckets, properties.budget().calls(), properties.budget().period()));
 		}
 		if (connection.accessKey() != null) {
 			return builder.credential(new AzureKeyCredential(connection.accessKey())).buildClient();

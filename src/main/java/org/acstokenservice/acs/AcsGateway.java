@@ -158,7 +158,7 @@ public class AcsGateway {
 	private AcsException translate(String operation, RuntimeException ex) {
 		AcsBudgetPolicy.BudgetSpentException spent = find(ex, AcsBudgetPolicy.BudgetSpentException.class);
 		if (spent != null) {
-			logger.warn("ACS {} held back: this instance's ACS budget is spent", operation);
+			logger.warn("ACS {} held back: the fleet's ACS budget is spent", operation);
 			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS call budget spent", 0, null, spent.retryAfter(),
 					spent);
 		}

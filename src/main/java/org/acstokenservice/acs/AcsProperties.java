@@ -23,7 +23,7 @@ import org.springframework.util.StringUtils;
  * configured resource: a standalone emulator's, for staging; leave it unset for real ACS
  * @param client time-outs and retries of every ACS call
  * @param circuitBreaker when to stop calling a failing ACS for a while
- * @param budget how many calls this instance may make to ACS
+ * @param budget how many calls the fleet may make to ACS
  */
 @ConfigurationProperties("acs")
 public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate, @DefaultValue Client client,
@@ -91,16 +91,19 @@ public record AcsProperties(String connectionString, URI endpoint, Path trustedC
 	}
 
 	/**
-	 * A cap on this instance's calls to ACS, every attempt counted, so that a burst
-	 * cannot spend the resource's limit (about 1000 token or identity calls per 30 s) for
-	 * every instance. Spent, calls that need ACS get 503 while reused tokens are still
-	 * handed out.
+	 * A cap on the calls that all instances together make to ACS, every attempt counted,
+	 * so that a burst cannot run into the resource's own limits (per 30 s: 1000 token or
+	 * identity calls, 500 deletions or revocations), which would throttle every instance
+	 * at once. On PostgreSQL the fleet shares one budget; on H2 (local mode) it is this
+	 * instance's. Spent, calls that need ACS get 503 while reused tokens are still handed
+	 * out. The default stays under the smallest of ACS's limits; lower it when other
+	 * applications share the ACS resource.
 	 *
 	 * @param enabled whether the cap applies
-	 * @param calls how many calls per period
+	 * @param calls how many calls per period, for the whole fleet
 	 * @param period the period
 	 */
-	public record Budget(@DefaultValue("true") boolean enabled, @DefaultValue("300") int calls,
+	public record Budget(@DefaultValue("true") boolean enabled, @DefaultValue("450") int calls,
 			@DefaultValue("30s") Duration period) {
 
 		public Budget {

@@ -3,6 +3,8 @@ package org.acstokenservice.audit;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.acstokenservice.system.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +25,8 @@ class AuditConfiguration {
 	}
 
 	@Bean
-	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock) {
-		return new AuditTrail(jdbc, writer, meters, clock);
+	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock, BucketStore buckets) {
+		return new AuditTrail(jdbc, writer, meters, clock, buckets);
 	}
 
 	@Bean
@@ -49,8 +51,13 @@ class AuditConfiguration {
 			this.clock = clock;
 		}
 
+		/**
+		 * On one instance of the fleet at a time, and then not again on another for a
+		 * while.
+		 */
 		@Scheduled(fixedDelayString = "${audit.purge-interval:1h}", initialDelayString = "${audit.purge-interval:1h}")
-		void purge() {
+		@SchedulerLock(name = "audit-purge", lockAtLeastFor = "1m")
+		public void purge() {
 			int purged = this.trail.purgeOlderThan(this.clock.instant().minus(this.properties.retention()));
 			if (purged > 0) {
 				logger.info("Purged {} audit entries older than {}", purged, this.properties.retention());

@@ -9,14 +9,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.system.BucketStore;
 import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.ProblemException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -38,22 +40,23 @@ public class AuditTrail {
 
 	private static final Duration MIN_LIMIT_WINDOW = Duration.ofSeconds(1);
 
-	/** Until when further refusals by a limit go unrecorded, by actor and action. */
-	private final Cache<String, Instant> limitedUntil = Caffeine.newBuilder()
-		.maximumSize(100_000)
-		.expireAfterWrite(Duration.ofHours(1))
-		.build();
+	/**
+	 * One refusal per window recorded, by actor and action: in the shared buckets, so
+	 * that the fleet records it once, not once per instance.
+	 */
+	private final BucketStore recordedRefusals;
 
 	private final Map<AuditEvent.Action, Counter> rateLimited = new ConcurrentHashMap<>();
 
 	/** One counter per action, outcome and reason, built once: reasons are few. */
 	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
-	AuditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock) {
+	AuditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock, BucketStore recordedRefusals) {
 		this.jdbc = jdbc;
 		this.writer = writer;
 		this.meters = meters;
 		this.clock = clock;
+		this.recordedRefusals = recordedRefusals;
 	}
 
 	/**
@@ -105,18 +108,20 @@ public class AuditTrail {
 	 * table and the log without bound; the metrics still count every refusal.
 	 */
 	private boolean firstInWindow(AuditEntry entry, Duration retryAfter) {
-		Instant now = this.clock.instant();
 		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
 				: MIN_LIMIT_WINDOW;
-		boolean[] first = new boolean[1];
-		this.limitedUntil.asMap().compute(entry.actor() + '\n' + entry.action(), (key, until) -> {
-			if (until != null && now.isBefore(until)) {
-				return until;
-			}
-			first[0] = true;
-			return now.plus(window);
-		});
-		return first[0];
+		BucketConfiguration oncePerWindow = BucketConfiguration.builder()
+			.addLimit(Bandwidth.builder().capacity(1).refillIntervally(1, window).build())
+			.build();
+		try {
+			return this.recordedRefusals
+				.tryConsume("audit-refusal:" + entry.action() + ':' + entry.actor(), oncePerWindow)
+				.isEmpty();
+		}
+		catch (DataAccessException ex) {
+			// Better a row too many than a refusal lost.
+			return true;
+		}
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
+import org.acstokenservice.system.BucketStore;
 import org.acstokenservice.system.ErrorCode;
 import org.acstokenservice.system.KeyedRateLimiter;
 import org.acstokenservice.system.ProblemException;
@@ -41,13 +42,15 @@ public class EligibilityPolicy {
 
 	private final KeyedRateLimiter lookupLimiter;
 
-	EligibilityPolicy(PolicyProperties properties, List<EligibilityRule> rules, Clock clock) {
+	EligibilityPolicy(PolicyProperties properties, List<EligibilityRule> rules, Clock clock, BucketStore buckets) {
 		this.properties = properties;
 		this.rules = List.copyOf(rules);
 		this.clock = clock;
 		PolicyProperties.RateLimit limit = properties.rateLimit();
-		this.rateLimiter = limit.enabled() ? new KeyedRateLimiter(limit.capacity(), limit.period()) : null;
-		this.lookupLimiter = new KeyedRateLimiter(properties.lookup().maxPerMinute(), Duration.ofMinutes(1));
+		this.rateLimiter = limit.enabled() ? new KeyedRateLimiter(buckets, "token", limit.capacity(), limit.period())
+				: null;
+		this.lookupLimiter = new KeyedRateLimiter(buckets, "lookup", properties.lookup().maxPerMinute(),
+				Duration.ofMinutes(1));
 	}
 
 	/**

@@ -2,6 +2,8 @@ package org.acstokenservice.policy;
 
 import java.time.Clock;
 
+import org.acstokenservice.system.BucketStore;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,9 +18,9 @@ class PolicyConfiguration {
 	 * order.
 	 */
 	@Bean
-	EligibilityPolicy eligibilityPolicy(PolicyProperties properties, ObjectProvider<EligibilityRule> rules,
-			Clock clock) {
-		return new EligibilityPolicy(properties, rules.orderedStream().toList(), clock);
+	EligibilityPolicy eligibilityPolicy(PolicyProperties properties, ObjectProvider<EligibilityRule> rules, Clock clock,
+			BucketStore buckets) {
+		return new EligibilityPolicy(properties, rules.orderedStream().toList(), clock, buckets);
 	}
 
 }

@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import org.acstokenservice.system.BucketStore;
 import org.acstokenservice.system.KeyedRateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,8 @@ class FailedSignInLimit {
 
 	private final Counter refused;
 
-	FailedSignInLimit(SignInProperties.FailedAttempts limit, MeterRegistry meters) {
-		this.failures = new KeyedRateLimiter(limit.capacity(), limit.period());
+	FailedSignInLimit(SignInProperties.FailedAttempts limit, BucketStore buckets, MeterRegistry meters) {
+		this.failures = new KeyedRateLimiter(buckets, "sign-in", limit.capacity(), limit.period());
 		// One log line per address and period, however long an attacker keeps trying.
 		this.reported = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(limit.period()).build();
 		this.refused = Counter.builder("acs.sign_in.rate_limited")

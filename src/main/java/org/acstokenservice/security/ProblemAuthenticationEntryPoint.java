@@ -12,6 +12,7 @@ import org.acstokenservice.system.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
@@ -33,6 +34,8 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	/** How long a client should wait while the identity provider cannot be reached. */
 	static final Duration IDENTITY_PROVIDER_RETRY_AFTER = Duration.ofSeconds(10);
+
+	private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
 	private static final Logger logger = LoggerFactory.getLogger(ProblemAuthenticationEntryPoint.class);
 
@@ -62,7 +65,21 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 					"The identity provider cannot be reached to check the sign-in; try again later.");
 			return;
 		}
-		Optional<Duration> wait = this.failedSignIns.recordFailure(request, authException);
+		Optional<Duration> wait;
+		try {
+			wait = this.failedSignIns.recordFailure(request, authException);
+		}
+		catch (DataAccessException ex) {
+			/*
+			 * The shared count of failed sign-ins is out of reach: without it a guesser
+			 * would have no limit, so the failure is not answered as a mere 401.
+			 */
+			logger.warn("Failed sign-in could not be counted: {}", ex.getMessage());
+			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(DATABASE_RETRY_AFTER));
+			this.problems.write(response, ErrorCode.DATABASE_UNAVAILABLE,
+					"The database is unavailable; try again later.");
+			return;
+		}
 		if (wait.isPresent()) {
 			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
 			this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");

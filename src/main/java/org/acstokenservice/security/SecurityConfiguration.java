@@ -7,6 +7,7 @@ import java.util.List;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.system.BucketStore;
 import org.acstokenservice.system.Problems;
 import org.springdoc.core.utils.SpringDocUtils;
 
@@ -49,7 +50,7 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
 			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters,
-			Environment environment, Clock clock) throws Exception {
+			Environment environment, Clock clock, BucketStore buckets) throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
@@ -59,7 +60,7 @@ class SecurityConfiguration {
 		if (bearer) {
 			requireIssuerAndAudience(environment);
 		}
-		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), meters);
+		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), buckets, meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));

@@ -3,47 +3,47 @@ package org.acstokenservice.system;
 import java.time.Duration;
 import java.util.Optional;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.BucketConfiguration;
 
 /**
- * One token bucket per key (a user, an address), kept in memory of this instance. The
- * cache forgets a key once its bucket would be full again, so that memory stays bounded.
+ * One token bucket per key (a user, an address) in the {@link BucketStore}: shared by the
+ * fleet on PostgreSQL, so that a user gets the allowance once however many instances
+ * their requests reach.
  */
 public class KeyedRateLimiter {
 
-	private static final long MAX_KEYS = 100_000;
+	private final BucketStore store;
 
-	private final Bandwidth bandwidth;
+	private final String name;
 
-	private final Cache<String, Bucket> buckets;
+	private final BucketConfiguration configuration;
 
 	/**
+	 * @param store where the buckets live
+	 * @param name the limit's name, which keeps its keys apart from other limits' keys
 	 * @param capacity how many events a key may have in a burst
 	 * @param period how long a full bucket takes to refill
 	 */
-	public KeyedRateLimiter(int capacity, Duration period) {
+	public KeyedRateLimiter(BucketStore store, String name, int capacity, Duration period) {
 		if (capacity < 1 || period.isNegative() || period.isZero()) {
 			throw new IllegalArgumentException("A rate limit needs a capacity of at least 1 and a positive period");
 		}
-		this.bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build();
-		this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(period).build();
+		this.store = store;
+		this.name = name;
+		this.configuration = BucketConfiguration.builder()
+			.addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build())
+			.build();
 	}
 
 	/**
 	 * Takes one event from the key's bucket.
 	 * @return empty when allowed; otherwise how long until the next event is allowed
+	 * @throws org.springframework.dao.DataAccessResourceFailureException when the shared
+	 * buckets cannot be reached
 	 */
 	public Optional<Duration> tryAcquire(String key) {
-		ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
-		return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
-	}
-
-	private Bucket bucket(String key) {
-		return this.buckets.get(key, (unused) -> Bucket.builder().addLimit(this.bandwidth).build());
+		return this.store.tryConsume(this.name + ':' + key, this.configuration);
 	}
 
 }

@@ -14,13 +14,10 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Beans that every feature shares. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HttpProperties.class)
-// One switch for the service's background jobs: deletion retries and audit retention.
-@EnableScheduling
 class SystemConfiguration {
 
 	/** The one clock, so that tests can move time. */

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditEvent.Outcome;
 import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.InMemoryBucketStore;
 import org.acstokenservice.system.ProblemException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -56,7 +57,7 @@ class AuditTrailTests {
 		this.writer = new AuditWriter(this.jdbc, 1, Duration.ofMillis(50), Duration.ofSeconds(5));
 		this.writer.start();
 		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC));
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
 	}
 
 	@AfterEach

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.system.ErrorCode;
+import org.acstokenservice.system.InMemoryBucketStore;
 import org.acstokenservice.system.ProblemException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
@@ -168,7 +169,7 @@ class EligibilityPolicyTests {
 	}
 
 	private static EligibilityPolicy policy(PolicyProperties properties, List<EligibilityRule> rules) {
-		return new EligibilityPolicy(properties, rules, NOON_UTC);
+		return new EligibilityPolicy(properties, rules, NOON_UTC, new InMemoryBucketStore());
 	}
 
 	private static PolicyProperties withAvailability(boolean open, PolicyProperties.DailyWindow window) {

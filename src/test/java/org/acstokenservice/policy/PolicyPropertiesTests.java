@@ -4,8 +4,11 @@ import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.acstokenservice.system.BucketStore;
+import org.acstokenservice.system.InMemoryBucketStore;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +20,7 @@ class PolicyPropertiesTests {
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
 		.withUserConfiguration(PolicyConfiguration.class)
 		.withBean(Clock.class, Clock::systemUTC)
+		.withBean(BucketStore.class, InMemoryBucketStore::new)
 		.withPropertyValues("policy.default-tier=basic", "policy.tiers.basic.scopes=chat",
 				"policy.tiers.standard.scopes=chat,voip,chat.join,chat.join.limited,voip.join");
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
+import org.acstokenservice.system.BucketStore;
+import org.acstokenservice.system.InMemoryBucketStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,6 +163,11 @@ class TokenControllerTests {
 		@Bean
 		MeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		BucketStore bucketStore() {
+			return new InMemoryBucketStore();
 		}
 
 	}

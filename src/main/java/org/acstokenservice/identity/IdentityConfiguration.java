@@ -3,6 +3,7 @@ package org.acstokenservice.identity;
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.acstokenservice.acs.AcsGateway;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,7 +27,13 @@ class IdentityConfiguration {
 		return new PendingDeletions(identities);
 	}
 
-	/** Finishes erasures that ACS did not confirm at the time. */
+	/**
+	 * Finishes erasures that ACS did not confirm at the time: a round on one instance of
+	 * the fleet at a time, and none on another within the interval. Each deletion is
+	 * claimed in the database as well (see
+	 * {@link IdentityService#retryPendingDeletions}), so that a round that outlives its
+	 * lock still tries each deletion once.
+	 */
 	static class PendingDeletions {
 
 		private final IdentityService identities;
@@ -37,7 +44,8 @@ class IdentityConfiguration {
 
 		@Scheduled(initialDelayString = "${identity.deletion-retry-interval:30s}",
 				fixedDelayString = "${identity.deletion-retry-interval:30s}")
-		void retry() {
+		@SchedulerLock(name = "pending-acs-deletions", lockAtLeastFor = "${identity.deletion-retry-interval:30s}")
+		public void retry() {
 			this.identities.retryPendingDeletions();
 		}
 

@@ -239,14 +239,14 @@ public class IdentityService {
 	private Optional<IssuedToken> issueFor(StoredIdentity identity, Set<AcsScope> scopes, Duration lifetime) {
 		String communicationUserId = identity.communicationUserId();
 		Instant now = now();
-		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime, identity.tokensRevokedAt(),
-				now);
+		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime,
+				identity.revocationGeneration(), now);
 		if (fresh.isPresent()) {
 			return Optional.of(new IssuedToken(communicationUserId, fresh.get()));
 		}
 		try {
 			AcsToken token = this.acs.issueToken(communicationUserId, scopes, lifetime);
-			this.reusable.remember(communicationUserId, scopes, token, now);
+			this.reusable.remember(communicationUserId, scopes, token, now, identity.revocationGeneration());
 			return Optional.of(new IssuedToken(communicationUserId, token));
 		}
 		catch (AcsException ex) {
@@ -272,7 +272,8 @@ public class IdentityService {
 				stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
 		count("replaced");
 		this.reusable.forget(stale.communicationUserId());
-		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
+		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
+				replacement.revocationGeneration());
 		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
 	}
 
@@ -319,7 +320,8 @@ public class IdentityService {
 		}
 		logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
 		count("created");
-		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now);
+		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
+				identity.revocationGeneration());
 		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
 	}
 

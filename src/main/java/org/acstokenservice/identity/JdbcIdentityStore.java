@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionOperations;
 @Repository
 class JdbcIdentityStore {
 
-	private static final String COLUMNS = "app_user_id, communication_user_id, created_at, tokens_revoked_at";
+	private static final String COLUMNS = "app_user_id, communication_user_id, created_at, tokens_revoked_at, "
+			+ "revocation_generation";
 
 	private final JdbcClient jdbc;
 
@@ -51,11 +52,12 @@ class JdbcIdentityStore {
 	 */
 	boolean insertIfAbsent(StoredIdentity identity) {
 		try {
-			this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?)")
+			this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?, ?)")
 				.param(identity.appUserId())
 				.param(identity.communicationUserId())
 				.param(timestamp(identity.createdAt()))
 				.param(timestamp(identity.tokensRevokedAt()))
+				.param(identity.revocationGeneration())
 				.update();
 			return true;
 		}
@@ -73,8 +75,8 @@ class JdbcIdentityStore {
 	boolean replace(StoredIdentity stale, StoredIdentity replacement) {
 		return Boolean.TRUE.equals(this.transactions.execute((status) -> {
 			boolean replaced = this.jdbc
-				.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null "
-						+ "where app_user_id = ? and communication_user_id = ?")
+				.sql("update acs_identity set communication_user_id = ?, created_at = ?, tokens_revoked_at = null, "
+						+ "revocation_generation = 0 where app_user_id = ? and communication_user_id = ?")
 				.param(replacement.communicationUserId())
 				.param(timestamp(replacement.createdAt()))
 				.param(stale.appUserId())
@@ -89,13 +91,16 @@ class JdbcIdentityStore {
 	}
 
 	/**
-	 * Records that every token of the user's identity issued until {@code at} is revoked.
+	 * Records that every token of the user's identity issued so far is revoked: the
+	 * revocation generation goes up by one, so that no instance reuses a token issued
+	 * under an earlier one; {@code at} is kept for people to read.
 	 * @return {@code false} when the user is no longer mapped to that identity (erased or
 	 * replaced meanwhile)
 	 */
 	boolean markRevoked(String appUserId, String communicationUserId, Instant at) {
 		return this.jdbc
-			.sql("update acs_identity set tokens_revoked_at = ? where app_user_id = ? and communication_user_id = ?")
+			.sql("update acs_identity set tokens_revoked_at = ?, revocation_generation = revocation_generation + 1 "
+					+ "where app_user_id = ? and communication_user_id = ?")
 			.param(timestamp(at))
 			.param(appUserId)
 			.param(communicationUserId)
@@ -213,7 +218,7 @@ class JdbcIdentityStore {
 
 	private static StoredIdentity map(ResultSet rs, int row) throws SQLException {
 		return new StoredIdentity(rs.getString("app_user_id"), rs.getString("communication_user_id"),
-				instant(rs, "created_at"), instant(rs, "tokens_revoked_at"));
+				instant(rs, "created_at"), instant(rs, "tokens_revoked_at"), rs.getLong("revocation_generation"));
 	}
 
 }

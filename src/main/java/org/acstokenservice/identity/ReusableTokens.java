@@ -18,17 +18,14 @@ import org.acstokenservice.acs.AcsToken;
  * load does not spend an ACS call each time. A token is handed back only while it is
  * unrevoked, has at least half its life and 15 minutes left, and does not outlive the
  * lifetime now asked for.
+ * <p>
+ * Unrevoked means: issued under the identity's current revocation generation, which the
+ * caller has just read from the database. Any instance's revocation raises it, so the
+ * check is exact across the fleet and needs no clock.
  */
 class ReusableTokens {
 
 	static final Duration MIN_REMAINING = Duration.ofMinutes(15);
-
-	/**
-	 * The revocation time comes from the clock of whichever instance revoked; a token
-	 * issued within this margin after it is treated as issued before, in case the clocks
-	 * differ.
-	 */
-	static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
 
 	private final boolean enabled;
 
@@ -54,15 +51,15 @@ class ReusableTokens {
 	/**
 	 * A token issued before for the identity and exactly these scopes, if it may be
 	 * handed out now.
-	 * @param revokedAt when the identity's tokens were last revoked, or {@code null}
+	 * @param revocationGeneration the identity's current revocation generation
 	 */
-	Optional<AcsToken> find(String communicationUserId, Set<AcsScope> scopes, Duration lifetime, Instant revokedAt,
-			Instant now) {
+	Optional<AcsToken> find(String communicationUserId, Set<AcsScope> scopes, Duration lifetime,
+			long revocationGeneration, Instant now) {
 		if (!this.enabled) {
 			return Optional.empty();
 		}
 		Issued issued = this.tokens.getIfPresent(new Key(communicationUserId, Set.copyOf(scopes)));
-		if (issued != null && issued.reusable(lifetime, revokedAt, now)) {
+		if (issued != null && issued.reusable(lifetime, revocationGeneration, now)) {
 			this.hits.increment();
 			return Optional.of(issued.token());
 		}
@@ -72,13 +69,17 @@ class ReusableTokens {
 
 	/**
 	 * @param issuedAt when the service asked ACS for the token: before ACS made it, so
-	 * that the age and the revocation checks err on the safe side
+	 * that the age check errs on the safe side
+	 * @param revocationGeneration the identity's generation as read before ACS was asked,
+	 * so that a revocation that overtakes the request makes the token stale
 	 */
-	void remember(String communicationUserId, Set<AcsScope> scopes, AcsToken token, Instant issuedAt) {
+	void remember(String communicationUserId, Set<AcsScope> scopes, AcsToken token, Instant issuedAt,
+			long revocationGeneration) {
 		if (!this.enabled) {
 			return;
 		}
-		this.tokens.put(new Key(communicationUserId, Set.copyOf(scopes)), new Issued(token, issuedAt));
+		this.tokens.put(new Key(communicationUserId, Set.copyOf(scopes)),
+				new Issued(token, issuedAt, revocationGeneration));
 	}
 
 	/** Forgets every token of the identity, when it is revoked or erased. */
@@ -89,10 +90,10 @@ class ReusableTokens {
 	private record Key(String communicationUserId, Set<AcsScope> scopes) {
 	}
 
-	private record Issued(AcsToken token, Instant issuedAt) {
+	private record Issued(AcsToken token, Instant issuedAt, long revocationGeneration) {
 
-		boolean reusable(Duration lifetime, Instant revokedAt, Instant now) {
-			if (revokedAt != null && !this.issuedAt.isAfter(revokedAt.plus(CLOCK_MARGIN))) {
+		boolean reusable(Duration lifetime, long currentGeneration, Instant now) {
+			if (this.revocationGeneration != currentGeneration) {
 				return false;
 			}
 			Instant expiresOn = this.token.expiresOn();

@@ -9,6 +9,15 @@ import java.time.Instant;
  * @param communicationUserId the raw ACS identity, {@code 8:acs:…}
  * @param createdAt when the service created the identity
  * @param tokensRevokedAt when the user's tokens were last revoked, or {@code null}
+ * @param revocationGeneration how often the user's tokens were revoked: a token issued
+ * under an earlier generation is revoked
  */
-public record StoredIdentity(String appUserId, String communicationUserId, Instant createdAt, Instant tokensRevokedAt) {
+public record StoredIdentity(String appUserId, String communicationUserId, Instant createdAt, Instant tokensRevokedAt,
+		long revocationGeneration) {
+
+	/** An identity at revocation generation 0, as a new one is. */
+	public StoredIdentity(String appUserId, String communicationUserId, Instant createdAt, Instant tokensRevokedAt) {
+		this(appUserId, communicationUserId, createdAt, tokensRevokedAt, 0);
+	}
+
 }

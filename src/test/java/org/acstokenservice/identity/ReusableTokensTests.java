@@ -29,63 +29,63 @@ class ReusableTokensTests {
 
 	@Test
 	void findWhenFreshAndSameScopesThenHitCounted() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt.plusSeconds(60))).contains(this.token);
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt.plusSeconds(60))).contains(this.token);
 		assertThat(this.meters.get("acs.token.reuse").tag("result", "hit").counter().count()).isEqualTo(1);
 	}
 
 	@Test
 	void findWhenOtherScopesThenMissCounted() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, Set.of(AcsScope.CHAT, AcsScope.VOIP), DAY, null, this.issuedAt)).isEmpty();
+		assertThat(this.tokens.find(ID, Set.of(AcsScope.CHAT, AcsScope.VOIP), DAY, 0, this.issuedAt)).isEmpty();
 		assertThat(this.meters.get("acs.token.reuse").tag("result", "miss").counter().count()).isEqualTo(1);
 	}
 
 	@Test
 	void findWhenLessThanHalfItsLifeLeftThenMiss() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt.plus(Duration.ofMinutes(59)))).isPresent();
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt.plus(Duration.ofMinutes(61)))).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt.plus(Duration.ofMinutes(59)))).isPresent();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt.plus(Duration.ofMinutes(61)))).isEmpty();
 	}
 
 	@Test
 	void findWhenLessThanFifteenMinutesLeftThenMissEvenWithinHalfLife() {
 		AcsToken shortLived = new AcsToken("t2", this.issuedAt.plus(Duration.ofMinutes(20)));
-		this.tokens.remember(ID, CHAT, shortLived, this.issuedAt);
+		this.tokens.remember(ID, CHAT, shortLived, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt.plus(Duration.ofMinutes(4)))).isPresent();
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt.plus(Duration.ofMinutes(6)))).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt.plus(Duration.ofMinutes(4)))).isPresent();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt.plus(Duration.ofMinutes(6)))).isEmpty();
 	}
 
 	@Test
 	void findWhenTokenWouldOutliveLifetimeAskedThenMiss() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, CHAT, Duration.ofMinutes(60), null, this.issuedAt)).isEmpty();
-		assertThat(this.tokens.find(ID, CHAT, Duration.ofMinutes(120), null, this.issuedAt)).isPresent();
+		assertThat(this.tokens.find(ID, CHAT, Duration.ofMinutes(60), 0, this.issuedAt)).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, Duration.ofMinutes(120), 0, this.issuedAt)).isPresent();
 	}
 
 	@Test
-	void findWhenRevokedAtOrAfterIssueThenMiss() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+	void findWhenRevokedSinceIssueThenMissWhateverTheClocksSay() {
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 3);
 
-		assertThat(this.tokens.find(ID, CHAT, DAY, this.issuedAt, this.issuedAt.plusSeconds(1))).isEmpty();
-		assertThat(this.tokens.find(ID, CHAT, DAY, this.issuedAt.minusSeconds(10), this.issuedAt.plusSeconds(1)))
-			.isPresent();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 4, this.issuedAt.plusSeconds(1))).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 4, this.issuedAt.minusSeconds(60))).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 3, this.issuedAt.plusSeconds(1))).contains(this.token);
 	}
 
 	@Test
 	void findWhenForgottenOrDisabledThenMiss() {
-		this.tokens.remember(ID, CHAT, this.token, this.issuedAt);
+		this.tokens.remember(ID, CHAT, this.token, this.issuedAt, 0);
 		this.tokens.forget(ID);
 		ReusableTokens disabled = new ReusableTokens(false, 100, this.meters);
-		disabled.remember(ID, CHAT, this.token, this.issuedAt);
+		disabled.remember(ID, CHAT, this.token, this.issuedAt, 0);
 
-		assertThat(this.tokens.find(ID, CHAT, DAY, null, this.issuedAt)).isEmpty();
-		assertThat(disabled.find(ID, CHAT, DAY, null, this.issuedAt)).isEmpty();
+		assertThat(this.tokens.find(ID, CHAT, DAY, 0, this.issuedAt)).isEmpty();
+		assertThat(disabled.find(ID, CHAT, DAY, 0, this.issuedAt)).isEmpty();
 	}
 
 }

@@ -28,11 +28,11 @@ class IdentityConfiguration {
 	}
 
 	/**
-	 * Finishes erasures that ACS did not confirm at the time: a round on one instance of
-	 * the fleet at a time, and none on another within the interval. Each deletion is
-	 * claimed in the database as well (see
-	 * {@link IdentityService#retryPendingDeletions}), so that a round that outlives its
-	 * lock still tries each deletion once.
+	 * Finishes erasures that ACS did not confirm at the time: a round runs on one
+	 * instance of the fleet at a time. A round that another instance starts later finds
+	 * nothing due, since each deletion is claimed in the database and given its backoff
+	 * (see {@link IdentityService#retryPendingDeletions}); so a deletion is tried once
+	 * per round whatever the number of instances.
 	 */
 	static class PendingDeletions {
 
@@ -44,7 +44,7 @@ class IdentityConfiguration {
 
 		@Scheduled(initialDelayString = "${identity.deletion-retry-interval:30s}",
 				fixedDelayString = "${identity.deletion-retry-interval:30s}")
-		@SchedulerLock(name = "pending-acs-deletions", lockAtLeastFor = "${identity.deletion-retry-interval:30s}")
+		@SchedulerLock(name = "pending-acs-deletions")
 		public void retry() {
 			this.identities.retryPendingDeletions();
 		}

@@ -199,7 +199,7 @@ public class IdentityService {
 	 */
 	public int retryPendingDeletions() {
 		int done = 0;
-		Instant now = now();
+		Instant now = this.store.databaseNow();
 		for (PendingDeletion pending : this.store.pendingDeletionsDue(now, 100)) {
 			if (!this.store.claimDeletion(pending.communicationUserId(), now, now.plus(CLAIM))) {
 				continue;
@@ -222,7 +222,8 @@ public class IdentityService {
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
-				this.store.deletionFailed(pending.communicationUserId(), now().plus(backoff(pending.attempts())));
+				this.store.deletionFailed(pending.communicationUserId(),
+						this.store.databaseNow().plus(backoff(pending.attempts())));
 				throw ex;
 			}
 			// Already gone at ACS: the deletion is complete all the same.
@@ -386,7 +387,7 @@ public class IdentityService {
 		}
 		Instant now = now();
 		try {
-			this.store.queueDeletion(communicationUserId, appUserId, now, now.plus(backoff(0)));
+			this.store.queueDeletion(communicationUserId, appUserId, now, this.store.databaseNow().plus(backoff(0)));
 		}
 		catch (RuntimeException ex) {
 			logger.error("Surplus ACS identity {} of app user {} could be neither deleted at ACS nor queued for "

@@ -155,6 +155,15 @@ class JdbcIdentityStore {
 			.list();
 	}
 
+	/**
+	 * The database's time. Deletions are scheduled by it rather than by the clock of
+	 * whichever instance last tried one: an instance whose clock is behind would
+	 * otherwise schedule a retry that the others find due at once.
+	 */
+	Instant databaseNow() {
+		return this.jdbc.sql("select current_timestamp").query(OffsetDateTime.class).single().toInstant();
+	}
+
 	/** Identities whose deletion at ACS is due for another try, oldest first. */
 	List<PendingDeletion> pendingDeletionsDue(Instant now, int limit) {
 		return this.jdbc

@@ -57,6 +57,8 @@ class IdentityServiceTests {
 
 	private JdbcIdentityStore store;
 
+	private JdbcClient jdbc;
+
 	private IdentityService identities;
 
 	@BeforeEach
@@ -64,7 +66,8 @@ class IdentityServiceTests {
 		JdbcDataSource dataSource = new JdbcDataSource();
 		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		Flyway.configure().dataSource(dataSource).load().migrate();
-		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource),
+		this.jdbc = JdbcClient.create(dataSource);
+		this.store = new JdbcIdentityStore(this.jdbc,
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		this.identities = new IdentityService(this.store, this.acs, new ReusableTokens(false, 10, meters), this.clock,
@@ -137,7 +140,9 @@ class IdentityServiceTests {
 			.containsExactly("8:acs:r_surplus");
 
 		willDoNothing().given(this.acs).deleteIdentity("8:acs:r_surplus");
-		this.clock.advance(Duration.ofMinutes(1));
+		// Deletions are scheduled on the database's clock: a minute passes there.
+		this.jdbc.sql("update pending_acs_deletion set next_attempt_at = next_attempt_at - interval '1' minute")
+			.update();
 		assertThat(this.identities.retryPendingDeletions()).isOne();
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10)).isEmpty();
 	}
@@ -149,6 +154,7 @@ class IdentityServiceTests {
 		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);
 		DataAccessResourceFailureException down = new DataAccessResourceFailureException("down");
 		given(failing.insertIfAbsent(any())).willThrow(down);
+		given(failing.databaseNow()).willReturn(Instant.now());
 		willThrow(down).given(failing).queueDeletion(any(), any(), any(), any());
 		IdentityService service = new IdentityService(failing, this.acs,
 				new ReusableTokens(false, 10, new SimpleMeterRegistry()), Clock.systemUTC(), new SimpleMeterRegistry());

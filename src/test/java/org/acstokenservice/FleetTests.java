@@ -1,0 +1,172 @@
+package org.acstokenservice;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.acstokenservice.emulator.AcsOperation;
+import org.acstokenservice.emulator.Fault;
+import org.acstokenservice.identity.IdentityService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three instances on one PostgreSQL and one ACS, a request at a time to each in turn as a
+ * round-robin load balancer sends them, the third instance's clock a minute behind the
+ * others: the limits hold for the fleet in total, a revocation on any instance holds on
+ * all, and the deletion retry job tries each deletion once per round.
+ */
+class FleetTests {
+
+	private static final int CAPACITY = 10;
+
+	private static Fleet fleet;
+
+	@BeforeAll
+	static void startFleet() {
+		fleet = Fleet.start(List.of(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(-1)),
+				"policy.rate-limit.capacity=" + CAPACITY, "policy.rate-limit.period=1h",
+				"sign-in.failed-attempts.capacity=" + CAPACITY, "sign-in.failed-attempts.period=1h",
+				"identity.deletion-retry-interval=1h", "acs.client.max-retries=0");
+	}
+
+	@AfterAll
+	static void stopFleet() {
+		fleet.close();
+	}
+
+	@Test
+	void issueTokenWhenRequestsSpreadOverInstancesThenLimitedAtCapacityInTotal() {
+		String user = fleet.users().standard();
+
+		List<HttpResponse<String>> responses = IntStream.range(0, 3 * CAPACITY)
+			.mapToObj((n) -> fleet.roundRobin(n).client().post("/token", user, null))
+			.toList();
+
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 200)).hasSize(CAPACITY);
+		List<HttpResponse<String>> refused = responses.stream()
+			.filter((response) -> response.statusCode() != 200)
+			.toList();
+		assertThat(refused).hasSize(2 * CAPACITY).allSatisfy((response) -> {
+			assertProblem(response, 429, "rate_limited");
+			assertThat(response.headers().firstValue("Retry-After")).isPresent();
+		});
+	}
+
+	@Test
+	void signInWhenFailuresSpreadOverInstancesThenLimitedAtCapacityInTotal() {
+		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("mallory");
+
+		List<HttpResponse<String>> responses = IntStream.range(0, 3 * CAPACITY)
+			.mapToObj((n) -> fleet.roundRobin(n).client().postWithToken("/token", forged, null))
+			.toList();
+
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 401)).hasSize(CAPACITY);
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 429)).hasSize(2 * CAPACITY);
+		String user = fleet.users().standard();
+		assertThat(fleet.instance(1).client().post("/token", user, null).statusCode())
+			.as("a good sign-in from the same address still passes")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void revokeOnInstanceWithClockBehindThenNoInstanceHandsOutATokenIssuedBefore() {
+		String user = fleet.users().standard();
+		List<String> before = fleet.instances()
+			.stream()
+			.map((instance) -> token(instance.client().post("/token", user, null)))
+			.toList();
+		assertThat(token(fleet.instance(0).client().post("/token", user, null)))
+			.as("each instance reuses the token it issued")
+			.isEqualTo(before.get(0));
+
+		HttpResponse<String> revoked = fleet.instance(2).client().post("/token/revoke", user, null);
+
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+		for (Fleet.Instance instance : fleet.instances()) {
+			String after = token(instance.client().post("/token", user, null));
+			assertThat(after).isNotIn(before);
+			assertThat(fleet.acs().isTokenValid(after)).isTrue();
+		}
+		assertThat(before).noneMatch(fleet.acs()::isTokenValid);
+	}
+
+	@Test
+	void retryPendingDeletionsWhenEveryInstanceRunsARoundThenEachDeletionTriedOnce() throws Exception {
+		String identity = "8:acs:fleet-" + System.nanoTime();
+		Instant due = Instant.now().minus(Duration.ofMinutes(5));
+		fleet.database()
+			.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, attempts, "
+					+ "next_attempt_at) values (?, 'erased-user', ?, 0, ?)")
+			.params(identity, utc(due), utc(due))
+			.update();
+		fleet.acs().faults().injectNext(100, AcsOperation.DELETE, Fault.status(500));
+		long deletionsBefore = fleet.acs().requestCount(AcsOperation.DELETE);
+		try {
+			// The scheduled job as the scheduler runs it, on every instance at once...
+			atOnce(fleet.instances(), (instance) -> ReflectionTestUtils
+				.invokeMethod(instance.context().getBean("pendingDeletions"), "retry"));
+			// ...and each instance's service straight, as a round that outlived its lock.
+			atOnce(fleet.instances(), (instance) -> instance.bean(IdentityService.class).retryPendingDeletions());
+		}
+		finally {
+			fleet.acs().faults().clear();
+		}
+
+		assertThat(fleet.acs().requestCount(AcsOperation.DELETE) - deletionsBefore).isEqualTo(1);
+		assertThat(fleet.database()
+			.sql("select attempts from pending_acs_deletion where communication_user_id = ?")
+			.param(identity)
+			.query(Integer.class)
+			.single()).isEqualTo(1);
+		assertThat(fleet.database()
+			.sql("select count(*) from shedlock where name = 'pending-acs-deletions'")
+			.query(Long.class)
+			.single()).as("the round held the fleet's lock").isEqualTo(1);
+	}
+
+	private static String token(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		return ServiceClient.json(response).path("token").asString();
+	}
+
+	private static OffsetDateTime utc(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
+	}
+
+	private static void atOnce(List<Fleet.Instance> instances, Consumer<Fleet.Instance> work) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(instances.size());
+		try {
+			CountDownLatch gate = new CountDownLatch(1);
+			List<Future<Object>> running = instances.stream().map((instance) -> pool.<Object>submit(() -> {
+				gate.await();
+				work.accept(instance);
+				return null;
+			})).toList();
+			gate.countDown();
+			for (Future<Object> future : running) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+}

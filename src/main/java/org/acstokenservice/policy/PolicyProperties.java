@@ -131,7 +131,8 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	}
 
 	/**
-	 * A limit on how many tokens one user may ask for, kept per instance.
+	 * A limit on how many tokens one user may ask for, across all instances (the buckets
+	 * are in PostgreSQL).
 	 *
 	 * @param enabled whether the limit applies
 	 * @param capacity how many requests a user may make in a burst
@@ -155,7 +156,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	 * @param enabled whether anyone but an admin may look up others
 	 * @param roles the roles of which a user needs one; empty means every signed-in user
 	 * @param maxPerMinute how many look-ups one user (admins included) may make per
-	 * minute, kept per instance; a contact list that resolves its entries one by one
+	 * minute, across all instances; a contact list that resolves its entries one by one
 	 * needs one per entry
 	 */
 	public record Lookup(@DefaultValue("true") boolean enabled, List<String> roles,

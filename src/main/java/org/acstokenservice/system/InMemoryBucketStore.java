@@ -45,7 +45,8 @@ public class InMemoryBucketStore implements BucketStore {
 	static Duration timeToFill(BucketConfiguration configuration) {
 		long nanos = 0;
 		for (Bandwidth bandwidth : configuration.getBandwidths()) {
-			long fill = bandwidth.getRefillPeriodNanos() * (bandwidth.getCapacity() / bandwidth.getRefillTokens() + 1);
+			long refills = (bandwidth.getCapacity() + bandwidth.getRefillTokens() - 1) / bandwidth.getRefillTokens();
+			long fill = bandwidth.getRefillPeriodNanos() * refills;
 			nanos = Math.max(nanos, fill);
 		}
 		return Duration.ofNanos(nanos);

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,9 +53,23 @@ class IdentityLifecycleTests {
 	@Autowired
 	JdbcIdentityStore store;
 
+	@Autowired
+	ApplicationContext context;
+
 	@AfterEach
 	void resetClock() {
 		this.clock.reset();
+	}
+
+	@Test
+	void backgroundJobsWhenRunOnH2ThenUnderTheirLocks() {
+		ReflectionTestUtils.invokeMethod(this.context.getBean("pendingDeletions"), "retry");
+		ReflectionTestUtils.invokeMethod(this.context.getBean("auditRetention"), "purge");
+
+		assertThat(this.context.getBean(JdbcClient.class)
+			.sql("select name from shedlock where name in ('pending-acs-deletions', 'audit-purge') order by name")
+			.query(String.class)
+			.list()).containsExactly("audit-purge", "pending-acs-deletions");
 	}
 
 	@Test

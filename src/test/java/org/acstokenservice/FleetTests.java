@@ -5,13 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import org.acstokenservice.emulator.AcsOperation;
@@ -27,14 +28,16 @@ import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three instances on one PostgreSQL and one ACS, a request at a time to each in turn as a
+ * Three instances on one PostgreSQL and one ACS, requests to each in turn as a
  * round-robin load balancer sends them, the third instance's clock a minute behind the
- * others: the limits hold for the fleet in total, a revocation on any instance holds on
- * all, and the deletion retry job tries each deletion once per round.
+ * others: a user gets one identity however their first requests are spread, the limits
+ * hold for the fleet in total, a revocation on any instance holds on all, and the
+ * deletion retry job tries each deletion once per round.
  */
 class FleetTests {
 
-	private static final int CAPACITY = 10;
+	/** Tokens per user, and failed sign-ins per address, in an hour. */
+	private static final int CAPACITY = 64;
 
 	private static Fleet fleet;
 
@@ -49,6 +52,34 @@ class FleetTests {
 	@AfterAll
 	static void stopFleet() {
 		fleet.close();
+	}
+
+	@Test
+	void issueTokenWhenConcurrentFirstRequestsOnEveryInstanceThenOneIdentity() throws Exception {
+		String user = fleet.users().standard();
+		int liveBefore = fleet.acs().liveIdentityCount();
+		long createdBefore = fleet.acs().requestCount(AcsOperation.CREATE_IDENTITY);
+
+		List<HttpResponse<String>> responses = atOnce(CAPACITY,
+				(n) -> fleet.roundRobin(n).client().post("/token", user, null));
+
+		assertThat(responses)
+			.allSatisfy((response) -> assertThat(response.statusCode()).as(response.body()).isEqualTo(200));
+		List<String> identities = responses.stream()
+			.map((response) -> ServiceClient.json(response).path("user").path("communicationUserId").asString())
+			.distinct()
+			.toList();
+		assertThat(identities).hasSize(1);
+		assertThat(fleet.database()
+			.sql("select communication_user_id from acs_identity where app_user_id = ?")
+			.param(user)
+			.query(String.class)
+			.list()).containsExactlyElementsOf(identities);
+		assertThat(fleet.acs().identityExists(identities.get(0))).isTrue();
+		assertThat(fleet.acs().liveIdentityCount() - liveBefore).as("the losers deleted what they created").isOne();
+		assertThat(fleet.acs().requestCount(AcsOperation.CREATE_IDENTITY) - createdBefore)
+			.as("one creation per instance at most")
+			.isBetween(1L, 3L);
 	}
 
 	@Test
@@ -120,10 +151,10 @@ class FleetTests {
 		long deletionsBefore = fleet.acs().requestCount(AcsOperation.DELETE);
 		try {
 			// The scheduled job as the scheduler runs it, on every instance at once...
-			atOnce(fleet.instances(), (instance) -> ReflectionTestUtils
-				.invokeMethod(instance.context().getBean("pendingDeletions"), "retry"));
+			atOnce(3, (n) -> ReflectionTestUtils.invokeMethod(fleet.instance(n).context().getBean("pendingDeletions"),
+					"retry"));
 			// ...and each instance's service straight, as a round that outlived its lock.
-			atOnce(fleet.instances(), (instance) -> instance.bean(IdentityService.class).retryPendingDeletions());
+			atOnce(3, (n) -> fleet.instance(n).bean(IdentityService.class).retryPendingDeletions());
 		}
 		finally {
 			fleet.acs().faults().clear();
@@ -150,19 +181,21 @@ class FleetTests {
 		return instant.atOffset(ZoneOffset.UTC);
 	}
 
-	private static void atOnce(List<Fleet.Instance> instances, Consumer<Fleet.Instance> work) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(instances.size());
+	/** Runs the work for 0 to n - 1 on as many threads, released at the same moment. */
+	private static <T> List<T> atOnce(int n, IntFunction<T> work) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(n);
 		try {
 			CountDownLatch gate = new CountDownLatch(1);
-			List<Future<Object>> running = instances.stream().map((instance) -> pool.<Object>submit(() -> {
+			List<Future<T>> running = IntStream.range(0, n).mapToObj((i) -> pool.submit(() -> {
 				gate.await();
-				work.accept(instance);
-				return null;
+				return work.apply(i);
 			})).toList();
 			gate.countDown();
-			for (Future<Object> future : running) {
-				future.get(30, TimeUnit.SECONDS);
+			List<T> results = new ArrayList<>();
+			for (Future<T> future : running) {
+				results.add(future.get(60, TimeUnit.SECONDS));
 			}
+			return results;
 		}
 		finally {
 			pool.shutdownNow();

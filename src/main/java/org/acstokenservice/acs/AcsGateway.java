@@ -26,6 +26,8 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
+
 /**
  * The one place that touches the ACS SDK. Callers see this project's types and
  * {@link AcsException}, never an SDK type. Every call goes through a circuit breaker that
@@ -233,6 +235,13 @@ public class AcsGateway {
 	}
 
 	static boolean isConnectionFailure(Throwable ex) {
+		if (find(ex, DataAccessException.class) != null) {
+			/*
+			 * The budget's bucket in the database could not be reached: the driver's
+			 * ConnectException says nothing about ACS, and the call was not sent.
+			 */
+			return false;
+		}
 		return find(ex, IOException.class) != null || find(ex, TimeoutException.class) != null;
 	}
 

@@ -1,5 +1,7 @@
 package org.acstokenservice.acs;
 
+import java.net.ConnectException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 
@@ -8,6 +10,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessResourceFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,6 +45,23 @@ class AcsGatewayTests {
 			});
 		assertThat(this.breaker.getState()).as("a call held back here proves nothing about ACS")
 			.isEqualTo(CircuitBreaker.State.HALF_OPEN);
+	}
+
+	@Test
+	void callWhenBudgetsDatabaseUnreachableThenDatabaseFailureNotAcsFailure() {
+		this.breaker.transitionToOpenState();
+		this.breaker.transitionToHalfOpenState();
+		DataAccessResourceFailureException down = new DataAccessResourceFailureException(
+				"The shared rate limits " + "cannot be reached",
+				new SQLException("Connection refused", new ConnectException("refused")));
+		given(this.client.getToken(any(), any(), any())).willThrow(new RuntimeException(down));
+
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> this.gateway.issueToken("8:acs:r_1", Set.of(AcsScope.CHAT), Duration.ofHours(1)))
+			.havingCause()
+			.isSameAs(down);
+		assertThat(AcsGateway.isConnectionFailure(down)).as("not retried as a lost connection to ACS").isFalse();
+		assertThat(this.breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package org.acstokenservice.system;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,9 +11,11 @@ import io.github.bucket4j.BucketConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,20 +34,24 @@ class PostgreSqlBucketStoreTests {
 		.addLimit(Bandwidth.builder().capacity(5).refillGreedy(5, Duration.ofMinutes(10)).build())
 		.build();
 
-	private EmbeddedPostgres postgres;
+	private static EmbeddedPostgres postgres;
 
-	private JdbcClient jdbc;
+	private final JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
 
-	@BeforeEach
-	void migrate() throws IOException {
-		this.postgres = EmbeddedPostgres.start();
-		Flyway.configure().dataSource(this.postgres.getPostgresDatabase()).load().migrate();
-		this.jdbc = JdbcClient.create(this.postgres.getPostgresDatabase());
+	@BeforeAll
+	static void startPostgres() throws IOException {
+		postgres = EmbeddedPostgres.start();
+		Flyway.configure().dataSource(postgres.getPostgresDatabase()).load().migrate();
 	}
 
-	@AfterEach
-	void stop() throws IOException {
-		this.postgres.close();
+	@AfterAll
+	static void stopPostgres() throws IOException {
+		postgres.close();
+	}
+
+	@BeforeEach
+	void noBuckets() {
+		this.jdbc.sql("delete from rate_limit_bucket").update();
 	}
 
 	@Test
@@ -95,16 +102,21 @@ class PostgreSqlBucketStoreTests {
 	@Test
 	void synchronizeClockWhenInstanceClockAheadThenOffsetMeasuredAndExposed() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		new PostgreSqlBucketStore(this.postgres.getPostgresDatabase(),
+		new PostgreSqlBucketStore(postgres.getPostgresDatabase(),
 				Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), meters);
 
 		assertThat(meters.get("acs.clock.offset").gauge().value()).isCloseTo(-600, within(1.0));
 	}
 
 	@Test
-	void tryConsumeWhenDatabaseGoneThenResourceFailure() throws IOException {
-		PostgreSqlBucketStore store = store(Duration.ZERO);
-		this.postgres.close();
+	void tryConsumeWhenDatabaseUnreachableThenResourceFailure() throws IOException {
+		PGSimpleDataSource unreachable = new PGSimpleDataSource();
+		try (ServerSocket closed = new ServerSocket(0)) {
+			unreachable.setPortNumbers(new int[] { closed.getLocalPort() });
+		}
+		unreachable.setServerNames(new String[] { "127.0.0.1" });
+		PostgreSqlBucketStore store = new PostgreSqlBucketStore(unreachable, Clock.systemUTC(),
+				new SimpleMeterRegistry());
 
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
 			.isThrownBy(() -> store.tryConsume("token:erin", FIVE_PER_TEN_MINUTES));
@@ -113,7 +125,7 @@ class PostgreSqlBucketStoreTests {
 	/** A store whose instance's clock is {@code offset} from the database's. */
 	private PostgreSqlBucketStore store(Duration offset) {
 		Clock clock = Clock.offset(Clock.systemUTC(), offset);
-		return new PostgreSqlBucketStore(this.postgres.getPostgresDatabase(), clock, new SimpleMeterRegistry());
+		return new PostgreSqlBucketStore(postgres.getPostgresDatabase(), clock, new SimpleMeterRegistry());
 	}
 
 }

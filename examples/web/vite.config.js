@@ -1,0 +1,21 @@
+import { defineConfig } from "vite";
+
+// Where `npm run dev` sends the API calls: the service in local mode by default.
+const service = process.env.ACS_TOKEN_SERVICE_URL ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  // Relative asset paths: the same build works at the service's /example/ and at any other root.
+  base: "./",
+  server: {
+    host: "127.0.0.1",
+    port: 5173,
+    strictPort: true,
+    // The page and the API share the dev server's origin, so the browser needs no CORS.
+    proxy: Object.fromEntries(["/token", "/identity", "/identities", "/users"].map((path) => [path, service])),
+  },
+  build: {
+    outDir: "dist",
+    // The calling SDK is one large chunk, loaded only when a call is started.
+    chunkSizeWarningLimit: 8000,
+  },
+});

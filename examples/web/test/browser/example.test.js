@@ -1,0 +1,180 @@
+// The example in a real browser (Debian's chromium, driven by playwright-core) against the
+// service in local mode. Run by scripts/browser-check.sh, which starts the service and sets:
+//   EXAMPLE_URL     the example's address, e.g. http://127.0.0.1:41234/example/
+//   SCREENSHOT_DIR  where the screenshots go (target/browser-check)
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+// The service runs with tokens.reuse.enabled=false, so that every refresh brings a new token.
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+const exampleUrl = process.env.EXAMPLE_URL;
+const screenshots = process.env.SCREENSHOT_DIR ?? "target/browser-check";
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+assert.ok(exampleUrl, "EXAMPLE_URL is not set: run scripts/browser-check.sh");
+
+// How long the page may take to show what the service answered.
+const timeout = 15_000;
+
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  await mkdir(screenshots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1400 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.on("pageerror", (error) => pageErrors.push(error));
+  // A movable clock: the page's Date and timers, which the credential's proactive refresh uses.
+  await page.clock.install();
+  await page.goto(exampleUrl);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const text = (testId) => page.getByTestId(testId).textContent();
+const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+
+async function signIn(user, scopes = []) {
+  if (!(await page.locator("#sign-out-button").isDisabled())) {
+    await page.click("#sign-out-button");
+  }
+  await page.fill("#user", user);
+  await page.fill("#password", user);
+  for (const box of await page.locator('input[name="scope"]').all()) {
+    await box.setChecked(scopes.includes(await box.getAttribute("value")));
+  }
+  await page.click("#sign-in-button");
+}
+
+async function waitForToken(number) {
+  await page.getByTestId("token-number").filter({ hasText: `#${number}` }).waitFor();
+  return { fingerprint: await text("token-fingerprint"), expiresOn: Date.parse(await text("expires-on")) };
+}
+
+let alice;
+let first;
+let proactive;
+
+test("alice signs in and sees her ACS identity, her scopes and a token with its expiry", async () => {
+  await signIn("alice");
+
+  first = await waitForToken(1);
+  await page.getByTestId("app-user").filter({ hasText: "alice" }).waitFor();
+  alice = await text("acs-identity");
+  assert.match(alice, /^8:acs:[0-9a-f-]+_[0-9a-f-]+$/);
+  assert.equal(await text("scopes"), "chat, voip");
+  const minutes = (first.expiresOn - (await page.evaluate(() => Date.now()))) / 60_000;
+  assert.ok(minutes > 58 && minutes <= 60, `expires in ${minutes} minutes`);
+  await page.getByTestId("countdown").filter({ hasText: /^expires in 5\d:\d\d$/ }).waitFor();
+  assert.match(await text("token-issuer"), /emulator/);
+  assert.equal(await page.getByTestId("problem").isHidden(), true);
+  await shot("01-alice-signed-in");
+});
+
+test("the credential refreshes the token by itself before it expires", async () => {
+  // The credential asks for a new token 10 minutes before expiry: jump to just past that point.
+  await page.clock.fastForward("50:30");
+
+  proactive = await waitForToken(2);
+  assert.notEqual(proactive.fingerprint, first.fingerprint);
+  assert.ok(proactive.expiresOn > first.expiresOn, "the new token lives longer");
+  assert.match(await text("event-log"), /token #2 \S+ issued \(refreshed by the credential before expiry\)/);
+  await shot("02-proactive-refresh");
+});
+
+test("revoking the tokens brings a new token for the same identity", async () => {
+  await page.click("#revoke-button");
+
+  const revoked = await waitForToken(3);
+  assert.notEqual(revoked.fingerprint, proactive.fingerprint);
+  assert.equal(await text("acs-identity"), alice);
+  assert.match(await text("event-log"), /POST \/token\/revoke/);
+  assert.match(await text("event-log"), /token #3 \S+ issued \(after revocation\)/);
+  await shot("03-revoked-and-reissued");
+});
+
+test("on rate_limited and acs_unavailable the refresher waits Retry-After and asks again", async () => {
+  const answers = [
+    { status: 429, code: "rate_limited", title: "Too many requests" },
+    { status: 503, code: "acs_unavailable", title: "Azure Communication Services unavailable" },
+  ];
+  // The service's own answers, shaped as it shapes them; then the real service again.
+  await page.route("**/token", async (route) => {
+    const next = answers.shift();
+    if (route.request().method() !== "POST" || !next) {
+      await route.fallback();
+      return;
+    }
+    await route.fulfill({
+      status: next.status,
+      headers: { "Content-Type": "application/problem+json", "Retry-After": "2" },
+      body: JSON.stringify({ type: `urn:acs-token-service:problem:${next.code}`, ...next, detail: "Try again later." }),
+    });
+  });
+  await page.click("#refresh-button");
+
+  await page.getByTestId("problem-code").filter({ hasText: "rate_limited" }).waitFor();
+  assert.match(await text("problem-advice"), /waits 2 s \(Retry-After\), then asks again \(attempt 2 of 3\)/);
+  await shot("04-rate-limited-waiting");
+  await page.getByTestId("problem-code").filter({ hasText: "acs_unavailable" }).waitFor();
+  await waitForToken(4);
+  assert.equal(await page.getByTestId("problem").isHidden(), true);
+  assert.match(await text("event-log"), /rate_limited: waiting 2 s/);
+  assert.match(await text("event-log"), /acs_unavailable: waiting 2 s/);
+  await page.unrouteAll();
+});
+
+test("the page keeps tokens in memory only", async () => {
+  const stored = await page.evaluate(() => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    cookie: document.cookie,
+  }));
+  assert.deepEqual(stored, { local: 0, session: 0, cookie: "" });
+  assert.deepEqual(await page.context().cookies(), []);
+});
+
+test("bob asks for voip and sees the refusal", async () => {
+  await signIn("bob", ["voip"]);
+
+  await page.getByTestId("problem-code").filter({ hasText: "scope_not_allowed" }).waitFor();
+  assert.match(await text("problem-advice"), /does not allow voip/);
+  assert.equal(await text("token-number"), "—");
+  await shot("05-bob-voip-refused");
+});
+
+test("bob looks up alice, and the page says why the emulator's token cannot start a call", async () => {
+  await signIn("bob");
+  await waitForToken(1);
+  assert.equal(await text("scopes"), "chat");
+
+  await page.fill("#callee", "alice");
+  await page.click("#lookup-button");
+  await page.getByTestId("callee-identity").filter({ hasText: alice }).waitFor();
+  await page.click("#call-button");
+  await page.getByTestId("call-status").filter({ hasText: "real ACS refuses emulator tokens" }).waitFor();
+  await shot("06-bob-looks-up-alice");
+});
+
+test("the page threw no error", () => {
+  assert.deepEqual(pageErrors.map(String), []);
+});

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Tests the browser example (examples/web) in a real browser: builds the jar if missing or stale,
+# installs the example's npm packages and builds it, runs its unit tests, starts the service in
+# local mode on a free port (its own in-memory database and emulator state, token reuse off so
+# that each refresh brings a new token), and runs examples/web/test/browser/ in Debian's chromium
+# with playwright-core. Screenshots go to target/browser-check/. Needs Java 17+, Node.js 20.19+,
+# npm and chromium (.ci/run installs what is missing). Exits non-zero on any failure.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+example="$root/examples/web"
+screenshots="$root/target/browser-check"
+cd "$root"
+
+chromium="${CHROMIUM:-$(command -v chromium || true)}"
+for tool in java node npm; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "browser-check: $tool is missing" >&2; exit 1; }
+done
+[[ -n "$chromium" ]] || { echo "browser-check: chromium is missing (apt-get install chromium)" >&2; exit 1; }
+
+jar="$(ls target/acs-token-service-*.jar 2>/dev/null | grep -v -- '-plain' | head -n 1 || true)"
+if [[ -z "$jar" ]] || [[ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]]; then
+  echo "browser-check: building the jar (missing or older than the sources)..."
+  ./mvnw -B -q -DskipTests package
+  jar="$(ls target/acs-token-service-*.jar | grep -v -- '-plain' | head -n 1)"
+fi
+
+jar="$root/$jar"
+
+(
+  cd "$example"
+  npm ci --no-audit --no-fund --loglevel=error
+  npm run --silent build -- --logLevel warn
+  npm test --silent
+)
+
+port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+work="$(mktemp -d)"
+log="$screenshots/service.log"
+service_pid=""
+mkdir -p "$screenshots"
+rm -f "$screenshots"/*.png
+
+cleanup() {
+  if [[ -n "$service_pid" ]] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid"
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Started from its own directory, so that nothing is written under ./data.
+(cd "$work" && exec java -jar "$jar" --server.port="$port" --spring.main.banner-mode=off \
+  --spring.datasource.url="jdbc:h2:mem:browser-check;DB_CLOSE_DELAY=-1" \
+  --acs.emulator.data-dir="$work/emulator" \
+  --local.example.directory="$example/dist" \
+  --tokens.reuse.enabled=false) >"$log" 2>&1 &
+service_pid=$!
+
+ready=""
+for _ in $(seq 1 120); do
+  if node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" \
+      "http://127.0.0.1:$port/actuator/health/readiness"; then
+    ready=yes
+    break
+  fi
+  if ! kill -0 "$service_pid" 2>/dev/null; then
+    break
+  fi
+  sleep 0.5
+done
+if [[ -z "$ready" ]]; then
+  echo "browser-check: the service did not start; its log:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+cd "$example"
+EXAMPLE_URL="http://127.0.0.1:$port/example/" SCREENSHOT_DIR="$screenshots" CHROMIUM="$chromium" \
+  node --test --test-reporter=spec test/browser/
+echo "browser-check: screenshots in $screenshots"

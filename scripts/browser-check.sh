@@ -2,9 +2,10 @@
 # Tests the browser example (examples/web) in a real browser: builds the jar if missing or stale,
 # installs the example's npm packages and builds it, runs its unit tests, starts the service in
 # local mode on a free port (its own in-memory database and emulator state, token reuse off so
-# that each refresh brings a new token), and runs examples/web/test/browser/ in Debian's chromium
-# with playwright-core. Screenshots go to target/browser-check/. Needs Java 17+, Node.js 20.19+,
-# npm and chromium (.ci/run installs what is missing). Exits non-zero on any failure.
+# that each refresh brings a new token, a second port on its CORS list), and runs
+# examples/web/test/browser/ in Debian's chromium with playwright-core. Screenshots and the
+# service's log go to target/browser-check/. Needs Java 17+, Node.js 20.19+, npm and chromium
+# (.ci/run installs what is missing). Exits non-zero on any failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,6 +17,11 @@ chromium="${CHROMIUM:-$(command -v chromium || true)}"
 for tool in java node npm; do
   command -v "$tool" >/dev/null 2>&1 || { echo "browser-check: $tool is missing" >&2; exit 1; }
 done
+# Vite 8 needs Node.js 20.19 or later (Debian 12's own nodejs package is 18).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "browser-check: Node.js $(node --version) is too old; the example's build needs 20.19 or later" >&2
+  exit 1
+fi
 [[ -n "$chromium" ]] || { echo "browser-check: chromium is missing (apt-get install chromium)" >&2; exit 1; }
 
 jar="$(ls target/acs-token-service-*.jar 2>/dev/null | grep -v -- '-plain' | head -n 1 || true)"
@@ -34,7 +40,13 @@ jar="$root/$jar"
   npm test --silent
 )
 
-port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+port="$(free_port)"
+# The test serves the built example itself on this port too, as a separately hosted front end
+# that calls the service across origins: the service's CORS list names it.
+front_end_port="$(free_port)"
 work="$(mktemp -d)"
 log="$screenshots/service.log"
 service_pid=""
@@ -55,6 +67,7 @@ trap cleanup EXIT
   --spring.datasource.url="jdbc:h2:mem:browser-check;DB_CLOSE_DELAY=-1" \
   --acs.emulator.data-dir="$work/emulator" \
   --local.example.directory="$example/dist" \
+  --sign-in.cors-allowed-origins="http://127.0.0.1:$front_end_port" \
   --tokens.reuse.enabled=false) >"$log" 2>&1 &
 service_pid=$!
 
@@ -77,6 +90,7 @@ if [[ -z "$ready" ]]; then
 fi
 
 cd "$example"
-EXAMPLE_URL="http://127.0.0.1:$port/example/" SCREENSHOT_DIR="$screenshots" CHROMIUM="$chromium" \
+EXAMPLE_URL="http://127.0.0.1:$port/example/" FRONT_END_PORT="$front_end_port" \
+  SCREENSHOT_DIR="$screenshots" CHROMIUM="$chromium" \
   node --test --test-reporter=spec test/browser/
 echo "browser-check: screenshots in $screenshots"

@@ -13,6 +13,14 @@ export default defineConfig({
     // The page and the API share the dev server's origin, so the browser needs no CORS.
     proxy: Object.fromEntries(["/token", "/identity", "/identities", "/users"].map((path) => [path, service])),
   },
+  // `npm run preview` serves the build alone, as a separately hosted front end: start the service
+  // with --sign-in.cors-allowed-origins=http://127.0.0.1:4173 and open
+  // http://127.0.0.1:4173/?service=http://127.0.0.1:8080
+  preview: {
+    host: "127.0.0.1",
+    port: 4173,
+    strictPort: true,
+  },
   build: {
     outDir: "dist",
     // The calling SDK is one large chunk, loaded only when a call is started.

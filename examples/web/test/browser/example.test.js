@@ -1,12 +1,16 @@
 // The example in a real browser (Debian's chromium, driven by playwright-core) against the
 // service in local mode. Run by scripts/browser-check.sh, which starts the service and sets:
 //   EXAMPLE_URL     the example's address, e.g. http://127.0.0.1:41234/example/
+//   FRONT_END_PORT  a port on the service's CORS list (sign-in.cors-allowed-origins), where this
+//                   test serves the built example itself, as a separately hosted front end
 //   SCREENSHOT_DIR  where the screenshots go (target/browser-check)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 // The service runs with tokens.reuse.enabled=false, so that every refresh brings a new token.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 
 import { chromium } from "playwright-core";
@@ -14,17 +18,41 @@ import { chromium } from "playwright-core";
 const exampleUrl = process.env.EXAMPLE_URL;
 const screenshots = process.env.SCREENSHOT_DIR ?? "target/browser-check";
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const frontEndPort = Number(process.env.FRONT_END_PORT);
 assert.ok(exampleUrl, "EXAMPLE_URL is not set: run scripts/browser-check.sh");
+assert.ok(frontEndPort > 0, "FRONT_END_PORT is not set: run scripts/browser-check.sh");
+const serviceOrigin = new URL(exampleUrl).origin;
 
 // How long the page may take to show what the service answered.
-const timeout = 15_000;
+const timeout = 30_000;
 
 let browser;
 let page;
+let frontEnd;
 const pageErrors = [];
+
+/** Serves the built example (dist/) as any static host would: another origin than the service's. */
+function serveExample(port) {
+  const dist = fileURLToPath(new URL("../../dist/", import.meta.url));
+  const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
+  const server = createServer(async (request, response) => {
+    const path = new URL(request.url, "http://host").pathname;
+    const file = normalize(join(dist, path.endsWith("/") ? `${path}index.html` : path));
+    try {
+      assert.ok(file.startsWith(dist));
+      const body = await readFile(file);
+      response.writeHead(200, { "Content-Type": types[extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+}
 
 before(async () => {
   await mkdir(screenshots, { recursive: true });
+  frontEnd = await serveExample(frontEndPort);
   browser = await chromium.launch({
     executablePath,
     args: [
@@ -48,21 +76,22 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  frontEnd?.close();
 });
 
 const text = (testId) => page.getByTestId(testId).textContent();
 const shot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
-async function signIn(user, scopes = []) {
-  if (!(await page.locator("#sign-out-button").isDisabled())) {
-    await page.click("#sign-out-button");
+async function signIn(user, scopes = [], tab = page) {
+  if (!(await tab.locator("#sign-out-button").isDisabled())) {
+    await tab.click("#sign-out-button");
   }
-  await page.fill("#user", user);
-  await page.fill("#password", user);
-  for (const box of await page.locator('input[name="scope"]').all()) {
+  await tab.fill("#user", user);
+  await tab.fill("#password", user);
+  for (const box of await tab.locator('input[name="scope"]').all()) {
     await box.setChecked(scopes.includes(await box.getAttribute("value")));
   }
-  await page.click("#sign-in-button");
+  await tab.click("#sign-in-button");
 }
 
 async function waitForToken(number) {
@@ -173,6 +202,38 @@ test("bob looks up alice, and the page says why the emulator's token cannot star
   await page.click("#call-button");
   await page.getByTestId("call-status").filter({ hasText: "real ACS refuses emulator tokens" }).waitFor();
   await shot("06-bob-looks-up-alice");
+});
+
+test("a front end on another origin that the service's CORS list names gets a token", async () => {
+  const other = await browser.newPage();
+  other.setDefaultTimeout(timeout);
+  other.on("pageerror", (error) => pageErrors.push(error));
+  await other.goto(`http://127.0.0.1:${frontEndPort}/?service=${serviceOrigin}`);
+  const requests = [];
+  other.on("request", (request) => requests.push(`${request.method()} ${request.url()}`));
+
+  await signIn("alice", [], other);
+
+  await other.getByTestId("token-number").filter({ hasText: "#1" }).waitFor();
+  assert.equal(await other.getByTestId("acs-identity").textContent(), alice);
+  assert.ok(requests.includes(`POST ${serviceOrigin}/token`), requests.join("\n"));
+  await other.screenshot({ path: join(screenshots, "07-cross-origin-allowed.png"), fullPage: true });
+  await other.close();
+});
+
+test("a front end on an origin that the CORS list does not name is refused, and the page says why", async () => {
+  const other = await browser.newPage();
+  other.setDefaultTimeout(timeout);
+  // localhost and 127.0.0.1 are different origins to a browser: only the latter is listed.
+  await other.goto(`http://localhost:${frontEndPort}/?service=${serviceOrigin}`);
+
+  await signIn("alice", [], other);
+
+  await other.getByTestId("problem-code").filter({ hasText: "network_or_page_error" }).waitFor();
+  assert.match(await other.getByTestId("problem-advice").textContent(), /sign-in\.cors-allowed-origins/);
+  assert.equal(await other.getByTestId("token-number").textContent(), "—");
+  await other.screenshot({ path: join(screenshots, "08-cross-origin-refused.png"), fullPage: true });
+  await other.close();
 });
 
 test("the page threw no error", () => {

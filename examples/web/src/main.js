@@ -46,10 +46,14 @@ $("lookup-form").addEventListener("submit", (event) => {
 $("call-button").addEventListener("click", () => run(startCall));
 $("hang-up-button").addEventListener("click", () => run(hangUp));
 
-// The credential's own timer calls the refresher without awaiting it; the refresher has shown
-// its failure already (onError), so the browser need not report it again.
+/** Failures that the refresher has shown already (onError). */
+const shown = new WeakSet();
+
+// The credential's own timer calls the refresher without awaiting it: a failure that the page
+// has shown already need not be reported again as an unhandled rejection.
 window.addEventListener("unhandledrejection", (event) => {
-  if (event.reason instanceof ServiceProblem || event.reason?.name === "AbortError") {
+  const reason = event.reason;
+  if ((reason instanceof Error && shown.has(reason)) || reason?.name === "AbortError") {
     event.preventDefault();
   }
 });
@@ -110,6 +114,7 @@ async function replaceCredential(reason) {
     },
     onError: (error) => {
       if (error?.name !== "AbortError") {
+        shown.add(error);
         showProblem(error);
         log(`token request failed: ${error.code ?? error.message}`);
       }

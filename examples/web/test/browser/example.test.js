@@ -224,6 +224,7 @@ test("a front end on another origin that the service's CORS list names gets a to
 test("a front end on an origin that the CORS list does not name is refused, and the page says why", async () => {
   const other = await browser.newPage();
   other.setDefaultTimeout(timeout);
+  other.on("pageerror", (error) => pageErrors.push(error));
   // localhost and 127.0.0.1 are different origins to a browser: only the latter is listed.
   await other.goto(`http://localhost:${frontEndPort}/?service=${serviceOrigin}`);
 

@@ -10,8 +10,12 @@ export default defineConfig({
     host: "127.0.0.1",
     port: 5173,
     strictPort: true,
-    // The page and the API share the dev server's origin, so the browser needs no CORS.
-    proxy: Object.fromEntries(["/token", "/identity", "/identities", "/users"].map((path) => [path, service])),
+    // The page and the API share the dev server's origin, so the browser needs no CORS. The Host
+    // header is passed on as the browser sent it (Vite's shorthand would rewrite it), so that the
+    // service sees the browser's Origin as its own and does not treat the call as cross-origin.
+    proxy: Object.fromEntries(
+      ["/token", "/identity", "/identities", "/users"].map((path) => [path, { target: service, changeOrigin: false }]),
+    ),
   },
   // `npm run preview` serves the build alone, as a separately hosted front end: start the service
   // with --sign-in.cors-allowed-origins=http://127.0.0.1:4173 and open

@@ -172,6 +172,28 @@ test("on rate_limited and acs_unavailable the refresher waits Retry-After and as
   await page.unrouteAll();
 });
 
+test("on service_closed the refresher waits the long Retry-After, and signing out ends the wait", async () => {
+  let asked = 0;
+  await page.route("**/token", async (route) => {
+    asked++;
+    await route.fulfill({
+      status: 503,
+      headers: { "Content-Type": "application/problem+json", "Retry-After": "900" },
+      body: JSON.stringify({ type: "urn:acs-token-service:problem:service_closed", title: "Service closed", status: 503, code: "service_closed", detail: "The service is not issuing tokens now." }),
+    });
+  });
+  await page.click("#refresh-button");
+
+  await page.getByTestId("problem-code").filter({ hasText: "service_closed" }).waitFor();
+  assert.match(await text("problem-advice"), /waits 900 s \(Retry-After\)/);
+  await shot("05-service-closed-waiting");
+  await page.click("#sign-out-button");
+  await page.getByTestId("event-log").filter({ hasText: "signed out alice" }).waitFor();
+  assert.equal(await page.getByTestId("problem").isHidden(), true);
+  assert.equal(asked, 1);
+  await page.unrouteAll();
+});
+
 test("the page keeps tokens in memory only", async () => {
   const stored = await page.evaluate(() => ({
     local: localStorage.length,
@@ -188,7 +210,7 @@ test("bob asks for voip and sees the refusal", async () => {
   await page.getByTestId("problem-code").filter({ hasText: "scope_not_allowed" }).waitFor();
   assert.match(await text("problem-advice"), /does not allow voip/);
   assert.equal(await text("token-number"), "—");
-  await shot("05-bob-voip-refused");
+  await shot("06-bob-voip-refused");
 });
 
 test("bob looks up alice, and the page says why the emulator's token cannot start a call", async () => {
@@ -201,7 +223,22 @@ test("bob looks up alice, and the page says why the emulator's token cannot star
   await page.getByTestId("callee-identity").filter({ hasText: alice }).waitFor();
   await page.click("#call-button");
   await page.getByTestId("call-status").filter({ hasText: "real ACS refuses emulator tokens" }).waitFor();
-  await shot("06-bob-looks-up-alice");
+  await shot("07-bob-looks-up-alice");
+});
+
+test("bob erases his ACS identity, and his next token comes with a new one", async () => {
+  const before = await text("acs-identity");
+  await page.click("#erase-button");
+
+  await page.getByTestId("event-log").filter({ hasText: "DELETE /identity" }).waitFor();
+  assert.equal(await text("acs-identity"), "—");
+  assert.equal(await text("token-number"), "—");
+  await page.click("#refresh-button");
+  await waitForToken(2);
+  const after = await text("acs-identity");
+  assert.match(after, /^8:acs:/);
+  assert.notEqual(after, before);
+  await shot("08-bob-erased-and-new-identity");
 });
 
 test("a front end on another origin that the service's CORS list names gets a token", async () => {
@@ -217,7 +254,7 @@ test("a front end on another origin that the service's CORS list names gets a to
   await other.getByTestId("token-number").filter({ hasText: "#1" }).waitFor();
   assert.equal(await other.getByTestId("acs-identity").textContent(), alice);
   assert.ok(requests.includes(`POST ${serviceOrigin}/token`), requests.join("\n"));
-  await other.screenshot({ path: join(screenshots, "07-cross-origin-allowed.png"), fullPage: true });
+  await other.screenshot({ path: join(screenshots, "09-cross-origin-allowed.png"), fullPage: true });
   await other.close();
 });
 
@@ -233,7 +270,7 @@ test("a front end on an origin that the CORS list does not name is refused, and 
   await other.getByTestId("problem-code").filter({ hasText: "network_or_page_error" }).waitFor();
   assert.match(await other.getByTestId("problem-advice").textContent(), /sign-in\.cors-allowed-origins/);
   assert.equal(await other.getByTestId("token-number").textContent(), "—");
-  await other.screenshot({ path: join(screenshots, "08-cross-origin-refused.png"), fullPage: true });
+  await other.screenshot({ path: join(screenshots, "10-cross-origin-refused.png"), fullPage: true });
   await other.close();
 });
 

@@ -274,6 +274,44 @@ test("a front end on an origin that the CORS list does not name is refused, and 
   await other.close();
 });
 
+test("with a token of real ACS, Start call loads the calling library, and only then", async () => {
+  const other = await browser.newPage();
+  other.setDefaultTimeout(timeout);
+  const requests = [];
+  other.on("request", (request) => requests.push(request.url()));
+  // A token shaped like real ACS's (no emulatorGeneration claim); nothing ever sends it to ACS.
+  const claims = { skypeid: "acs:real", scp: 1792, exp: Math.floor(Date.now() / 1000) + 3600 };
+  const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.c2ln`;
+  await other.route("**/token", (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({
+        token,
+        expiresOn: new Date(claims.exp * 1000).toISOString(),
+        user: { communicationUserId: "8:acs:real" },
+        scopes: ["chat", "voip"],
+      }),
+    }),
+  );
+  await other.goto(exampleUrl);
+  await signIn("alice", [], other);
+  await other.getByTestId("token-number").filter({ hasText: "#1" }).waitFor();
+  assert.match(await other.getByTestId("token-issuer").textContent(), /^Azure Communication Services$/);
+  await other.fill("#callee", "bob");
+  await other.click("#lookup-button");
+  await other.getByTestId("callee-identity").filter({ hasText: "A call to bob goes to 8:acs:" }).waitFor();
+  assert.deepEqual(requests.filter((url) => url.includes("sdk.bundle")), [], "loaded before it was needed");
+
+  await other.click("#call-button");
+
+  // The calling library runs on https or localhost only: here it loads, and says so.
+  await other.getByTestId("problem-detail").filter({ hasText: "ACS Web Calling SDK" }).waitFor();
+  assert.equal(requests.filter((url) => url.includes("sdk.bundle")).length, 1);
+  await other.screenshot({ path: join(screenshots, "11-calling-library-loaded-on-demand.png"), fullPage: true });
+  await other.close();
+});
+
 test("the page threw no error", () => {
   assert.deepEqual(pageErrors.map(String), []);
 });

@@ -19,7 +19,8 @@ record ExampleSiteProperties(@DefaultValue("examples/web/dist") Path directory) 
 
 	/** The directory as a Spring resource location, which must end with a slash. */
 	String location() {
-		return this.directory.toAbsolutePath().normalize().toUri().toString().replaceAll("/?$", "/");
+		String uri = this.directory.toAbsolutePath().normalize().toUri().toString();
+		return uri.endsWith("/") ? uri : uri + "/";
 	}
 
 }

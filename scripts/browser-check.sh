@@ -25,7 +25,8 @@ fi
 [[ -n "$chromium" ]] || { echo "browser-check: chromium is missing (apt-get install chromium)" >&2; exit 1; }
 
 jar="$(ls target/acs-token-service-*.jar 2>/dev/null | grep -v -- '-plain' | head -n 1 || true)"
-if [[ -z "$jar" ]] || [[ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]]; then
+# Against the jar's change time: its modification time is the pom's fixed outputTimestamp.
+if [[ -z "$jar" ]] || [[ -n "$(find src/main pom.xml -newermc "$jar" -print -quit)" ]]; then
   echo "browser-check: building the jar (missing or older than the sources)..."
   ./mvnw -B -q -DskipTests package
   jar="$(ls target/acs-token-service-*.jar | grep -v -- '-plain' | head -n 1)"

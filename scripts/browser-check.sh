@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests the browser example (examples/web) in a real browser: builds the jar if missing or stale,
-# installs the example's npm packages and builds it, runs its unit tests, starts the service in
-# local mode on a free port (its own in-memory database and emulator state, token reuse off so
-# that each refresh brings a new token, a second port on its CORS list), and runs
+# starts the service in local mode on a free port (its own in-memory database and emulator state,
+# token reuse off so that each refresh brings a new token, a second port on its CORS list),
+# meanwhile installs the example's npm packages, builds it and runs its unit tests, and then runs
 # examples/web/test/browser/ in Debian's chromium with playwright-core. Screenshots and the
 # service's log go to target/browser-check/. Needs Java 17+, Node.js 20.19+, npm and chromium
 # (.ci/run installs what is missing). Exits non-zero on any failure.
@@ -33,13 +33,6 @@ if [[ -z "$jar" ]] || [[ -n "$(find src/main pom.xml -newermc "$jar" -print -qui
 fi
 
 jar="$root/$jar"
-
-(
-  cd "$example"
-  npm ci --no-audit --no-fund --loglevel=error
-  npm run --silent build -- --logLevel warn
-  npm test --silent
-)
 
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
@@ -72,8 +65,21 @@ trap cleanup EXIT
   --tokens.reuse.enabled=false) >"$log" 2>&1 &
 service_pid=$!
 
+# While the service starts: the example's packages (again only when the lock file changed), its
+# build and its unit tests.
+(
+  cd "$example"
+  if ! cmp -s package-lock.json node_modules/.browser-check-lock 2>/dev/null; then
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json node_modules/.browser-check-lock
+  fi
+  npm run --silent build -- --logLevel warn
+  npm test --silent
+)
+
 ready=""
-for _ in $(seq 1 120); do
+deadline=$((SECONDS + 300))
+while ((SECONDS < deadline)); do
   if node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" \
       "http://127.0.0.1:$port/actuator/health/readiness"; then
     ready=yes

@@ -1,5 +1,6 @@
 package benchmark;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,23 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 
 	double requestsPerSecond() {
 		return this.requests / this.seconds;
+	}
+
+	/**
+	 * Runs made at the same time against the instances of a fleet, as one: answers,
+	 * errors and wraps added up, the throughput the sum of the runs' throughputs, and the
+	 * highest of their medians and 99th percentiles (wrk reports percentiles, not its
+	 * histogram, so they cannot be merged exactly).
+	 */
+	static LoadResult together(List<LoadResult> runs) {
+		long requests = runs.stream().mapToLong(LoadResult::requests).sum();
+		double perSecond = runs.stream().mapToDouble(LoadResult::requestsPerSecond).sum();
+		return new LoadResult(requests, (perSecond > 0) ? requests / perSecond : 0,
+				runs.stream().mapToDouble(LoadResult::p50Millis).max().orElse(Double.NaN),
+				runs.stream().mapToDouble(LoadResult::p99Millis).max().orElse(Double.NaN),
+				runs.stream().mapToLong(LoadResult::failures).sum(),
+				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
 	}
 
 	/** Reads the output of {@code wrk --latency} with the benchmark's Lua script. */

@@ -71,6 +71,9 @@ public final class Benchmark implements AutoCloseable {
 
 	private static final String DATABASE_USER = "postgres";
 
+	/** Rounds of row 14: limit on, then limit off. */
+	private static final int AB_ROUNDS = 3;
+
 	/** A per-user rate limit that no run reaches: every request takes from the bucket. */
 	private static final int UNREACHABLE_LIMIT = 1_000_000_000;
 
@@ -131,7 +134,8 @@ public final class Benchmark implements AutoCloseable {
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
-		LimitedFigures limited = measureRateLimited(tokens.users());
+		LimitedFigures limited = measureRateLimited(tokens.users(), service.server());
+		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
 		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
 		LoadResult fresh = measureFreshTokens(tokens.users());
@@ -178,8 +182,7 @@ public final class Benchmark implements AutoCloseable {
 		LoadResult newUsers = measured("new users",
 				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
 		long residentKib = service.process().residentKib();
-		stop(service);
-		return new ServiceFigures(startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
+		return new ServiceFigures(service, startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
 				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
 				residentKib);
 	}
@@ -218,8 +221,12 @@ public final class Benchmark implements AutoCloseable {
 	/**
 	 * Row 14: row 3 again, on a service process whose per-user rate limit is on but never
 	 * refuses, so that every request takes a token from the user's bucket in PostgreSQL.
+	 * After the same load since its start as row 3's, it is measured in
+	 * {@link #AB_ROUNDS} rounds, each followed by as long a measurement of row 3's
+	 * process (limit off, idle meanwhile), so that both see the same conditions on a
+	 * shared machine.
 	 */
-	private LimitedFigures measureRateLimited(Path users) throws Exception {
+	private LimitedFigures measureRateLimited(Path users, Server unlimited) throws Exception {
 		Settings s = this.settings;
 		progress("service, token reuse on, per-user rate limit in PostgreSQL");
 		Server limited = startService("service-limited", createDatabase("bench_limited"),
@@ -227,15 +234,21 @@ public final class Benchmark implements AutoCloseable {
 		awaitReady(limited);
 		String url = limited.url("/token");
 		warmup("rate-limited warm-up", this.wrk.run("limited-warmup", url, users, s.steadyAfter()));
-		LoadResult steady = measured("reuse hit, steady, rate limit on",
-				this.wrk.run("limited-steady", url, users, s.measure()));
+		List<LoadResult> on = new ArrayList<>();
+		List<LoadResult> off = new ArrayList<>();
+		for (int round = 1; round <= AB_ROUNDS; round++) {
+			on.add(measured("reuse hit, steady, rate limit on, round " + round,
+					this.wrk.run("limited-on-" + round, url, users, s.measure())));
+			off.add(measured("reuse hit, steady, rate limit off, round " + round,
+					this.wrk.run("limited-off-" + round, unlimited.url("/token"), users, s.measure())));
+		}
 		long buckets = countRows("bench_limited", "select count(*) from rate_limit_bucket where id like 'token:%'");
 		if (buckets < s.users()) {
 			this.report.problem(
 					"the per-user rate limit kept " + buckets + " buckets in PostgreSQL for " + s.users() + " users");
 		}
 		stop(limited);
-		return new LimitedFigures(steady, buckets);
+		return new LimitedFigures(on, off, buckets);
 	}
 
 	/**
@@ -380,14 +393,21 @@ public final class Benchmark implements AutoCloseable {
 		this.report.value("13", n + " instances: ACS calls per user", "",
 				String.format(Locale.ROOT, "%.2f (%.0f calls / %d users); one instance (row 7): %.2f",
 						calls / s.users(), calls, s.users(), service.acsCalls() / s.users()));
-		this.report.load("14", "reuse hit, steady, per-user rate limit in PostgreSQL", limited.steady(), String.format(
-				Locale.ROOT,
-				"--policy.rate-limit.enabled=true, capacity %d (never refuses); %d s warm-up, %d s measured; "
-						+ "%.0f buckets in rate_limit_bucket; against row 3 (limit off): %s req/s, %s p50, %s p99",
-				UNREACHABLE_LIMIT, s.steadyAfter(), s.measure(), (double) limited.buckets(),
-				Report.ratio(limited.steady().requestsPerSecond() / steady.requestsPerSecond()),
-				Report.ratio(limited.steady().p50Millis() / steady.p50Millis()),
-				Report.ratio(limited.steady().p99Millis() / steady.p99Millis())));
+		LoadResult on = LoadResult.oneAfterAnother(limited.on());
+		LoadResult off = LoadResult.oneAfterAnother(limited.off());
+		String rounds = IntStream.range(0, limited.on().size())
+			.mapToObj((i) -> Report
+				.ratio(limited.on().get(i).requestsPerSecond() / limited.off().get(i).requestsPerSecond()))
+			.collect(Collectors.joining(", "));
+		this.report.load("14", "reuse hit, steady, per-user rate limit in PostgreSQL", on, String.format(Locale.ROOT,
+				"--policy.rate-limit.enabled=true, capacity %d (never refuses), %d s warm-up; %d rounds of %d s, each "
+						+ "followed by %d s on row 3's process (limit off, after row 6): %s req/s, p50 %s, p99 %s; "
+						+ "limit on against off: %s req/s (rounds: %s), %s p50, %s p99; %d buckets in rate_limit_bucket",
+				UNREACHABLE_LIMIT, s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
+				Report.requestsPerSecond(off.requestsPerSecond()), Report.millis(off.p50Millis()),
+				Report.millis(off.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
+				Report.ratio(on.p50Millis() / off.p50Millis()), Report.ratio(on.p99Millis() / off.p99Millis()),
+				limited.buckets()));
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -806,13 +826,18 @@ public final class Benchmark implements AutoCloseable {
 	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
 	}
 
-	/** What the service with token reuse gave. */
-	private record ServiceFigures(Duration startup, List<LoadResult> curve, LoadResult steady, double acsCalls,
-			double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+	/**
+	 * What the service with token reuse gave, and its process, still running for row 14.
+	 */
+	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
+			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
 	}
 
-	/** The service with the per-user rate limit on: row 14. */
-	private record LimitedFigures(LoadResult steady, long buckets) {
+	/**
+	 * Row 14: the rounds with the per-user rate limit on and, each after one of them, row
+	 * 3's process with the limit off.
+	 */
+	private record LimitedFigures(List<LoadResult> on, List<LoadResult> off, long buckets) {
 	}
 
 	/**

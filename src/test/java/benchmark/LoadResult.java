@@ -56,6 +56,29 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
 	}
 
+	/**
+	 * Runs made one after another against the same endpoint, as one: answers, seconds,
+	 * errors and wraps added up, and the medians of the runs' medians and 99th
+	 * percentiles.
+	 */
+	static LoadResult oneAfterAnother(List<LoadResult> runs) {
+		return new LoadResult(runs.stream().mapToLong(LoadResult::requests).sum(),
+				runs.stream().mapToDouble(LoadResult::seconds).sum(),
+				median(runs.stream().mapToDouble(LoadResult::p50Millis).sorted().toArray()),
+				median(runs.stream().mapToDouble(LoadResult::p99Millis).sorted().toArray()),
+				runs.stream().mapToLong(LoadResult::failures).sum(),
+				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
+	}
+
+	private static double median(double[] sorted) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	}
+
 	/** Reads the output of {@code wrk --latency} with the benchmark's Lua script. */
 	static LoadResult parseWrk(String output) {
 		Matcher requests = find(REQUESTS, output, "requests in");

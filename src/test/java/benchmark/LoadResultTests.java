@@ -73,4 +73,17 @@ class LoadResultTests {
 		assertThat(together.tokensWrapped()).isEqualTo(12);
 	}
 
+	@Test
+	void oneAfterAnotherThenAnswersAndSecondsAddUpAndMedianPercentiles() {
+		LoadResult rounds = LoadResult.oneAfterAnother(List.of(new LoadResult(2000, 20.0, 3.0, 30.0, 1, 0, 5),
+				new LoadResult(3000, 20.0, 2.0, 40.0, 0, 2, 7), new LoadResult(1000, 20.0, 4.0, 20.0, 0, 0, 0)));
+		assertThat(rounds.requests()).isEqualTo(6000);
+		assertThat(rounds.requestsPerSecond()).isEqualTo(100.0);
+		assertThat(rounds.p50Millis()).isEqualTo(3.0);
+		assertThat(rounds.p99Millis()).isEqualTo(30.0);
+		assertThat(rounds.failures()).isEqualTo(1);
+		assertThat(rounds.socketErrors()).isEqualTo(2);
+		assertThat(rounds.tokensWrapped()).isEqualTo(12);
+	}
+
 }

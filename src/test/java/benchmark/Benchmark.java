@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * curve, {@code --cold-slice} (4: the curve's slice reported as "after a cold start"),
  * {@code --steady-after} (120: load before the steady reuse measurement),
  * {@code --new-users-warmup} (20), {@code --latency} (50, milliseconds the emulator adds
- * to each ACS call), {@code --jar}, {@code --lua}, {@code --work}.
+ * to each ACS call), {@code --instances} (3: the fleet rows), {@code --fleet-warmup}
+ * (120), {@code --jar}, {@code --lua}, {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -68,6 +70,12 @@ public final class Benchmark implements AutoCloseable {
 	private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
 	private static final String DATABASE_USER = "postgres";
+
+	/** Rounds of row 14: limit on, then limit off. */
+	private static final int AB_ROUNDS = 3;
+
+	/** A per-user rate limit that no run reaches: every request takes from the bucket. */
+	private static final int UNREACHABLE_LIMIT = 1_000_000_000;
 
 	private final Settings settings;
 
@@ -126,6 +134,9 @@ public final class Benchmark implements AutoCloseable {
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
+		LimitedFigures limited = measureRateLimited(tokens.users(), service.server());
+		stop(service.server());
+		FleetFigures fleet = measureFleet(tokens.users());
 		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
 		LoadResult fresh = measureFreshTokens(tokens.users());
 		progress("direct SDK calls");
@@ -133,6 +144,7 @@ public final class Benchmark implements AutoCloseable {
 
 		header(service.bodySize());
 		addRows(service, reference, fresh, sdk);
+		addFleetRows(service, fleet, limited);
 		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
 				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
 		String table = this.report.render();
@@ -148,7 +160,7 @@ public final class Benchmark implements AutoCloseable {
 	private ServiceFigures measureServiceWithReuse(Tokens tokens) throws Exception {
 		Settings s = this.settings;
 		progress("service, token reuse on, from a cold start");
-		Server service = startService("service-reuse", "bench_reuse", List.of());
+		Server service = startService("service-reuse", createDatabase("bench_reuse"), List.of());
 		Duration startup = awaitReady(service);
 		String url = service.url("/token");
 		List<LoadResult> curve = new ArrayList<>();
@@ -170,8 +182,7 @@ public final class Benchmark implements AutoCloseable {
 		LoadResult newUsers = measured("new users",
 				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
 		long residentKib = service.process().residentKib();
-		stop(service);
-		return new ServiceFigures(startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
+		return new ServiceFigures(service, startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
 				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
 				residentKib);
 	}
@@ -197,13 +208,107 @@ public final class Benchmark implements AutoCloseable {
 	/** Row 4: a service process that never reuses a token. */
 	private LoadResult measureFreshTokens(Path users) throws Exception {
 		progress("service, token reuse off");
-		Server fresh = startService("service-fresh", "bench_fresh", List.of("--tokens.reuse.enabled=false"));
+		Server fresh = startService("service-fresh", createDatabase("bench_fresh"),
+				List.of("--tokens.reuse.enabled=false"));
 		awaitReady(fresh);
 		String url = fresh.url("/token");
 		warmup("fresh token warm-up", this.wrk.run("fresh-warmup", url, users, this.settings.warmup()));
 		LoadResult load = measured("fresh token", this.wrk.run("fresh", url, users, this.settings.measure()));
 		stop(fresh);
 		return load;
+	}
+
+	/**
+	 * Row 14: row 3 again, on a service process whose per-user rate limit is on but never
+	 * refuses, so that every request takes a token from the user's bucket in PostgreSQL.
+	 * After the same load since its start as row 3's, it is measured in
+	 * {@link #AB_ROUNDS} rounds, each followed by as long a measurement of row 3's
+	 * process (limit off, idle meanwhile), so that both see the same conditions on a
+	 * shared machine.
+	 */
+	private LimitedFigures measureRateLimited(Path users, Server unlimited) throws Exception {
+		Settings s = this.settings;
+		progress("service, token reuse on, per-user rate limit in PostgreSQL");
+		Server limited = startService("service-limited", createDatabase("bench_limited"),
+				List.of("--policy.rate-limit.enabled=true", "--policy.rate-limit.capacity=" + UNREACHABLE_LIMIT));
+		awaitReady(limited);
+		String url = limited.url("/token");
+		warmup("rate-limited warm-up", this.wrk.run("limited-warmup", url, users, s.steadyAfter()));
+		List<LoadResult> on = new ArrayList<>();
+		List<LoadResult> off = new ArrayList<>();
+		for (int round = 1; round <= AB_ROUNDS; round++) {
+			on.add(measured("reuse hit, steady, rate limit on, round " + round,
+					this.wrk.run("limited-on-" + round, url, users, s.measure())));
+			off.add(measured("reuse hit, steady, rate limit off, round " + round,
+					this.wrk.run("limited-off-" + round, unlimited.url("/token"), users, s.measure())));
+		}
+		long buckets = countRows("bench_limited", "select count(*) from rate_limit_bucket where id like 'token:%'");
+		if (buckets < s.users()) {
+			this.report.problem(
+					"the per-user rate limit kept " + buckets + " buckets in PostgreSQL for " + s.users() + " users");
+		}
+		stop(limited);
+		return new LimitedFigures(on, off, buckets);
+	}
+
+	/**
+	 * Rows 11 to 13: {@code --instances} service processes on one database and one
+	 * emulator, the page-reload load of rows 2 and 3 spread over them as a round-robin
+	 * balancer would: one wrk run for each instance at the same time, each over all the
+	 * users. Each run starts its round at another user (a third of the way apart with
+	 * three instances), so that a user's first requests reach the instances one after the
+	 * other, as successive reloads behind a balancer do, and not at the same instant.
+	 */
+	private FleetFigures measureFleet(Path users) throws Exception {
+		Settings s = this.settings;
+		progress("fleet: " + s.instances() + " service instances on one database, round-robin");
+		String jdbcUrl = createDatabase("bench_fleet");
+		List<Server> fleet = new ArrayList<>();
+		for (int i = 1; i <= s.instances(); i++) {
+			fleet.add(startService("service-fleet-" + i, jdbcUrl, List.of()));
+		}
+		for (Server instance : fleet) {
+			awaitReady(instance);
+		}
+		List<String> urls = fleet.stream().map((instance) -> instance.url("/token")).toList();
+		List<Path> files = staggered(users, s.instances());
+		int connectionsEach = connectionsEach();
+		warmup("fleet warm-up", LoadResult
+			.together(this.wrk.runTogether("fleet-warmup", urls, files, s.fleetWarmup(), connectionsEach)));
+		List<LoadResult> runs = this.wrk.runTogether("fleet", urls, files, s.measure(), connectionsEach);
+		runs.forEach((run) -> measured("fleet, one instance's share", run));
+		Map<String, Double> metrics = new LinkedHashMap<>();
+		for (Server instance : fleet) {
+			prometheus(instance).forEach((name, value) -> metrics.merge(name, value, Double::sum));
+		}
+		for (Server instance : fleet) {
+			stop(instance);
+		}
+		return new FleetFigures(LoadResult.together(runs), runs, metrics);
+	}
+
+	/** Connections to each instance of the fleet: about {@code --connections} in all. */
+	private int connectionsEach() {
+		return Math.max(1, Math.round((float) this.settings.connections() / this.settings.instances()));
+	}
+
+	/**
+	 * Copies of a file of tokens for each instance, each starting its round at another
+	 * token: the first as it is, the others rotated by a fraction of the file.
+	 */
+	private List<Path> staggered(Path tokens, int instances) throws IOException {
+		List<String> lines = Files.readAllLines(tokens);
+		List<Path> files = new ArrayList<>(List.of(tokens));
+		for (int i = 1; i < instances; i++) {
+			int shift = i * lines.size() / instances;
+			List<String> rotated = new ArrayList<>(lines.subList(shift, lines.size()));
+			rotated.addAll(lines.subList(0, shift));
+			Path file = this.settings.work().resolve("users-from-" + shift + ".tokens");
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.write(file, rotated);
+			files.add(file);
+		}
+		return files;
 	}
 
 	private void addRows(ServiceFigures service, ReferenceFigures reference, LoadResult fresh, LoadResult sdk) {
@@ -250,6 +355,59 @@ public final class Benchmark implements AutoCloseable {
 					.stream()
 					.map((slice) -> Report.requestsPerSecond(slice.requestsPerSecond()))
 					.collect(Collectors.joining(", ")));
+	}
+
+	private void addFleetRows(ServiceFigures service, FleetFigures fleet, LimitedFigures limited) {
+		Settings s = this.settings;
+		int n = s.instances();
+		LoadResult steady = service.steady();
+		this.report.load("11", n + " instances: page reloads, round-robin", fleet.load(),
+				String.format(Locale.ROOT,
+						"%d × %d connections, one wrk for each instance over all %d users; %d s warm-up, %d s "
+								+ "measured; req/s of the fleet (per instance: %s), highest p50 and p99 of the %d; "
+								+ "%s req/s of row 3 (one instance), on the same %d cores",
+						n, connectionsEach(), s.users(), s.fleetWarmup(), s.measure(),
+						fleet.runs()
+							.stream()
+							.map((run) -> Report.requestsPerSecond(run.requestsPerSecond()))
+							.collect(Collectors.joining(", ")),
+						n, Report.ratio(fleet.load().requestsPerSecond() / steady.requestsPerSecond()),
+						Runtime.getRuntime().availableProcessors()));
+		double calls = fleet.metrics().getOrDefault("acs_calls_seconds_count", 0.0);
+		double answers = fleet.metrics().getOrDefault("http_server_requests_seconds_count /token", 0.0);
+		String byOperation = fleet.metrics()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().startsWith("acs_calls_seconds_count operation="))
+			.map((entry) -> String.format(Locale.ROOT, "%.0f %s", entry.getValue(),
+					entry.getKey().substring("acs_calls_seconds_count operation=".length())))
+			.collect(Collectors.joining(", "));
+		this.report.value("12", n + " instances: ACS calls per /token", "",
+				String.format(Locale.ROOT,
+						"%.4f (%.0f ACS calls: %s / %.0f answers, warm-up and measurement, summed over the %d); "
+								+ "one instance (row 7): %.4f",
+						calls / answers, calls, byOperation, answers, n, service.acsCalls() / service.tokenAnswers()));
+		if (!(calls > 0 && answers > 0)) {
+			this.report.problem("the fleet: no ACS calls or no /token answers counted on /actuator/prometheus");
+		}
+		this.report.value("13", n + " instances: ACS calls per user", "",
+				String.format(Locale.ROOT, "%.2f (%.0f calls / %d users); one instance (row 7): %.2f",
+						calls / s.users(), calls, s.users(), service.acsCalls() / s.users()));
+		LoadResult on = LoadResult.oneAfterAnother(limited.on());
+		LoadResult off = LoadResult.oneAfterAnother(limited.off());
+		String rounds = IntStream.range(0, limited.on().size())
+			.mapToObj((i) -> Report
+				.ratio(limited.on().get(i).requestsPerSecond() / limited.off().get(i).requestsPerSecond()))
+			.collect(Collectors.joining(", "));
+		this.report.load("14", "reuse hit, steady, per-user rate limit in PostgreSQL", on, String.format(Locale.ROOT,
+				"--policy.rate-limit.enabled=true, capacity %d (never refuses), %d s warm-up; %d rounds of %d s, each "
+						+ "followed by %d s on row 3's process (limit off, after row 6): %s req/s, p50 %s, p99 %s; "
+						+ "limit on against off: %s req/s (rounds: %s), %s p50, %s p99; %d buckets in rate_limit_bucket",
+				UNREACHABLE_LIMIT, s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
+				Report.requestsPerSecond(off.requestsPerSecond()), Report.millis(off.p50Millis()),
+				Report.millis(off.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
+				Report.ratio(on.p50Millis() / off.p50Millis()), Report.ratio(on.p99Millis() / off.p99Millis()),
+				limited.buckets()));
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -382,6 +540,16 @@ public final class Benchmark implements AutoCloseable {
 		return "jdbc:postgresql://127.0.0.1:" + this.postgres.getPort() + "/" + name;
 	}
 
+	/** The single number a query on one of the run's databases answers. */
+	private long countRows(String database, String query) throws Exception {
+		try (Connection connection = this.postgres.getDatabase(DATABASE_USER, database).getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(query)) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
 	private void startEmulator() throws Exception {
 		Path temporary = Files.createDirectories(this.settings.work().resolve("emulator-tmp"));
 		this.emulatorPort = freePort();
@@ -411,19 +579,33 @@ public final class Benchmark implements AutoCloseable {
 		return "endpoint=https://127.0.0.1:" + this.emulatorPort + "/;accesskey=" + this.accessKey;
 	}
 
-	private Server startService(String name, String database, List<String> extraArguments) throws Exception {
-		String jdbcUrl = createDatabase(database);
+	/**
+	 * @param jdbcUrl the database, one of {@link #createDatabase}
+	 * @param extraArguments more arguments; one that names a switch the benchmark sets
+	 * ({@code --policy.rate-limit.enabled}, {@code --acs.budget.enabled}) replaces it
+	 */
+	private Server startService(String name, String jdbcUrl, List<String> extraArguments) {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
 		command.add(this.java.toString());
 		command.addAll(JVM_FLAGS);
 		command.addAll(List.of("-jar", this.settings.jar().toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--acs.trusted-certificate=" + this.certificate,
-				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER,
-				"--policy.rate-limit.enabled=false", "--acs.budget.enabled=false"));
+				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER));
+		List<String> more = new ArrayList<>(this.settings.serviceArguments());
+		more.addAll(extraArguments);
+		/*
+		 * Spring joins the values of an option given twice with a comma ("false,true"),
+		 * so a switch is given once.
+		 */
+		for (String unlimited : List.of("--policy.rate-limit.enabled=false", "--acs.budget.enabled=false")) {
+			String option = unlimited.substring(0, unlimited.indexOf('=') + 1);
+			if (more.stream().noneMatch((argument) -> argument.startsWith(option))) {
+				command.add(unlimited);
+			}
+		}
 		command.addAll(jwtArguments());
-		command.addAll(this.settings.serviceArguments());
-		command.addAll(extraArguments);
+		command.addAll(more);
 		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING", connectionString(),
 				"SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);
 	}
@@ -510,7 +692,8 @@ public final class Benchmark implements AutoCloseable {
 
 	/**
 	 * Sums of the counters on {@code /actuator/prometheus}, by name; HTTP server counts
-	 * also by name and URI.
+	 * also by name and URI, ACS calls also by name and operation
+	 * ({@code acs_calls_seconds_count operation=issueToken}).
 	 */
 	private Map<String, Double> prometheus(Server service) throws Exception {
 		HttpResponse<String> answer = this.http
@@ -522,6 +705,7 @@ public final class Benchmark implements AutoCloseable {
 		}
 		Pattern sample = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
 		Pattern uri = Pattern.compile("uri=\"([^\"]*)\"");
+		Pattern operation = Pattern.compile("operation=\"([^\"]*)\"");
 		Map<String, Double> sums = new LinkedHashMap<>();
 		Matcher line = sample.matcher(answer.body());
 		while (line.find()) {
@@ -530,6 +714,10 @@ public final class Benchmark implements AutoCloseable {
 			Matcher labels = uri.matcher((line.group(2) != null) ? line.group(2) : "");
 			if (labels.find()) {
 				sums.merge(line.group(1) + " " + labels.group(1), value, Double::sum);
+			}
+			Matcher operations = operation.matcher((line.group(2) != null) ? line.group(2) : "");
+			if (operations.find()) {
+				sums.merge(line.group(1) + " operation=" + operations.group(1), value, Double::sum);
 			}
 		}
 		return sums;
@@ -638,9 +826,25 @@ public final class Benchmark implements AutoCloseable {
 	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
 	}
 
-	/** What the service with token reuse gave. */
-	private record ServiceFigures(Duration startup, List<LoadResult> curve, LoadResult steady, double acsCalls,
-			double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+	/**
+	 * What the service with token reuse gave, and its process, still running for row 14.
+	 */
+	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
+			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+	}
+
+	/**
+	 * Row 14: the rounds with the per-user rate limit on and, each after one of them, row
+	 * 3's process with the limit off.
+	 */
+	private record LimitedFigures(List<LoadResult> on, List<LoadResult> off, long buckets) {
+	}
+
+	/**
+	 * The fleet: its load as one, each instance's share, and the instances' counters
+	 * added up.
+	 */
+	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics) {
 	}
 
 	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib) {

@@ -1,5 +1,6 @@
 package benchmark;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,46 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 
 	double requestsPerSecond() {
 		return this.requests / this.seconds;
+	}
+
+	/**
+	 * Runs made at the same time against the instances of a fleet, as one: answers,
+	 * errors and wraps added up, the throughput the sum of the runs' throughputs, and the
+	 * highest of their medians and 99th percentiles (wrk reports percentiles, not its
+	 * histogram, so they cannot be merged exactly).
+	 */
+	static LoadResult together(List<LoadResult> runs) {
+		long requests = runs.stream().mapToLong(LoadResult::requests).sum();
+		double perSecond = runs.stream().mapToDouble(LoadResult::requestsPerSecond).sum();
+		return new LoadResult(requests, (perSecond > 0) ? requests / perSecond : 0,
+				runs.stream().mapToDouble(LoadResult::p50Millis).max().orElse(Double.NaN),
+				runs.stream().mapToDouble(LoadResult::p99Millis).max().orElse(Double.NaN),
+				runs.stream().mapToLong(LoadResult::failures).sum(),
+				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
+	}
+
+	/**
+	 * Runs made one after another against the same endpoint, as one: answers, seconds,
+	 * errors and wraps added up, and the medians of the runs' medians and 99th
+	 * percentiles.
+	 */
+	static LoadResult oneAfterAnother(List<LoadResult> runs) {
+		return new LoadResult(runs.stream().mapToLong(LoadResult::requests).sum(),
+				runs.stream().mapToDouble(LoadResult::seconds).sum(),
+				median(runs.stream().mapToDouble(LoadResult::p50Millis).sorted().toArray()),
+				median(runs.stream().mapToDouble(LoadResult::p99Millis).sorted().toArray()),
+				runs.stream().mapToLong(LoadResult::failures).sum(),
+				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
+	}
+
+	private static double median(double[] sorted) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	/** Reads the output of {@code wrk --latency} with the benchmark's Lua script. */

@@ -1,5 +1,7 @@
 package benchmark;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +58,32 @@ class LoadResultTests {
 		LoadResult written = new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0);
 		String output = "some log line\n" + written.toLine() + "\n";
 		assertThat(LoadResult.parseLine(output)).isEqualTo(new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0));
+	}
+
+	@Test
+	void togetherThenThroughputsAddUpAndHighestPercentiles() {
+		LoadResult together = LoadResult.together(List.of(new LoadResult(2000, 20.0, 3.0, 30.0, 1, 0, 5),
+				new LoadResult(3000, 20.5, 2.0, 40.0, 0, 2, 7), new LoadResult(1000, 19.9, 4.0, 20.0, 0, 0, 0)));
+		assertThat(together.requests()).isEqualTo(6000);
+		assertThat(together.requestsPerSecond()).isCloseTo(100 + 3000 / 20.5 + 1000 / 19.9, within(1e-9));
+		assertThat(together.p50Millis()).isEqualTo(4.0);
+		assertThat(together.p99Millis()).isEqualTo(40.0);
+		assertThat(together.failures()).isEqualTo(1);
+		assertThat(together.socketErrors()).isEqualTo(2);
+		assertThat(together.tokensWrapped()).isEqualTo(12);
+	}
+
+	@Test
+	void oneAfterAnotherThenAnswersAndSecondsAddUpAndMedianPercentiles() {
+		LoadResult rounds = LoadResult.oneAfterAnother(List.of(new LoadResult(2000, 20.0, 3.0, 30.0, 1, 0, 5),
+				new LoadResult(3000, 20.0, 2.0, 40.0, 0, 2, 7), new LoadResult(1000, 20.0, 4.0, 20.0, 0, 0, 0)));
+		assertThat(rounds.requests()).isEqualTo(6000);
+		assertThat(rounds.requestsPerSecond()).isEqualTo(100.0);
+		assertThat(rounds.p50Millis()).isEqualTo(3.0);
+		assertThat(rounds.p99Millis()).isEqualTo(30.0);
+		assertThat(rounds.failures()).isEqualTo(1);
+		assertThat(rounds.socketErrors()).isEqualTo(2);
+		assertThat(rounds.tokensWrapped()).isEqualTo(12);
 	}
 
 }

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param steadyAfter load since the cold start before the steady reuse measurement
  * @param newUsersWarmup new users before the new-user measurement
  * @param latencyMillis what the emulator adds to each ACS call
+ * @param instances service instances in the fleet rows
+ * @param fleetWarmup load on the fleet before it is measured
  * @param jar the service's jar
  * @param serviceArguments more arguments for the service, such as
  * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
@@ -31,8 +33,8 @@ import java.util.Map;
  * and {@code application.yml}
  */
 record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice, int slices,
-		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, Path jar, List<String> serviceArguments,
-		Path lua, Path work, String referenceClasspath) {
+		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup, Path jar,
+		List<String> serviceArguments, Path lua, Path work, String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
@@ -42,7 +44,8 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 				number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
 				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
 				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
-				number(values, "latency", 50), Path.of(required(values, "jar")),
+				number(values, "latency", 50), number(values, "instances", 3),
+				number(values, "fleet-warmup", smoke ? 6 : 120), Path.of(required(values, "jar")),
 				List.of(values.getOrDefault("service-args", "").split(" "))
 					.stream()
 					.filter((a) -> !a.isBlank())
@@ -52,6 +55,9 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 		values.keySet().removeAll(List.of("jar", "service-args", "lua", "work"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options: " + values.keySet());
+		}
+		if (settings.instances() < 2) {
+			throw new IllegalArgumentException("--instances must be at least 2");
 		}
 		if (settings.coldSlice() < 1 || settings.coldSlice() > settings.slices()) {
 			throw new IllegalArgumentException("--cold-slice must be one of the --slices");

@@ -2,6 +2,7 @@ package benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,12 +43,37 @@ final class Wrk {
 	 * @return what it measured
 	 */
 	LoadResult run(String name, String url, Path tokens, int seconds) {
+		return finish(start(name, url, tokens, seconds, this.threads, this.connections), seconds);
+	}
+
+	/**
+	 * Runs of wrk at the same time, one for each endpoint, each with one thread and
+	 * {@code connectionsEach} connections: the load that a balancer would spread over a
+	 * fleet. With one thread a run sends every token of its file in turn.
+	 * @param name what the runs are for, in their log files' names
+	 * @param urls the {@code /token} endpoints, one for each instance
+	 * @param tokens a file of bearer tokens for each endpoint
+	 * @param seconds how long
+	 * @param connectionsEach connections to each endpoint
+	 * @return what each run measured, in the order of the endpoints
+	 */
+	List<LoadResult> runTogether(String name, List<String> urls, List<Path> tokens, int seconds, int connectionsEach) {
+		List<Child> runs = new ArrayList<>();
+		for (int i = 0; i < urls.size(); i++) {
+			runs.add(start(name + "-" + (i + 1), urls.get(i), tokens.get(i), seconds, 1, connectionsEach));
+		}
+		return runs.stream().map((run) -> finish(run, seconds)).toList();
+	}
+
+	private Child start(String name, String url, Path tokens, int seconds, int threads, int connections) {
 		this.runs++;
-		Child wrk = this.processes.start(String.format("wrk-%02d-%s", this.runs, name),
-				List.of("wrk", "-t" + this.threads, "-c" + this.connections, "-d" + seconds + "s", "--latency",
-						"--timeout", "10s", "-s", this.script.toString(), url, "--", tokens.toString(),
-						Integer.toString(this.threads)),
+		return this.processes.start(String.format("wrk-%02d-%s", this.runs, name),
+				List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout",
+						"10s", "-s", this.script.toString(), url, "--", tokens.toString(), Integer.toString(threads)),
 				Map.of());
+	}
+
+	private static LoadResult finish(Child wrk, int seconds) {
 		int exit = wrk.await(Duration.ofSeconds(seconds + 60));
 		String output = wrk.output();
 		if (exit != 0) {

@@ -45,7 +45,13 @@ class PostgreSqlBucketStore implements BucketStore {
 	/** Kept after a bucket is full again, for clocks that still differ by a little. */
 	private static final Duration KEEP_AFTER_FULL = Duration.ofMinutes(1);
 
-	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+	/**
+	 * Each statement's time-out. A user's concurrent requests wait in turn for their
+	 * bucket's row; on an overloaded machine that wait took over 2 s, and a request that
+	 * would have been slow got 503 instead. A database that is down fails faster: the
+	 * pool's connection time-out.
+	 */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration REPORTED_OFFSET = Duration.ofSeconds(1);
 

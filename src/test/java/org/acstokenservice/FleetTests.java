@@ -83,7 +83,7 @@ class FleetTests {
 	}
 
 	@Test
-	void issueTokenWhenRequestsSpreadOverInstancesThenLimitedAtCapacityInTotal() {
+	void issueTokenWhenRequestsSpreadOverInstancesThenLimitedAtCapacityInTotal() throws InterruptedException {
 		String user = fleet.users().standard();
 
 		List<HttpResponse<String>> responses = IntStream.range(0, 3 * CAPACITY)
@@ -98,6 +98,8 @@ class FleetTests {
 			assertProblem(response, 429, "rate_limited");
 			assertThat(response.headers().firstValue("Retry-After")).isPresent();
 		});
+		assertThat(auditedRefusals(user)).as("audited once per window by the fleet, not once per instance")
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -170,6 +172,27 @@ class FleetTests {
 			.sql("select count(*) from shedlock where name = 'pending-acs-deletions'")
 			.query(Long.class)
 			.single()).as("the round held the fleet's lock").isEqualTo(1);
+	}
+
+	/**
+	 * The user's audited rate-limit refusals, once the first is written and the writers
+	 * (every {@code audit.flush-interval}, 200 ms) have had five times as long again.
+	 */
+	private static long auditedRefusals(String user) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (countAuditedRefusals(user) == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		Thread.sleep(1000);
+		return countAuditedRefusals(user);
+	}
+
+	private static long countAuditedRefusals(String user) {
+		return fleet.database()
+			.sql("select count(*) from audit_event where subject = ? and reason = 'rate_limited'")
+			.param(user)
+			.query(Long.class)
+			.single();
 	}
 
 	private static String token(HttpResponse<String> response) {

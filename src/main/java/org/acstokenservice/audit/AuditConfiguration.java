@@ -52,8 +52,8 @@ class AuditConfiguration {
 		}
 
 		/**
-		 * On one instance of the fleet at a time, and then not again on another for a
-		 * while.
+		 * On one instance of the fleet at a time, and not again on another within a
+		 * minute.
 		 */
 		@Scheduled(fixedDelayString = "${audit.purge-interval:1h}", initialDelayString = "${audit.purge-interval:1h}")
 		@SchedulerLock(name = "audit-purge", lockAtLeastFor = "1m")

@@ -90,9 +90,6 @@ class PostgreSqlBucketStore implements BucketStore {
 			return probe.isConsumed() ? Optional.empty()
 					: Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		}
-		catch (DataAccessException ex) {
-			throw ex;
-		}
 		catch (RuntimeException ex) {
 			// Bucket4j wraps the driver's SQLException: no bucket, no decision.
 			throw new DataAccessResourceFailureException("The shared rate limits cannot be reached", ex);

@@ -18,6 +18,11 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  */
 class AppUserJwtConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
+	/**
+	 * As long as {@code acs_identity.app_user_id} and the audit trail's columns allow.
+	 */
+	static final int MAX_USER_ID_LENGTH = 255;
+
 	private final SignInProperties.Jwt claims;
 
 	AppUserJwtConverter(SignInProperties.Jwt claims) {
@@ -30,6 +35,14 @@ class AppUserJwtConverter implements Converter<Jwt, AbstractAuthenticationToken>
 		if (userId == null || userId.isBlank()) {
 			// Same answer as any other bad token: the reason stays in the server's log.
 			throw new InvalidBearerTokenException("The token has no user id claim");
+		}
+		if (userId.length() > MAX_USER_ID_LENGTH) {
+			/*
+			 * The database could not store it: refused here rather than as a database
+			 * error after the policy and ACS have been asked.
+			 */
+			throw new InvalidBearerTokenException(
+					"The token's user id is longer than " + MAX_USER_ID_LENGTH + " characters");
 		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
 		for (String role : roles(jwt.getClaims().get(this.claims.rolesClaim()))) {

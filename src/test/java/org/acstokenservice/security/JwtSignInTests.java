@@ -99,6 +99,14 @@ class JwtSignInTests {
 	}
 
 	@Test
+	void issueTokenWhenUserIdLongerThanTheServiceKeepsThenUnauthorized() {
+		String longest = "u".repeat(AppUserJwtConverter.MAX_USER_ID_LENGTH);
+
+		assertUnauthorized(post(this.issuer.token(longest + "x")));
+		assertThat(post(this.issuer.token(longest)).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void issueTokenWhenGarbageOrNoTokenThenUnauthorizedWithBearerChallenge() {
 		assertUnauthorized(post("not-a-jwt"));
 		HttpResponse<String> none = this.client.post("/token", null, null);

@@ -179,7 +179,12 @@ public class IdentityService {
 	 * @return {@code false} when there was nothing to erase
 	 */
 	public boolean erase(String appUserId) {
-		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now());
+		Instant now = now();
+		/*
+		 * Claimed for this request, which deletes it at ACS next: the retry job does not
+		 * try it at the same time, and takes it over if this request never finishes.
+		 */
+		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now, now.plus(CLAIM));
 		forgotten.ifPresent(this.reusable::forget);
 		List<PendingDeletion> pending = this.store.pendingDeletionsOf(appUserId);
 		if (forgotten.isEmpty() && pending.isEmpty()) {

@@ -110,9 +110,11 @@ class JdbcIdentityStore {
 	/**
 	 * Forgets the user's mapping and queues its identity for deletion at ACS, in one
 	 * transaction: from here on the identity is never handed out, and never forgotten.
+	 * @param nextAttempt when the retry job may try it: the caller, about to delete it
+	 * itself, keeps it until then
 	 * @return the identity queued, or empty when the user had none
 	 */
-	Optional<String> forgetAndQueueDeletion(String appUserId, Instant now) {
+	Optional<String> forgetAndQueueDeletion(String appUserId, Instant now, Instant nextAttempt) {
 		return this.transactions.execute((status) -> {
 			Optional<String> identity = this.jdbc
 				.sql("select communication_user_id from acs_identity where app_user_id = ? for update")
@@ -120,7 +122,7 @@ class JdbcIdentityStore {
 				.query(String.class)
 				.optional();
 			identity.ifPresent((communicationUserId) -> {
-				insertPendingDeletion(communicationUserId, appUserId, now, now);
+				insertPendingDeletion(communicationUserId, appUserId, now, nextAttempt);
 				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
 			});
 			return identity;

@@ -38,6 +38,7 @@ import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willDoNothing;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -80,7 +81,7 @@ class IdentityServiceTests {
 		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_old"), any(), any());
 		// While the replacement is made at ACS, the user erases the identity here.
 		given(this.acs.createIdentityWithToken(any(), any())).willAnswer((invocation) -> {
-			this.store.forgetAndQueueDeletion("alice", now());
+			this.store.forgetAndQueueDeletion("alice", now(), now());
 			return created("8:acs:r_new1");
 		}).willReturn(created("8:acs:r_new2"));
 
@@ -218,9 +219,22 @@ class IdentityServiceTests {
 	}
 
 	@Test
+	void eraseWhenRetryJobRunsMeanwhileThenDeletedAtAcsOnce() {
+		this.store.insertIfAbsent(new StoredIdentity("kim", "8:acs:r_kim", now(), null));
+		// The job's round on another instance runs while this erasure calls ACS.
+		willAnswer((invocation) -> this.identities.retryPendingDeletions()).given(this.acs)
+			.deleteIdentity("8:acs:r_kim");
+
+		assertThat(this.identities.erase("kim")).isTrue();
+
+		verify(this.acs, times(1)).deleteIdentity("8:acs:r_kim");
+		assertThat(this.store.pendingDeletionsOf("kim")).isEmpty();
+	}
+
+	@Test
 	void retryPendingDeletionsWhenAcsStillFailsThenBacksOffLongerEachTime() {
 		this.store.insertIfAbsent(new StoredIdentity("dave", "8:acs:r_del", now(), null));
-		this.store.forgetAndQueueDeletion("dave", now());
+		this.store.forgetAndQueueDeletion("dave", now(), now());
 		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_del");
 
 		assertThat(this.identities.retryPendingDeletions()).isZero();

@@ -110,7 +110,7 @@ abstract class JdbcIdentityStoreTests {
 	void forgetAndQueueDeletionThenMappingGoneAndDeletionPendingUntilDone() {
 		this.store.insertIfAbsent(new StoredIdentity("fay", "8:acs:r_8", CREATED, null));
 
-		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).contains("8:acs:r_8");
+		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED, CREATED)).contains("8:acs:r_8");
 
 		assertThat(this.store.findByAppUserId("fay")).isEmpty();
 		assertThat(this.store.pendingDeletionsOf("fay")).containsExactly(new PendingDeletion("8:acs:r_8", 0));
@@ -125,13 +125,13 @@ abstract class JdbcIdentityStoreTests {
 			.isFalse();
 		this.store.deletionDone("8:acs:r_8");
 		assertThat(this.store.pendingDeletionsOf("fay")).isEmpty();
-		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED)).isEmpty();
+		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED, CREATED)).isEmpty();
 	}
 
 	@Test
 	void insertWhenErasedBeforeThenUserMayHaveANewIdentity() {
 		this.store.insertIfAbsent(new StoredIdentity("gus", "8:acs:r_9", CREATED, null));
-		this.store.forgetAndQueueDeletion("gus", CREATED);
+		this.store.forgetAndQueueDeletion("gus", CREATED, CREATED);
 
 		assertThat(this.store.insertIfAbsent(new StoredIdentity("gus", "8:acs:r_10", CREATED, null))).isTrue();
 	}

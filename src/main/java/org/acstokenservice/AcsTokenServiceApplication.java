@@ -1,9 +1,12 @@
 package org.acstokenservice;
 
+import java.time.Clock;
+
 import org.acstokenservice.emulator.EmulatorApplication;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Profiles;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -23,6 +26,12 @@ public class AcsTokenServiceApplication {
 			return;
 		}
 		SpringApplication.run(AcsTokenServiceApplication.class, args);
+	}
+
+	/** The one clock of every feature, so that tests can move time. */
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
 	}
 
 	/**

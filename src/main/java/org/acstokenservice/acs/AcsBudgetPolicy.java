@@ -10,7 +10,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
-import org.acstokenservice.system.BucketStore;
+import org.acstokenservice.fleet.BucketStore;
 import reactor.core.publisher.Mono;
 
 /**

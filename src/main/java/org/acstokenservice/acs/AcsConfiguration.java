@@ -15,7 +15,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.system.BucketStore;
+import org.acstokenservice.fleet.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

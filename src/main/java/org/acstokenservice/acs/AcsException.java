@@ -2,11 +2,20 @@ package org.acstokenservice.acs;
 
 import java.time.Duration;
 
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.Problems;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.ErrorResponseException;
+
 /**
  * A failed ACS call, classified by what the caller can do about it. Carries ACS's error
- * code and status, never the request or response body.
+ * code and status, never the request or response body. It answers for itself as Spring's
+ * {@link ErrorResponseException} does: 503 {@code acs_unavailable} with
+ * {@code Retry-After} when a retry later may succeed, else 502 {@code acs_rejected}; the
+ * client learns the class of failure, the log (written by the gateway) the rest.
  */
-public class AcsException extends RuntimeException {
+public class AcsException extends ErrorResponseException {
 
 	/** What went wrong, from the service's point of view. */
 	public enum Kind {
@@ -34,8 +43,14 @@ public class AcsException extends RuntimeException {
 
 	private final Duration retryAfter;
 
+	private final String message;
+
 	AcsException(Kind kind, String message, int status, String acsErrorCode, Duration retryAfter, Throwable cause) {
-		super(message, cause);
+		super(errorCode(kind).status(), Problems.problem(errorCode(kind), detail(kind)), cause);
+		if (kind == Kind.UNAVAILABLE && retryAfter != null) {
+			getHeaders().set(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(retryAfter));
+		}
+		this.message = message;
 		this.kind = kind;
 		this.status = status;
 		this.acsErrorCode = acsErrorCode;
@@ -62,6 +77,21 @@ public class AcsException extends RuntimeException {
 	 */
 	public Duration retryAfter() {
 		return this.retryAfter;
+	}
+
+	/** What went wrong, for the log; the client sees only the problem body. */
+	@Override
+	public String getMessage() {
+		return this.message;
+	}
+
+	private static ErrorCode errorCode(Kind kind) {
+		return (kind == Kind.UNAVAILABLE) ? ErrorCode.ACS_UNAVAILABLE : ErrorCode.ACS_REJECTED;
+	}
+
+	private static String detail(Kind kind) {
+		return (kind == Kind.UNAVAILABLE) ? "Azure Communication Services is unavailable; try again later."
+				: "Azure Communication Services refused the request.";
 	}
 
 }

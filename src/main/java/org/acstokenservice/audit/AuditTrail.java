@@ -14,9 +14,9 @@ import io.github.bucket4j.BucketConfiguration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.system.BucketStore;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;

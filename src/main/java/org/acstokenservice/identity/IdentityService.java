@@ -21,8 +21,8 @@ import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,10 +12,10 @@ import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
-import org.acstokenservice.system.BucketStore;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.KeyedRateLimiter;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.fleet.KeyedRateLimiter;
+import org.acstokenservice.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

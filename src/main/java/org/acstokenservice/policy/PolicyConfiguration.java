@@ -2,7 +2,7 @@ package org.acstokenservice.policy;
 
 import java.time.Clock;
 
-import org.acstokenservice.system.BucketStore;
+import org.acstokenservice.fleet.BucketStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

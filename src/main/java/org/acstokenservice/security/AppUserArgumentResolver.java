@@ -4,8 +4,8 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;

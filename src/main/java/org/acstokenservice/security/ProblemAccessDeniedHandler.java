@@ -4,8 +4,8 @@ import java.io.IOException;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.Problems;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.Problems;
 
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.access.AccessDeniedHandler;

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.Problems;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.Problems;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

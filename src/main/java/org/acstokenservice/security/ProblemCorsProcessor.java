@@ -2,8 +2,8 @@ package org.acstokenservice.security;
 
 import java.io.IOException;
 
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.Problems;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.Problems;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;

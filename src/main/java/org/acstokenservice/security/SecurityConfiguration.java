@@ -7,8 +7,8 @@ import java.util.List;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.system.BucketStore;
-import org.acstokenservice.system.Problems;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.web.Problems;
 import org.springdoc.core.utils.SpringDocUtils;
 
 import org.springframework.beans.factory.ObjectProvider;

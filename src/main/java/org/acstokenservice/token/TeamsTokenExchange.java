@@ -10,8 +10,8 @@ import com.nimbusds.jwt.JWTParser;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsToken;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;

@@ -18,8 +18,8 @@ import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.policy.TokenGrant;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.token.TeamsTokenExchange.TeamsUserToken;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.http.CacheControl;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 
 /**
  * The optional body of {@code POST /token}. Field values are checked here rather than
@@ -22,9 +22,9 @@ record TokenRequest(List<String> scopes, Integer expiresInMinutes) {
 
 	static final TokenRequest EMPTY = new TokenRequest(null, null);
 
-	private static final int MIN_MINUTES = 60;
+	static final int MIN_MINUTES = 60;
 
-	private static final int MAX_MINUTES = 1440;
+	static final int MAX_MINUTES = 1440;
 
 	/** The scopes asked for, or {@code null} when none were. */
 	Set<AcsScope> acsScopes() {

@@ -6,8 +6,8 @@ import java.util.Set;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

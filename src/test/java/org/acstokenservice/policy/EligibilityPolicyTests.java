@@ -15,9 +15,9 @@ import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
-import org.acstokenservice.system.ErrorCode;
-import org.acstokenservice.system.InMemoryBucketStore;
-import org.acstokenservice.system.ProblemException;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.web.ProblemException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
 
-import org.acstokenservice.system.BucketStore;
-import org.acstokenservice.system.InMemoryBucketStore;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.fleet.InMemoryBucketStore;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;

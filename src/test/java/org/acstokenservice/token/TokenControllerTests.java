@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
-import org.acstokenservice.system.BucketStore;
-import org.acstokenservice.system.InMemoryBucketStore;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.fleet.InMemoryBucketStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +48,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * controller is mocked, and must not be called.
  */
 @WebMvcTest(controllers = TokenController.class, includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-		pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|system\\.(SystemConfiguration|Problems))"),
+		pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|web\\.(WebConfiguration|Problems))"),
 		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
 				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service" })
 @Import(TokenControllerTests.Metrics.class)

@@ -1,6 +1,4 @@
-package org.acstokenservice.system;
-
-import java.time.Clock;
+package org.acstokenservice.web;
 
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -15,16 +13,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-/** Beans that every feature shares. */
+/**
+ * The web server's side of the HTTP contract: what Tomcat refuses before Spring sees a
+ * request is answered as problem+json too, and request bodies are kept small.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HttpProperties.class)
-class SystemConfiguration {
-
-	/** The one clock, so that tests can move time. */
-	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
-	}
+class WebConfiguration {
 
 	/**
 	 * Tomcat refuses an encoded slash in a path ({@code /users/a%2Fb/identity}) with its

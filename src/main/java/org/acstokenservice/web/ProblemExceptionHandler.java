@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.web;
 
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -7,7 +7,6 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Map;
 
-import org.acstokenservice.acs.AcsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +20,18 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The one place that turns exceptions into problem+json. Framework errors (bad JSON,
- * wrong method, wrong content type) keep Spring's status and get this service's
- * {@code code}.
+ * The one place that turns exceptions into problem+json. An exception that answers for
+ * itself ({@link org.springframework.web.ErrorResponseException}: a
+ * {@link ProblemException}, or a failure of a feature such as ACS) is rendered as it
+ * says; framework errors (bad JSON, wrong method, wrong content type) keep Spring's
+ * status and get this service's {@code code}.
  */
 @RestControllerAdvice
 class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
@@ -41,25 +43,6 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 	 * as it answers, and readiness takes the instance out of the load balancer meanwhile.
 	 */
 	private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
-
-	@ExceptionHandler(ProblemException.class)
-	ResponseEntity<Object> handleProblem(ProblemException ex) {
-		return Problems.response(ex.errorCode(), ex.getMessage(), ex.retryAfter(), ex.properties());
-	}
-
-	@ExceptionHandler(AcsException.class)
-	ResponseEntity<Object> handleAcs(AcsException ex) {
-		/*
-		 * The status and ACS's code are logged by the gateway; the client gets the class
-		 * of failure and, when it is worth retrying, when to do so.
-		 */
-		if (ex.kind() == AcsException.Kind.UNAVAILABLE) {
-			return Problems.response(ErrorCode.ACS_UNAVAILABLE,
-					"Azure Communication Services is unavailable; try again later.", ex.retryAfter(), Map.of());
-		}
-		return Problems.response(ErrorCode.ACS_REJECTED, "Azure Communication Services refused the request.", null,
-				Map.of());
-	}
 
 	/**
 	 * The database is out of reach, refused the connection, dropped it or timed out: the
@@ -148,7 +131,8 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
+		Object given = (body == null && ex instanceof ErrorResponseException answered) ? answered.getBody() : body;
+		ProblemDetail problem = (given instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
 		if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
 			ErrorCode errorCode = ErrorCode.forStatus(statusCode.value());
 			problem.setType(errorCode.type());

@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.web;
 
 import java.io.IOException;
 import java.time.Duration;

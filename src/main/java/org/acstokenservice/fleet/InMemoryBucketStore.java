@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.fleet;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,6 +1,5 @@
-package org.acstokenservice.system;
+package org.acstokenservice.web;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import org.acstokenservice.acs.AcsScope;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import org.springframework.context.annotation.Bean;
@@ -63,8 +61,8 @@ class OpenApiConfiguration {
 	static final Set<ErrorCode> ACS_ERRORS = EnumSet.of(ErrorCode.ACS_UNAVAILABLE, ErrorCode.ACS_REJECTED);
 
 	/**
-	 * The operations of the HTTP contract (DESIGN.md, README's "HTTP API"), with the
-	 * error codes of their own; each also gets {@link #SIGNED_IN_ERRORS}.
+	 * The operations of the HTTP contract (README's "HTTP API"), with the error codes of
+	 * their own; each also gets {@link #SIGNED_IN_ERRORS}.
 	 */
 	static final List<ContractOperation> OPERATIONS = List.of(
 			new ContractOperation("post", "/token", "Issue an ACS token to the signed-in user",
@@ -125,7 +123,6 @@ class OpenApiConfiguration {
 			.description("An access token of the application's OpenID Connect issuer, for this API's audience."));
 		api.security(
 				List.of(new SecurityRequirement().addList("bearer"), new SecurityRequirement().addList("demoUser")));
-		describeBodies(components);
 		Paths paths = (api.getPaths() != null) ? api.getPaths() : new Paths();
 		api.paths(paths);
 		// The error page is how the container reaches the problem bodies, not an
@@ -142,36 +139,6 @@ class OpenApiConfiguration {
 			contract.applyTo(operation);
 		}
 		addActuator(paths);
-	}
-
-	private static void describeBodies(Components components) {
-		Map<String, Schema> schemas = components.getSchemas();
-		Schema<?> tokenRequest = schemas.get("TokenRequest");
-		if (tokenRequest != null) {
-			tokenRequest.description("Both members are optional: the tier's defaults stand in for them.");
-			Schema<?> scopes = (Schema<?>) tokenRequest.getProperties().get("scopes");
-			scopes.description("ACS scopes; at least one when present (invalid_scope otherwise)");
-			scopes.setItems(scopeSchema());
-			Schema<?> minutes = (Schema<?>) tokenRequest.getProperties().get("expiresInMinutes");
-			minutes.description("Token lifetime (invalid_expiry outside 60..1440 or above the tier's maximum)")
-				.minimum(BigDecimal.valueOf(60))
-				.maximum(BigDecimal.valueOf(1440));
-		}
-		Schema<?> tokenResponse = schemas.get("TokenResponse");
-		if (tokenResponse != null) {
-			tokenResponse.description("An ACS access token for the caller's one ACS identity")
-				.required(List.of("token", "expiresOn", "user", "scopes"));
-			((Schema<?>) tokenResponse.getProperties().get("scopes")).setItems(scopeSchema());
-		}
-		Schema<?> teamsRequest = schemas.get("TeamsTokenRequest");
-		if (teamsRequest != null) {
-			teamsRequest.description("The Teams user's Entra ID access token for the ACS Teams scope")
-				.required(List.of("token"));
-		}
-	}
-
-	private static Schema<?> scopeSchema() {
-		return typed(new Schema<String>(), "string")._enum(AcsScope.wireNames());
 	}
 
 	/** The body of every error answer, as {@link Problems} writes it. */

@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.fleet;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.web;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice.fleet;
 
 import java.time.Clock;
 import java.time.Duration;

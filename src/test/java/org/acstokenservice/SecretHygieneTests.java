@@ -1,4 +1,4 @@
-package org.acstokenservice.system;
+package org.acstokenservice;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

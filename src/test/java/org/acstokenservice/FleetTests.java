@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
-import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.identity.IdentityDeletions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,7 +156,7 @@ class FleetTests {
 			atOnce(3, (n) -> ReflectionTestUtils.invokeMethod(fleet.instance(n).context().getBean("pendingDeletions"),
 					"retry"));
 			// ...and each instance's service straight, as a round that outlived its lock.
-			atOnce(3, (n) -> fleet.instance(n).bean(IdentityService.class).retryPendingDeletions());
+			atOnce(3, (n) -> fleet.instance(n).bean(IdentityDeletions.class).retryPendingDeletions());
 		}
 		finally {
 			fleet.acs().faults().clear();
@@ -172,6 +172,49 @@ class FleetTests {
 			.sql("select count(*) from shedlock where name = 'pending-acs-deletions'")
 			.query(Long.class)
 			.single()).as("the round held the fleet's lock").isEqualTo(1);
+	}
+
+	@Test
+	void eraseOnInstanceWithClockFarBehindWhileRetryJobRunsThenDeletedAtAcsOnce() throws Exception {
+		String user = fleet.users().standard();
+		assertThat(fleet.instance(2).client().post("/token", user, null).statusCode()).isEqualTo(200);
+		long deletionsBefore = fleet.acs().requestCount(AcsOperation.DELETE);
+		// ACS takes its time over the erasure's deletion; meanwhile another instance's
+		// job runs.
+		fleet.acs().faults().injectNext(1, AcsOperation.DELETE, Fault.latency(Duration.ofSeconds(2)));
+		fleet.instance(2).clock().advance(Duration.ofMinutes(-10));
+		ExecutorService erasing = Executors.newSingleThreadExecutor();
+		try {
+			Future<HttpResponse<String>> erased = erasing.submit(() -> fleet.instance(2)
+				.client()
+				.send(fleet.instance(2).client().request("/identity", user).DELETE().build()));
+			awaitPendingDeletionOf(user);
+			int deletedByJob = fleet.instance(0).bean(IdentityDeletions.class).retryPendingDeletions();
+
+			assertThat(erased.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+			assertThat(deletedByJob).as("the erasure's claim holds on the database's clock").isZero();
+		}
+		finally {
+			erasing.shutdownNow();
+			fleet.instance(2).clock().advance(Duration.ofMinutes(10));
+			fleet.acs().faults().clear();
+		}
+		assertThat(fleet.acs().requestCount(AcsOperation.DELETE) - deletionsBefore).isOne();
+	}
+
+	private static void awaitPendingDeletionOf(String user) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (fleet.database()
+				.sql("select count(*) from pending_acs_deletion where app_user_id = ?")
+				.param(user)
+				.query(Long.class)
+				.single() > 0) {
+				return;
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("The erasure queued no deletion within 10 s");
 	}
 
 	/**

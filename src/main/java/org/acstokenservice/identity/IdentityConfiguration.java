@@ -16,37 +16,47 @@ import org.springframework.scheduling.annotation.Scheduled;
 class IdentityConfiguration {
 
 	@Bean
-	IdentityService identityService(JdbcIdentityStore store, AcsGateway acs, TokenReuseProperties reuse,
-			MeterRegistry meters, Clock clock) {
-		return new IdentityService(store, acs, new ReusableTokens(reuse.enabled(), reuse.maxEntries(), meters), clock,
-				meters);
+	ReusableTokens reusableTokens(TokenReuseProperties reuse, MeterRegistry meters) {
+		return new ReusableTokens(reuse.enabled(), reuse.maxEntries(), meters);
 	}
 
 	@Bean
-	PendingDeletions pendingDeletions(IdentityService identities) {
-		return new PendingDeletions(identities);
+	IdentityDeletions identityDeletions(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable,
+			MeterRegistry meters) {
+		return new IdentityDeletions(store, acs, reusable, meters);
+	}
+
+	@Bean
+	IdentityService identityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable,
+			IdentityDeletions deletions, MeterRegistry meters, Clock clock) {
+		return new IdentityService(store, acs, reusable, deletions, clock, meters);
+	}
+
+	@Bean
+	PendingDeletions pendingDeletions(IdentityDeletions deletions) {
+		return new PendingDeletions(deletions);
 	}
 
 	/**
 	 * Finishes erasures that ACS did not confirm at the time: a round runs on one
 	 * instance of the fleet at a time. A round that another instance starts later finds
 	 * nothing due, since each deletion is claimed in the database and given its backoff
-	 * (see {@link IdentityService#retryPendingDeletions}); so a deletion is tried once
+	 * (see {@link IdentityDeletions#retryPendingDeletions}); so a deletion is tried once
 	 * per round whatever the number of instances.
 	 */
 	static class PendingDeletions {
 
-		private final IdentityService identities;
+		private final IdentityDeletions deletions;
 
-		PendingDeletions(IdentityService identities) {
-			this.identities = identities;
+		PendingDeletions(IdentityDeletions deletions) {
+			this.deletions = deletions;
 		}
 
 		@Scheduled(initialDelayString = "${identity.deletion-retry-interval:30s}",
 				fixedDelayString = "${identity.deletion-retry-interval:30s}")
 		@SchedulerLock(name = "pending-acs-deletions")
 		public void retry() {
-			this.identities.retryPendingDeletions();
+			this.deletions.retryPendingDeletions();
 		}
 
 	}

@@ -30,12 +30,16 @@ class IdentityController {
 
 	private final IdentityService identities;
 
+	private final IdentityDeletions deletions;
+
 	private final EligibilityPolicy policy;
 
 	private final AuditTrail audit;
 
-	IdentityController(IdentityService identities, EligibilityPolicy policy, AuditTrail audit) {
+	IdentityController(IdentityService identities, IdentityDeletions deletions, EligibilityPolicy policy,
+			AuditTrail audit) {
 		this.identities = identities;
+		this.deletions = deletions;
 		this.policy = policy;
 		this.audit = audit;
 	}
@@ -54,7 +58,7 @@ class IdentityController {
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, user.id());
 		try {
 			this.policy.checkRateOnly(user);
-			this.identities.erase(user.id());
+			this.deletions.erase(user.id());
 		}
 		catch (RuntimeException ex) {
 			this.audit.refused(entry, ex);
@@ -120,7 +124,7 @@ class IdentityController {
 		requireAdmin(admin);
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, admin.id()).about(appUserId).withDetail("by admin");
 		try {
-			if (!this.identities.erase(appUserId)) {
+			if (!this.deletions.erase(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
 		}

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,21 +12,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
-import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each app user's one ACS identity and issues its tokens.
+ * Keeps each app user's one ACS identity, issues its tokens and revokes them. Erasure and
+ * the deletions at ACS that may need retrying are {@link IdentityDeletions}'.
  * <ul>
  * <li>A user's first token creates the identity and the token in one ACS call. Concurrent
  * first requests in this instance wait for one creation; across instances the database's
@@ -38,18 +36,11 @@ import org.slf4j.LoggerFactory;
  * identity: that would detach the user from their chats.</li>
  * <li>A still fresh token issued before is handed back instead of a new one (see
  * {@link ReusableTokens}).</li>
- * <li>Erasure forgets the mapping before it deletes at ACS, and a deletion that ACS did
- * not confirm is retried until it is.</li>
  * </ul>
  */
 public class IdentityService {
 
 	private static final Logger logger = LoggerFactory.getLogger(IdentityService.class);
-
-	private static final Duration MAX_DELETION_BACKOFF = Duration.ofHours(1);
-
-	/** How long one instance keeps a due deletion to itself while it calls ACS. */
-	private static final Duration CLAIM = Duration.ofMinutes(5);
 
 	/** How often one request reads the mapping again after it changed underneath. */
 	private static final int MAX_PASSES = 3;
@@ -60,17 +51,20 @@ public class IdentityService {
 
 	private final ReusableTokens reusable;
 
+	private final IdentityDeletions deletions;
+
 	private final Clock clock;
 
 	private final ConcurrentHashMap<String, CompletableFuture<Void>> creating = new ConcurrentHashMap<>();
 
 	private final MeterRegistry meters;
 
-	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, Clock clock,
-			MeterRegistry meters) {
+	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, IdentityDeletions deletions,
+			Clock clock, MeterRegistry meters) {
 		this.store = store;
 		this.acs = acs;
 		this.reusable = reusable;
+		this.deletions = deletions;
 		this.clock = clock;
 		this.meters = meters;
 	}
@@ -172,76 +166,6 @@ public class IdentityService {
 		}
 	}
 
-	/**
-	 * Erases the user's identity, here and at ACS. The mapping goes first, so that the
-	 * identity is never handed out again; if ACS fails the deletion stays queued and is
-	 * retried, and the {@link AcsException} tells the caller.
-	 * @return {@code false} when there was nothing to erase
-	 */
-	public boolean erase(String appUserId) {
-		Instant now = now();
-		/*
-		 * Claimed for this request, which deletes it at ACS next: the retry job does not
-		 * try it at the same time, and takes it over if this request never finishes.
-		 */
-		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now, now.plus(CLAIM));
-		forgotten.ifPresent(this.reusable::forget);
-		List<PendingDeletion> pending = this.store.pendingDeletionsOf(appUserId);
-		if (forgotten.isEmpty() && pending.isEmpty()) {
-			return false;
-		}
-		for (PendingDeletion deletion : pending) {
-			deleteAtAcs(deletion);
-			count("erased");
-		}
-		logger.info("Erased the ACS identity of app user {}", appUserId);
-		return true;
-	}
-
-	/**
-	 * Retries the deletions that ACS has not confirmed yet.
-	 * @return how many were completed
-	 */
-	public int retryPendingDeletions() {
-		int done = 0;
-		Instant now = this.store.databaseNow();
-		for (PendingDeletion pending : this.store.pendingDeletionsDue(now, 100)) {
-			if (!this.store.claimDeletion(pending.communicationUserId(), now, now.plus(CLAIM))) {
-				continue;
-			}
-			try {
-				deleteAtAcs(pending);
-				done++;
-			}
-			catch (AcsException ex) {
-				logger.warn("Deletion of ACS identity {} still pending after {} attempts: {}",
-						pending.communicationUserId(), pending.attempts() + 1, ex.getMessage());
-			}
-		}
-		return done;
-	}
-
-	private void deleteAtAcs(PendingDeletion pending) {
-		try {
-			this.acs.deleteIdentity(pending.communicationUserId());
-		}
-		catch (AcsException ex) {
-			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
-				this.store.deletionFailed(pending.communicationUserId(),
-						this.store.databaseNow().plus(backoff(pending.attempts())));
-				throw ex;
-			}
-			// Already gone at ACS: the deletion is complete all the same.
-		}
-		this.store.deletionDone(pending.communicationUserId());
-	}
-
-	/** 30 s, 1 min, 2 min, … up to an hour between tries. */
-	static Duration backoff(int failedAttempts) {
-		Duration backoff = Duration.ofSeconds(30).multipliedBy(1L << Math.min(failedAttempts, 7));
-		return (backoff.compareTo(MAX_DELETION_BACKOFF) > 0) ? MAX_DELETION_BACKOFF : backoff;
-	}
-
 	private Optional<IssuedToken> issueFor(StoredIdentity identity, Set<AcsScope> scopes, Duration lifetime) {
 		String communicationUserId = identity.communicationUserId();
 		Instant now = now();
@@ -334,7 +258,8 @@ public class IdentityService {
 	/**
 	 * Stores a mapping to an identity just created at ACS. When the database says no
 	 * (another request won) or fails, the identity is given back (see
-	 * {@link #deleteSurplus}), so that ACS keeps no identity the service has forgotten.
+	 * {@link IdentityDeletions#deleteSurplus}), so that ACS keeps no identity the service
+	 * has forgotten.
 	 */
 	private boolean storeOrGiveBack(String appUserId, AcsIdentityAndToken created, BooleanSupplier store) {
 		boolean stored;
@@ -342,11 +267,11 @@ public class IdentityService {
 			stored = store.getAsBoolean();
 		}
 		catch (RuntimeException ex) {
-			deleteSurplus(appUserId, created.communicationUserId());
+			this.deletions.deleteSurplus(appUserId, created.communicationUserId());
 			throw ex;
 		}
 		if (!stored) {
-			deleteSurplus(appUserId, created.communicationUserId());
+			this.deletions.deleteSurplus(appUserId, created.communicationUserId());
 		}
 		return stored;
 	}
@@ -364,40 +289,7 @@ public class IdentityService {
 	}
 
 	private void count(String event) {
-		Counter.builder("acs.identities")
-			.description("ACS identities created, replaced (stale) and erased, and surplus ones deleted")
-			.tag("event", event)
-			.register(this.meters)
-			.increment();
-	}
-
-	/**
-	 * Deletes at ACS an identity that no user is mapped to. When ACS fails, the deletion
-	 * is queued and retried like an erasure; when the database cannot take it either (it
-	 * may be why the identity is surplus), the identity is logged at ERROR so that an
-	 * operator can delete it. Never throws: the caller is already on its way out.
-	 */
-	private void deleteSurplus(String appUserId, String communicationUserId) {
-		try {
-			this.acs.deleteIdentity(communicationUserId);
-			count("surplus_deleted");
-			return;
-		}
-		catch (AcsException ex) {
-			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
-				return;
-			}
-			logger.warn("Could not delete surplus ACS identity {} of app user {} ({}): queuing its deletion",
-					communicationUserId, appUserId, ex.getMessage());
-		}
-		Instant now = now();
-		try {
-			this.store.queueDeletion(communicationUserId, appUserId, now, this.store.databaseNow().plus(backoff(0)));
-		}
-		catch (RuntimeException ex) {
-			logger.error("Surplus ACS identity {} of app user {} could be neither deleted at ACS nor queued for "
-					+ "deletion ({}): delete it at ACS by hand", communicationUserId, appUserId, ex.toString());
-		}
+		IdentityDeletions.count(this.meters, event);
 	}
 
 	private Instant now() {

@@ -25,8 +25,10 @@ class IdentityControllerTests {
 
 	private final IdentityService identities = mock(IdentityService.class);
 
-	private final IdentityController controller = new IdentityController(this.identities, mock(EligibilityPolicy.class),
-			mock(AuditTrail.class));
+	private final IdentityDeletions deletions = mock(IdentityDeletions.class);
+
+	private final IdentityController controller = new IdentityController(this.identities, this.deletions,
+			mock(EligibilityPolicy.class), mock(AuditTrail.class));
 
 	@Test
 	void adminEndpointsWhenCalledWithoutAdminRoleThenForbiddenAndNothingDone() {
@@ -37,18 +39,19 @@ class IdentityControllerTests {
 		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.controller.eraseAny(alice, "bob"))
 			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
 		then(this.identities).shouldHaveNoInteractions();
+		then(this.deletions).shouldHaveNoInteractions();
 	}
 
 	@Test
 	void adminEndpointsWhenCalledWithAdminRoleThenDone() {
 		AppUser admin = new AppUser("root", Optional.empty(), Set.of("ADMIN"));
 		given(this.identities.revokeTokens("bob")).willReturn(true);
-		given(this.identities.erase("bob")).willReturn(true);
+		given(this.deletions.erase("bob")).willReturn(true);
 
 		assertThat(this.controller.revokeAny(admin, "bob").getStatusCode().value()).isEqualTo(204);
 		assertThat(this.controller.eraseAny(admin, "bob").getStatusCode().value()).isEqualTo(204);
 		then(this.identities).should().revokeTokens("bob");
-		then(this.identities).should().erase("bob");
+		then(this.deletions).should().erase("bob");
 	}
 
 }

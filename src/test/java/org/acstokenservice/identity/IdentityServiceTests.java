@@ -15,8 +15,6 @@ import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,8 +23,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -64,15 +60,17 @@ class IdentityServiceTests {
 
 	@BeforeEach
 	void setUp() {
-		JdbcDataSource dataSource = new JdbcDataSource();
-		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		Flyway.configure().dataSource(dataSource).load().migrate();
-		this.jdbc = JdbcClient.create(dataSource);
-		this.store = new JdbcIdentityStore(this.jdbc,
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+		H2Stores database = H2Stores.migrated();
+		this.store = database.store();
+		this.jdbc = database.jdbc();
+		this.identities = service(this.store, false, this.clock);
+	}
+
+	private IdentityService service(JdbcIdentityStore store, boolean reuse, Clock clock) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.identities = new IdentityService(this.store, this.acs, new ReusableTokens(false, 10, meters), this.clock,
-				meters);
+		ReusableTokens reusable = new ReusableTokens(reuse, 10, meters);
+		return new IdentityService(store, this.acs, reusable, new IdentityDeletions(store, this.acs, reusable, meters),
+				clock, meters);
 	}
 
 	@Test
@@ -114,8 +112,7 @@ class IdentityServiceTests {
 		JdbcIdentityStore failing = mock(JdbcIdentityStore.class);
 		given(failing.insertIfAbsent(any()))
 			.willThrow(new org.springframework.dao.DataAccessResourceFailureException("down"));
-		IdentityService service = new IdentityService(failing, this.acs,
-				new ReusableTokens(false, 10, new SimpleMeterRegistry()), Clock.systemUTC(), new SimpleMeterRegistry());
+		IdentityService service = service(failing, false, Clock.systemUTC());
 
 		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
 			.isThrownBy(() -> service.issueToken("bob", CHAT, HOUR));
@@ -144,7 +141,9 @@ class IdentityServiceTests {
 		// Deletions are scheduled on the database's clock: a minute passes there.
 		this.jdbc.sql("update pending_acs_deletion set next_attempt_at = next_attempt_at - interval '1' minute")
 			.update();
-		assertThat(this.identities.retryPendingDeletions()).isOne();
+		assertThat(new IdentityDeletions(this.store, this.acs, new ReusableTokens(false, 10, new SimpleMeterRegistry()),
+				new SimpleMeterRegistry())
+			.retryPendingDeletions()).isOne();
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10)).isEmpty();
 	}
 
@@ -157,8 +156,7 @@ class IdentityServiceTests {
 		given(failing.insertIfAbsent(any())).willThrow(down);
 		given(failing.databaseNow()).willReturn(Instant.now());
 		willThrow(down).given(failing).queueDeletion(any(), any(), any(), any());
-		IdentityService service = new IdentityService(failing, this.acs,
-				new ReusableTokens(false, 10, new SimpleMeterRegistry()), Clock.systemUTC(), new SimpleMeterRegistry());
+		IdentityService service = service(failing, false, Clock.systemUTC());
 
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
 			.isThrownBy(() -> service.issueToken("frank", CHAT, HOUR));
@@ -196,9 +194,7 @@ class IdentityServiceTests {
 
 	@Test
 	void revokeWhenAcsTimesOutAfterRevokingThenTokenIssuedMeanwhileNotReused() {
-		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		IdentityService reusing = new IdentityService(this.store, this.acs, new ReusableTokens(true, 10, meters),
-				this.clock, meters);
+		IdentityService reusing = service(this.store, true, this.clock);
 		this.store.insertIfAbsent(new StoredIdentity("ivy", "8:acs:r_ivy", now(), null));
 		given(this.acs.issueToken(eq("8:acs:r_ivy"), any(), any()))
 			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
@@ -218,40 +214,13 @@ class IdentityServiceTests {
 		assertThat(after).isNotEqualTo(meanwhile.get());
 	}
 
-	@Test
-	void eraseWhenRetryJobRunsMeanwhileThenDeletedAtAcsOnce() {
-		this.store.insertIfAbsent(new StoredIdentity("kim", "8:acs:r_kim", now(), null));
-		// The job's round on another instance runs while this erasure calls ACS.
-		willAnswer((invocation) -> this.identities.retryPendingDeletions()).given(this.acs)
-			.deleteIdentity("8:acs:r_kim");
-
-		assertThat(this.identities.erase("kim")).isTrue();
-
-		verify(this.acs, times(1)).deleteIdentity("8:acs:r_kim");
-		assertThat(this.store.pendingDeletionsOf("kim")).isEmpty();
-	}
-
-	@Test
-	void retryPendingDeletionsWhenAcsStillFailsThenBacksOffLongerEachTime() {
-		this.store.insertIfAbsent(new StoredIdentity("dave", "8:acs:r_del", now(), null));
-		this.store.forgetAndQueueDeletion("dave", now(), now());
-		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_del");
-
-		assertThat(this.identities.retryPendingDeletions()).isZero();
-		assertThat(this.store.pendingDeletionsDue(now().plus(Duration.ofSeconds(29)), 10)).isEmpty();
-		assertThat(this.store.pendingDeletionsDue(now().plus(Duration.ofSeconds(31)), 10)).hasSize(1)
-			.allSatisfy((pending) -> assertThat(pending.attempts()).isEqualTo(1));
-		assertThat(IdentityService.backoff(1)).isEqualTo(Duration.ofMinutes(1));
-		assertThat(IdentityService.backoff(20)).isEqualTo(Duration.ofHours(1));
-	}
-
-	private static AcsException notFound() {
+	static AcsException notFound() {
 		AcsException notFound = mock(AcsException.class);
 		given(notFound.kind()).willReturn(AcsException.Kind.IDENTITY_NOT_FOUND);
 		return notFound;
 	}
 
-	private static AcsException unavailable() {
+	static AcsException unavailable() {
 		AcsException unavailable = mock(AcsException.class);
 		given(unavailable.kind()).willReturn(AcsException.Kind.UNAVAILABLE);
 		return unavailable;

@@ -26,8 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class IdentityController {
 
-	private static final String ADMIN = "ADMIN";
-
 	private final IdentityService identities;
 
 	private final IdentityDeletions deletions;
@@ -142,7 +140,7 @@ class IdentityController {
 	 * these endpoints to every signed-in user. The same 403 as the chain's.
 	 */
 	private static void requireAdmin(AppUser user) {
-		if (!user.hasRole(ADMIN)) {
+		if (!user.isAdmin()) {
 			throw new ProblemException(ErrorCode.FORBIDDEN, "This endpoint is not open to the signed-in user.");
 		}
 	}

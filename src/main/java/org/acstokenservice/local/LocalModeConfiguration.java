@@ -5,6 +5,7 @@ import java.util.List;
 import org.acstokenservice.acs.AcsConnectionDetails;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorProperties;
+import org.acstokenservice.security.AppUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +76,9 @@ class LocalModeConfiguration {
 	@Conditional(DemoUsersCondition.class)
 	UserDetailsService demoUsers() {
 		logger.warn("LOCAL MODE: demo users alice, bob and admin sign in over HTTP Basic with password = user name");
-		List<UserDetails> users = List.of(demoUser("alice", "TIER_standard"), demoUser("bob", "TIER_basic"),
-				demoUser("admin", "ROLE_ADMIN"));
+		List<UserDetails> users = List.of(demoUser("alice", AppUser.tierAuthority("standard")),
+				demoUser("bob", AppUser.tierAuthority("basic")),
+				demoUser("admin", AppUser.roleAuthority(AppUser.ADMIN)));
 		return new InMemoryUserDetailsManager(users)::loadUserByUsername;
 	}
 

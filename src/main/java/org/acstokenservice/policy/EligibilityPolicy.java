@@ -27,8 +27,6 @@ public class EligibilityPolicy {
 
 	private static final Logger logger = LoggerFactory.getLogger(EligibilityPolicy.class);
 
-	static final String ADMIN_ROLE = "ADMIN";
-
 	/** The rights of a token that ACS exchanges for a Teams user's Entra ID token. */
 	public static final Set<AcsScope> TEAMS_SCOPES = Set.copyOf(EnumSet.of(AcsScope.CHAT, AcsScope.VOIP));
 
@@ -128,7 +126,7 @@ public class EligibilityPolicy {
 	 */
 	public void checkLookup(AppUser user) {
 		PolicyProperties.Lookup lookup = this.properties.lookup();
-		boolean allowed = user.hasRole(ADMIN_ROLE)
+		boolean allowed = user.isAdmin()
 				|| (lookup.enabled() && (lookup.roles().isEmpty() || lookup.roles().stream().anyMatch(user::hasRole)));
 		if (!allowed) {
 			throw new ProblemException(ErrorCode.FORBIDDEN, "Looking up other users is not open to you.");

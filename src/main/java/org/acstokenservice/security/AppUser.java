@@ -5,13 +5,24 @@ import java.util.Set;
 
 /**
  * The signed-in app user, as the validated sign-in says: never as the request body says.
- * Controllers take it as a parameter.
+ * Controllers take it as a parameter. Every sign-in method carries the user's roles and
+ * tier as Spring Security authorities named {@code ROLE_x} and {@code TIER_x}
+ * ({@link #roleAuthority}, {@link #tierAuthority}).
  *
  * @param id the user's id in the application
  * @param tier the user's tier, if the sign-in names one
  * @param roles the user's roles, such as {@code ADMIN}
  */
 public record AppUser(String id, Optional<String> tier, Set<String> roles) {
+
+	/** The role of operators: the admin endpoints, metrics, and every look-up. */
+	public static final String ADMIN = "ADMIN";
+
+	/** Spring Security's prefix of a role's authority. */
+	static final String ROLE_PREFIX = "ROLE_";
+
+	/** This service's prefix of a tier's authority. */
+	static final String TIER_PREFIX = "TIER_";
 
 	public AppUser {
 		if (id == null || id.isBlank()) {
@@ -22,6 +33,20 @@ public record AppUser(String id, Optional<String> tier, Set<String> roles) {
 
 	public boolean hasRole(String role) {
 		return this.roles.contains(role);
+	}
+
+	public boolean isAdmin() {
+		return hasRole(ADMIN);
+	}
+
+	/** The authority that grants a role, such as {@code ROLE_ADMIN}. */
+	public static String roleAuthority(String role) {
+		return ROLE_PREFIX + role;
+	}
+
+	/** The authority that names the user's tier, such as {@code TIER_standard}. */
+	public static String tierAuthority(String tier) {
+		return TIER_PREFIX + tier;
 	}
 
 }

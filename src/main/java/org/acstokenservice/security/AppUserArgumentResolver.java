@@ -19,14 +19,10 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Turns the authenticated principal into an {@link AppUser}. Every sign-in method maps
- * its tier and roles to authorities {@code TIER_x} and {@code ROLE_x}, so this reads them
+ * its tier and roles to the authorities that {@link AppUser} names, so this reads them
  * alike.
  */
 class AppUserArgumentResolver implements HandlerMethodArgumentResolver {
-
-	static final String TIER_PREFIX = "TIER_";
-
-	static final String ROLE_PREFIX = "ROLE_";
 
 	@Override
 	public boolean supportsParameter(MethodParameter parameter) {
@@ -52,11 +48,11 @@ class AppUserArgumentResolver implements HandlerMethodArgumentResolver {
 			if (authority == null) {
 				continue;
 			}
-			if (authority.startsWith(TIER_PREFIX)) {
-				tier = Optional.of(authority.substring(TIER_PREFIX.length()));
+			if (authority.startsWith(AppUser.TIER_PREFIX)) {
+				tier = Optional.of(authority.substring(AppUser.TIER_PREFIX.length()));
 			}
-			else if (authority.startsWith(ROLE_PREFIX)) {
-				roles.add(authority.substring(ROLE_PREFIX.length()));
+			else if (authority.startsWith(AppUser.ROLE_PREFIX)) {
+				roles.add(authority.substring(AppUser.ROLE_PREFIX.length()));
 			}
 		}
 		return new AppUser(authentication.getName(), tier, roles);

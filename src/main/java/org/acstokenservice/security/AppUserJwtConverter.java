@@ -46,11 +46,11 @@ class AppUserJwtConverter implements Converter<Jwt, AbstractAuthenticationToken>
 		}
 		List<GrantedAuthority> authorities = new ArrayList<>();
 		for (String role : roles(jwt.getClaims().get(this.claims.rolesClaim()))) {
-			authorities.add(new SimpleGrantedAuthority(AppUserArgumentResolver.ROLE_PREFIX + role));
+			authorities.add(new SimpleGrantedAuthority(AppUser.roleAuthority(role)));
 		}
 		String tier = jwt.getClaimAsString(this.claims.tierClaim());
 		if (tier != null && !tier.isBlank()) {
-			authorities.add(new SimpleGrantedAuthority(AppUserArgumentResolver.TIER_PREFIX + tier));
+			authorities.add(new SimpleGrantedAuthority(AppUser.tierAuthority(tier)));
 		}
 		return new JwtAuthenticationToken(jwt, authorities, userId);
 	}

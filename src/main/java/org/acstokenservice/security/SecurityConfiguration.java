@@ -72,9 +72,10 @@ class SecurityConfiguration {
 				// The OpenAPI document is public in local mode only.
 				requests.requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
 			}
-			requests.requestMatchers("/admin/**").hasRole("ADMIN");
+			requests.requestMatchers("/admin/**").hasRole(AppUser.ADMIN);
 			// Metrics and build info are for operators, not for every end user.
-			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class)).hasRole("ADMIN");
+			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class))
+				.hasRole(AppUser.ADMIN);
 			requests.anyRequest().authenticated();
 		})
 			/*

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
+import org.acstokenservice.security.AppUser;
 import org.acstokenservice.fleet.BucketStore;
 import org.acstokenservice.fleet.InMemoryBucketStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,8 +143,8 @@ class TokenControllerTests {
 	}
 
 	private static MockHttpServletRequestBuilder signedIn(MockHttpServletRequestBuilder request) {
-		return request.with(
-				jwt().jwt((token) -> token.subject("alice")).authorities(new SimpleGrantedAuthority("TIER_standard")));
+		return request.with(jwt().jwt((token) -> token.subject("alice"))
+			.authorities(new SimpleGrantedAuthority(AppUser.tierAuthority("standard"))));
 	}
 
 	private void thenNothingIssued() {

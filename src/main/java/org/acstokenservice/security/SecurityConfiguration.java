@@ -65,60 +65,77 @@ class SecurityConfiguration {
 				bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
 		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
-		http.authorizeHttpRequests((requests) -> {
-			requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll();
-			requests.requestMatchers("/error").permitAll();
-			if (basic) {
-				// The OpenAPI document is public in local mode only.
-				requests.requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
-			}
-			requests.requestMatchers("/admin/**").hasRole(AppUser.ADMIN);
-			// Metrics and build info are for operators, not for every end user.
-			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class))
-				.hasRole(AppUser.ADMIN);
-			requests.anyRequest().authenticated();
-		})
+		authorize(http, basic);
+		http
 			/*
 			 * A stateless API authenticated by header on every request: no session and no
-			 * cookie for a cross-site request to ride on.
+			 * cookie for a cross-site request to ride on. The CORS filter is no bean,
+			 * which Boot would register for every request, outside this chain.
 			 */
 			.sessionManagement((session) -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.csrf((csrf) -> csrf.disable())
-			// Not a bean: Boot would also register it for every request, outside this
-			// chain.
 			.addFilterBefore(cors, CsrfFilter.class)
 			.requestCache((cache) -> cache.disable())
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(new ProblemAccessDeniedHandler(problems)));
 		if (basic) {
-			http.httpBasic((httpBasic) -> httpBasic.realmName(ProblemAuthenticationEntryPoint.REALM)
-				.authenticationEntryPoint(entryPoint));
+			demoUserSignIn(http, entryPoint);
 		}
 		if (bearer) {
 			JwtDecoder decoder = signIn.verifiedTokens().enabled()
 					? new CachingJwtDecoder(jwtDecoder.getObject(), signIn.verifiedTokens(), clock)
 					: jwtDecoder.getObject();
-			/*
-			 * A key set that cannot be fetched fails as an
-			 * AuthenticationServiceException, which Spring's failure handler would
-			 * rethrow (a 500): the entry point answers it with 503 instead.
-			 */
-			AuthenticationEntryPointFailureHandler failureHandler = new AuthenticationEntryPointFailureHandler(
-					entryPoint);
-			failureHandler.setRethrowAuthenticationServiceException(false);
-			http.oauth2ResourceServer((resourceServer) -> resourceServer
-				.bearerTokenResolver(new HeaderBearerTokenResolver())
-				.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(new AppUserJwtConverter(signIn.jwt())))
-				.authenticationEntryPoint(entryPoint)
-				.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
-					@Override
-					public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
-						filter.setAuthenticationFailureHandler(failureHandler);
-						return filter;
-					}
-				}));
+			bearerSignIn(http, decoder, signIn.jwt(), entryPoint);
 		}
 		return http.build();
+	}
+
+	/**
+	 * Health is public; everything else needs a signed-in user, the admin endpoints and
+	 * the other actuator endpoints the ADMIN role.
+	 * @param apiDocsPublic whether the OpenAPI document is public: in local mode only
+	 */
+	private static void authorize(HttpSecurity http, boolean apiDocsPublic) throws Exception {
+		http.authorizeHttpRequests((requests) -> {
+			requests.requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll();
+			requests.requestMatchers("/error").permitAll();
+			if (apiDocsPublic) {
+				requests.requestMatchers("/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll();
+			}
+			requests.requestMatchers("/admin/**").hasRole(AppUser.ADMIN);
+			requests.requestMatchers(EndpointRequest.toAnyEndpoint().excluding(HealthEndpoint.class))
+				.hasRole(AppUser.ADMIN);
+			requests.anyRequest().authenticated();
+		});
+	}
+
+	/** Local mode's demo users, over HTTP Basic. */
+	private static void demoUserSignIn(HttpSecurity http, ProblemAuthenticationEntryPoint entryPoint) throws Exception {
+		http.httpBasic((httpBasic) -> httpBasic.realmName(ProblemAuthenticationEntryPoint.REALM)
+			.authenticationEntryPoint(entryPoint));
+	}
+
+	/** JWT bearer tokens of the configured issuer, for the configured audience. */
+	private static void bearerSignIn(HttpSecurity http, JwtDecoder decoder, SignInProperties.Jwt claims,
+			ProblemAuthenticationEntryPoint entryPoint) throws Exception {
+		/*
+		 * A key set that cannot be fetched fails as an AuthenticationServiceException,
+		 * which Spring's failure handler would rethrow (a 500): the entry point answers
+		 * it with 503 instead.
+		 */
+		AuthenticationEntryPointFailureHandler failureHandler = new AuthenticationEntryPointFailureHandler(entryPoint);
+		failureHandler.setRethrowAuthenticationServiceException(false);
+		http.oauth2ResourceServer(
+				(resourceServer) -> resourceServer.bearerTokenResolver(new HeaderBearerTokenResolver())
+					.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(new AppUserJwtConverter(claims)))
+					.authenticationEntryPoint(entryPoint)
+					.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
+						@Override
+						public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
+							filter.setAuthenticationFailureHandler(failureHandler);
+							return filter;
+						}
+					}));
 	}
 
 	/**

@@ -84,8 +84,7 @@ class DatabaseOutageTests {
 			assertDatabaseUnavailable("known user", () -> client.post("/token", "alice", null));
 			assertDatabaseUnavailable("new user", () -> client.post("/token", "carol", null));
 			assertDatabaseUnavailable("revoke", () -> client.post("/token/revoke", "alice", null));
-			// Failed sign-ins are counted in the database: without the count, no 401
-			// either.
+			// Failed sign-ins are counted in the database: without it, no 401 either.
 			assertDatabaseUnavailable("failed sign-in",
 					() -> client.postWithToken("/token", issuer.tokenSignedByOtherKey("mallory"), null));
 			HttpResponse<String> readiness = timed("readiness", () -> client.get("/actuator/health/readiness", null));

@@ -73,8 +73,7 @@ public final class Fleet implements AutoCloseable {
 			.toArray(String[]::new);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AcsTokenServiceApplication.class)
 			.initializers((initialized) -> {
-				// The instances share this one emulator, as a deployment shares one ACS
-				// resource.
+				// One emulator for all, as a deployment shares one ACS resource.
 				initialized.getBeanFactory()
 					.registerSingleton("sharedAcs", AcsConnectionDetails.ofConnectionString(this.acs.connectionString(),
 							this.acs.certificate()));

@@ -179,8 +179,7 @@ class FleetTests {
 		String user = fleet.users().standard();
 		assertThat(fleet.instance(2).client().post("/token", user, null).statusCode()).isEqualTo(200);
 		long deletionsBefore = fleet.acs().requestCount(AcsOperation.DELETE);
-		// ACS takes its time over the erasure's deletion; meanwhile another instance's
-		// job runs.
+		// ACS is slow to delete for the erasure; meanwhile another instance's job runs.
 		fleet.acs().faults().injectNext(1, AcsOperation.DELETE, Fault.latency(Duration.ofSeconds(2)));
 		fleet.instance(2).clock().advance(Duration.ofMinutes(-10));
 		ExecutorService erasing = Executors.newSingleThreadExecutor();

@@ -13,7 +13,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The HMAC-SHA256 request signature of ACS (see ACS-WIRE.md), computed exactly as the
+ * The HMAC-SHA256 request signature of ACS (the string to sign is the method, the path
+ * with its query, and the date, host and content hash headers), computed exactly as the
  * SDK's {@code HmacAuthenticationPolicy} does, so that the emulator can check it byte for
  * byte and tests can sign requests of their own.
  */

@@ -125,8 +125,7 @@ class OpenApiConfiguration {
 				List.of(new SecurityRequirement().addList("bearer"), new SecurityRequirement().addList("demoUser")));
 		Paths paths = (api.getPaths() != null) ? api.getPaths() : new Paths();
 		api.paths(paths);
-		// The error page is how the container reaches the problem bodies, not an
-		// endpoint.
+		// The error page is how the container reaches problem bodies, not an endpoint.
 		paths.remove("/error");
 		for (ContractOperation contract : OPERATIONS) {
 			PathItem item = paths.get(contract.path());

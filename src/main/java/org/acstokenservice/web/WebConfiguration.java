@@ -59,8 +59,7 @@ class WebConfiguration {
 						}
 					}
 					host.getPipeline().addValve(new ProblemErrorReportValve(this.problems));
-					// The host adds its default valve at start unless one of this class
-					// is there.
+					// Else the host adds its default valve again at start.
 					host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
 				}
 			});

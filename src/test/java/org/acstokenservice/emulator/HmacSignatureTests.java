@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HmacSignatureTests {
 
-	// The test vector of ACS-WIRE.md (made-up key).
+	// A made-up key, signed as the Java SDK signs (HmacSignature says how).
 	private static final String KEY = "dGVzdC1hY2Nlc3Mta2V5LW5vdC1yZWFsLTAxMjM0NTY3ODk=";
 
 	private static final String BODY = "{\"scopes\":[\"voip\"],\"expiresInMinutes\":60}";

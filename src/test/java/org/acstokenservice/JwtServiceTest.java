@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * An end-to-end test of the running service in local mode with JWT users from the shared
@@ -19,12 +20,8 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID, "policy.rate-limit.capacity=1000",
-				"sign-in.failed-attempts.capacity=1000",
-				"policy.denied-users[0]=" + ServiceTestConfiguration.DENIED_USER,
-				"sign-in.cors-allowed-origins[0]=" + ServiceTestConfiguration.ALLOWED_ORIGIN,
-				"policy.tiers.basic.max-lifetime=2h" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(locations = ServiceTestConfiguration.PROPERTIES)
 @ContextConfiguration(initializers = { LocalModeTestProperties.class, TestJwtIssuer.Initializer.class })
 @Import(ServiceTestConfiguration.class)
 public @interface JwtServiceTest {

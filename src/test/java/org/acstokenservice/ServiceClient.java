@@ -29,6 +29,8 @@ public final class ServiceClient {
 
 	private final Function<String, String> authorization;
 
+	private final String forwardedFor;
+
 	/** A client that signs in as the demo users: password = user name. */
 	public ServiceClient(int port) {
 		this(port, (user) -> basic(user, user));
@@ -36,8 +38,22 @@ public final class ServiceClient {
 
 	/** A client that signs in by the given strategy: user id to Authorization header. */
 	public ServiceClient(int port, Function<String, String> authorization) {
-		this.baseUrl = "http://127.0.0.1:" + port;
+		this("http://127.0.0.1:" + port, authorization, null);
+	}
+
+	private ServiceClient(String baseUrl, Function<String, String> authorization, String forwardedFor) {
+		this.baseUrl = baseUrl;
 		this.authorization = authorization;
+		this.forwardedFor = forwardedFor;
+	}
+
+	/**
+	 * The same client behind a proxy: every request says it was forwarded for the given
+	 * address ({@code X-Forwarded-For}), which the service believes only from a proxy it
+	 * trusts.
+	 */
+	public ServiceClient forwardedFor(String address) {
+		return new ServiceClient(this.baseUrl, this.authorization, address);
 	}
 
 	public HttpResponse<String> post(String path, String user, String body) {
@@ -87,6 +103,9 @@ public final class ServiceClient {
 			.timeout(Duration.ofSeconds(30));
 		if (user != null) {
 			request.header("Authorization", this.authorization.apply(user));
+		}
+		if (this.forwardedFor != null) {
+			request.header("X-Forwarded-For", this.forwardedFor);
 		}
 		return request;
 	}

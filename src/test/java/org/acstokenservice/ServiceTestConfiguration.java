@@ -17,6 +17,12 @@ import org.springframework.core.env.Environment;
 @TestConfiguration(proxyBeanMethods = false)
 public class ServiceTestConfiguration {
 
+	/**
+	 * The properties of every shared context, in one place: generous limits and the names
+	 * below.
+	 */
+	public static final String PROPERTIES = "classpath:service-test.properties";
+
 	/** The Teams application whose tokens the service may exchange. */
 	public static final String TEAMS_CLIENT_ID = "1b7c4d2e-0000-4000-8000-000000000001";
 

@@ -1,8 +1,12 @@
 package org.acstokenservice.identity;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
+import org.acstokenservice.WebSliceTest;
+import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
@@ -10,48 +14,156 @@ import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The admin endpoints check the role themselves, not only through the URL rules of the
- * security filter chain: a rule that a later change loosens or reorders must not open
- * them to every signed-in user.
+ * The HTTP contract of the identity endpoints: the caller's identity, erasure, look-ups
+ * and the admin endpoints, with the service's real security chain and problem bodies and
+ * everything behind the controller mocked.
  */
+@WebSliceTest
 class IdentityControllerTests {
 
-	private final IdentityService identities = mock(IdentityService.class);
+	private static final StoredIdentity ALICE = new StoredIdentity("alice", "8:acs:r_alice",
+			Instant.parse("2026-11-29T10:00:00Z"), null);
 
-	private final IdentityDeletions deletions = mock(IdentityDeletions.class);
+	@Autowired
+	MockMvc mvc;
 
-	private final IdentityController controller = new IdentityController(this.identities, this.deletions,
-			mock(EligibilityPolicy.class), mock(AuditTrail.class));
+	@Autowired
+	IdentityService identities;
+
+	@Autowired
+	IdentityDeletions deletions;
+
+	@Autowired
+	EligibilityPolicy policy;
 
 	@Test
-	void adminEndpointsWhenCalledWithoutAdminRoleThenForbiddenAndNothingDone() {
-		AppUser alice = new AppUser("alice", Optional.of("standard"), Set.of("OPERATOR"));
+	void identityWhenStoredThenItsIdsAndCreationTime() throws Exception {
+		given(this.identities.find("alice")).willReturn(Optional.of(ALICE));
 
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.controller.revokeAny(alice, "bob"))
-			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> this.controller.eraseAny(alice, "bob"))
-			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
+		this.mvc.perform(as("alice", get("/identity")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.appUserId").value("alice"))
+			.andExpect(jsonPath("$.communicationUserId").value("8:acs:r_alice"))
+			.andExpect(jsonPath("$.createdAt").value("2026-11-29T10:00:00Z"));
+	}
+
+	@Test
+	void identityWhenNoneYetThenNotFoundProblem() throws Exception {
+		given(this.identities.find("bob")).willReturn(Optional.empty());
+
+		assertProblem(this.mvc.perform(as("bob", get("/identity"))), 404, "not_found");
+	}
+
+	@Test
+	void eraseWhenSignedInThenCallersIdentityErasedAndNoContent() throws Exception {
+		this.mvc.perform(as("alice", delete("/identity"))).andExpect(status().isNoContent());
+
+		then(this.deletions).should().erase("alice");
+	}
+
+	@Test
+	void eraseWhenAcsFailsThenUnavailableWithRetryAfter() throws Exception {
+		willThrow(AcsFailures.unavailable(Duration.ofSeconds(7))).given(this.deletions).erase("alice");
+
+		assertProblem(this.mvc.perform(as("alice", delete("/identity"))), 503, "acs_unavailable")
+			.andExpect(header().string("Retry-After", "7"));
+	}
+
+	@Test
+	void lookUpWhenPolicyRefusesThenForbiddenAndNothingLookedUp() throws Exception {
+		willThrow(new ProblemException(ErrorCode.FORBIDDEN, "Looking up other users is not open to you."))
+			.given(this.policy)
+			.checkLookup(any());
+
+		assertProblem(this.mvc.perform(as("alice", get("/users/bob/identity"))), 403, "forbidden");
+		assertProblem(this.mvc.perform(as("alice", get("/identities/8:acs:r_bob"))), 403, "forbidden");
+		then(this.identities).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void reverseLookUpWhenKnownThenAppUser() throws Exception {
+		given(this.identities.findByCommunicationUserId("8:acs:r_alice")).willReturn(Optional.of(ALICE));
+
+		this.mvc.perform(as("bob", get("/identities/8:acs:r_alice")))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.appUserId").value("alice"));
+	}
+
+	@Test
+	void adminEndpointsWhenSignedInWithoutAdminRoleThenForbiddenByTheChain() throws Exception {
+		assertProblem(this.mvc.perform(as("alice", post("/admin/users/bob/revoke"))), 403, "forbidden");
+		assertProblem(this.mvc.perform(as("alice", delete("/admin/users/bob"))), 403, "forbidden");
 		then(this.identities).shouldHaveNoInteractions();
 		then(this.deletions).shouldHaveNoInteractions();
 	}
 
 	@Test
-	void adminEndpointsWhenCalledWithAdminRoleThenDone() {
-		AppUser admin = new AppUser("root", Optional.empty(), Set.of("ADMIN"));
-		given(this.identities.revokeTokens("bob")).willReturn(true);
-		given(this.deletions.erase("bob")).willReturn(true);
+	void adminEndpointsWhenUserHasNoIdentityThenNotFound() throws Exception {
+		given(this.identities.revokeTokens("ghost")).willReturn(false);
+		given(this.deletions.erase("ghost")).willReturn(false);
 
-		assertThat(this.controller.revokeAny(admin, "bob").getStatusCode().value()).isEqualTo(204);
-		assertThat(this.controller.eraseAny(admin, "bob").getStatusCode().value()).isEqualTo(204);
-		then(this.identities).should().revokeTokens("bob");
-		then(this.deletions).should().erase("bob");
+		assertProblem(this.mvc.perform(asAdmin(post("/admin/users/ghost/revoke"))), 404, "not_found");
+		assertProblem(this.mvc.perform(asAdmin(delete("/admin/users/ghost"))), 404, "not_found");
+	}
+
+	/**
+	 * The controller checks the role itself too, so that a URL rule that a later change
+	 * loosens or reorders does not open the admin endpoints to every signed-in user.
+	 */
+	@Test
+	void adminEndpointsWhenReachedWithoutAdminRoleThenForbiddenByTheController() {
+		IdentityService identities = mock(IdentityService.class);
+		IdentityDeletions deletions = mock(IdentityDeletions.class);
+		IdentityController controller = new IdentityController(identities, deletions, mock(EligibilityPolicy.class),
+				mock(AuditTrail.class));
+		AppUser alice = new AppUser("alice", Optional.of("standard"), Set.of("OPERATOR"));
+
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> controller.revokeAny(alice, "bob"))
+			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
+		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> controller.eraseAny(alice, "bob"))
+			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
+		then(identities).shouldHaveNoInteractions();
+		then(deletions).shouldHaveNoInteractions();
+	}
+
+	private static MockHttpServletRequestBuilder as(String user, MockHttpServletRequestBuilder request) {
+		return request.with(jwt().jwt((token) -> token.subject(user))
+			.authorities(new SimpleGrantedAuthority(AppUser.tierAuthority("standard"))));
+	}
+
+	private static MockHttpServletRequestBuilder asAdmin(MockHttpServletRequestBuilder request) {
+		return request.with(jwt().jwt((token) -> token.subject("root"))
+			.authorities(new SimpleGrantedAuthority(AppUser.roleAuthority(AppUser.ADMIN))));
+	}
+
+	private static ResultActions assertProblem(ResultActions result, int status, String code) throws Exception {
+		return result.andExpect(status().is(status))
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.code").value(code));
 	}
 
 }

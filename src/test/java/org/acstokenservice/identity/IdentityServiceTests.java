@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.MutableClock;
 import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
 import org.acstokenservice.acs.AcsScope;
@@ -215,15 +216,11 @@ class IdentityServiceTests {
 	}
 
 	static AcsException notFound() {
-		AcsException notFound = mock(AcsException.class);
-		given(notFound.kind()).willReturn(AcsException.Kind.IDENTITY_NOT_FOUND);
-		return notFound;
+		return AcsFailures.identityNotFound();
 	}
 
 	static AcsException unavailable() {
-		AcsException unavailable = mock(AcsException.class);
-		given(unavailable.kind()).willReturn(AcsException.Kind.UNAVAILABLE);
-		return unavailable;
+		return AcsFailures.unavailable(Duration.ofSeconds(5));
 	}
 
 	private static AcsIdentityAndToken created(String communicationUserId) {

@@ -5,35 +5,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
-import org.acstokenservice.AcsTokenServiceApplication;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.ServiceTest;
-import org.acstokenservice.TestJwtIssuer;
-import org.acstokenservice.emulator.AcsEmulator;
-import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Local mode serves the built browser example at {@code /example/} without a sign-in, and
- * nothing else besides; in production mode {@code /example/} is closed like every other
- * path.
+ * nothing else besides; in production mode the site is not configured at all, so
+ * {@code /example/} is closed like every other path.
  */
 @ServiceTest
-@TestPropertySource(properties = "local.example.directory=" + ExampleSiteTests.DIRECTORY)
 class ExampleSiteTests {
 
+	/** Where the shared contexts look for the example (service-test.properties). */
 	static final String DIRECTORY = "target/example-site-tests";
 
 	private static final String PAGE = "<!doctype html><title>example under test</title>";
@@ -89,26 +83,15 @@ class ExampleSiteTests {
 	}
 
 	@Test
-	void exampleWhenProductionModeThenClosed() {
-		try (TestJwtIssuer issuer = new TestJwtIssuer();
-				AcsEmulator acs = AcsEmulator.start(AcsEmulatorSettings.inMemory());
-				ConfigurableApplicationContext service = new SpringApplicationBuilder(AcsTokenServiceApplication.class)
-					.run("--server.port=0", "--spring.main.banner-mode=off",
-							"--acs.connection-string=" + acs.connectionString(),
-							"--acs.trusted-certificate=" + acs.certificateFile(),
-							"--spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-							"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer.jwkSetUri(),
-							"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
-							"--spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
-							"--local.example.directory=" + DIRECTORY)) {
-			ServiceClient production = new ServiceClient(
-					((WebServerApplicationContext) service).getWebServer().getPort());
-
-			assertProblem(production.get("/example/", null), 401, "unauthorized");
-			assertProblem(production.get("/example/index.html", null), 401, "unauthorized");
-			String jwt = issuer.token("example-reader");
-			assertProblem(production.getWithToken("/example/index.html", jwt), 404, "not_found");
-		}
+	void exampleWhenProductionModeThenNeitherServedNorOpened() {
+		new ApplicationContextRunner().withUserConfiguration(ExampleSiteConfiguration.class)
+			.withPropertyValues("acs.endpoint=https://my-resource.communication.azure.com/",
+					"local.example.directory=" + DIRECTORY)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(SecurityFilterChain.class);
+				assertThat(context).doesNotHaveBean(WebMvcConfigurer.class);
+			});
 	}
 
 }

@@ -3,14 +3,13 @@ package org.acstokenservice.security;
 import java.time.Instant;
 import java.util.Date;
 
-import org.acstokenservice.JwtServiceTest;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.TestJwtIssuer;
 import org.acstokenservice.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,17 +18,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * all the time, and many users may share an address. Forged ones do count, and once the
  * allowance is spent further forged ones get 429 while valid tokens are still served.
  */
-@JwtServiceTest
-@TestPropertySource(properties = { "sign-in.failed-attempts.capacity=2", "sign-in.failed-attempts.period=1h" })
+@SignInLimitTest
 class ExpiredTokenSignInTests {
 
 	private final TestJwtIssuer issuer = TestJwtIssuer.shared();
 
-	@Autowired
-	ServiceClient client;
+	private ServiceClient client;
 
 	@Autowired
 	TestUsers users;
+
+	@BeforeEach
+	void fromOneAddress(@Autowired ServiceClient client) {
+		this.client = client.forwardedFor("192.0.2.20");
+	}
 
 	@Test
 	void signInWhenTokensExpiredThenRefusedButNotCountedWhenForgedThenCountedAndValidStillServed() {
@@ -42,7 +44,7 @@ class ExpiredTokenSignInTests {
 		}
 		assertThat(this.client.post("/token", user, null).statusCode()).isEqualTo(200);
 
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < SignInLimitTest.CAPACITY; i++) {
 			assertThat(
 					this.client.postWithToken("/token", this.issuer.tokenSignedByOtherKey("forger"), null).statusCode())
 				.isEqualTo(401);

@@ -1,6 +1,5 @@
 package org.acstokenservice.security;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +9,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTest;
+import org.acstokenservice.TestJwtIssuer;
+import org.acstokenservice.TestUsers;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 
 import static org.acstokenservice.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,18 +22,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * An address that keeps failing to sign in gets 429 for further failed attempts, but a
  * request with valid credentials from the same address is still served: behind a NAT or a
- * proxy, one client with a stale password must not lock out everyone. One test, since
- * every request of this class comes from the same address and so spends the same
- * allowance.
+ * proxy, one client with a stale token must not lock out everyone. Every request of this
+ * class comes from one address, and so spends one allowance.
  */
-@ServiceTest
-@TestPropertySource(properties = { "sign-in.failed-attempts.capacity=3", "sign-in.failed-attempts.period=1h" })
+@SignInLimitTest
 class FailedSignInLimitTests {
 
 	private static final int BURST = 24;
 
 	@Autowired
-	ServiceClient client;
+	TestUsers users;
+
+	private ServiceClient client;
+
+	@BeforeEach
+	void fromOneAddress(@Autowired ServiceClient client) {
+		this.client = client.forwardedFor("192.0.2.10");
+	}
 
 	@Test
 	void signInWhenBurstOfFailuresThenOnlyCapacityCheckedAndValidCredentialsStillServed() throws Exception {
@@ -41,17 +46,18 @@ class FailedSignInLimitTests {
 
 		assertThat(statuses).as("a concurrent burst gets exactly the allowance, no more")
 			.filteredOn((status) -> status == 401)
-			.hasSize(3);
-		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(BURST - 3);
+			.hasSize(SignInLimitTest.CAPACITY);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(BURST - SignInLimitTest.CAPACITY);
 
-		HttpResponse<String> refused = this.client.send(wrongPassword());
+		HttpResponse<String> refused = forged();
 		assertProblem(refused, 429, "rate_limited");
 		assertThat(refused.headers().firstValue("Retry-After"))
 			.hasValueSatisfying((seconds) -> assertThat(Long.parseLong(seconds)).isPositive());
 
-		HttpResponse<String> valid = this.client.post("/token", "alice", null);
+		String user = this.users.standard();
+		HttpResponse<String> valid = this.client.post("/token", user, null);
 		assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
-		assertThat(this.client.get("/identity", "bob").statusCode()).isIn(200, 404);
+		assertThat(this.client.get("/identity", user).statusCode()).isEqualTo(200);
 		assertThat(this.client.get("/actuator/health", null).statusCode()).isEqualTo(200);
 	}
 
@@ -63,7 +69,7 @@ class FailedSignInLimitTests {
 			for (int i = 0; i < BURST; i++) {
 				results.add(threads.submit(() -> {
 					start.await();
-					return this.client.send(wrongPassword()).statusCode();
+					return forged().statusCode();
 				}));
 			}
 			start.countDown();
@@ -78,11 +84,8 @@ class FailedSignInLimitTests {
 		}
 	}
 
-	private HttpRequest wrongPassword() {
-		return this.client.request("/token", null)
-			.header("Authorization", ServiceClient.basic("alice", "guess"))
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build();
+	private HttpResponse<String> forged() {
+		return this.client.postWithToken("/token", TestJwtIssuer.shared().tokenSignedByOtherKey("guesser"), null);
 	}
 
 }

@@ -1,27 +1,20 @@
 package org.acstokenservice.token;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.acstokenservice.audit.AuditTrail;
+import java.time.Duration;
+import java.util.Map;
+
+import org.acstokenservice.WebSliceTest;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
-import org.acstokenservice.fleet.BucketStore;
-import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -48,30 +41,17 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * code. The service's security and error handling are real; what lies behind the
  * controller is mocked, and must not be called.
  */
-@WebMvcTest(controllers = TokenController.class, includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
-		pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|web\\.(WebConfiguration|Problems))"),
-		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
-				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service" })
-@Import(TokenControllerTests.Metrics.class)
+@WebSliceTest
 class TokenControllerTests {
 
 	@Autowired
 	MockMvc mvc;
 
-	@MockitoBean
+	@Autowired
 	EligibilityPolicy policy;
 
-	@MockitoBean
+	@Autowired
 	IdentityService identities;
-
-	@MockitoBean
-	TeamsTokenExchange teams;
-
-	@MockitoBean
-	AuditTrail audit;
-
-	@MockitoBean
-	JwtDecoder jwtDecoder;
 
 	@BeforeEach
 	void standardTier() {
@@ -138,6 +118,15 @@ class TokenControllerTests {
 		thenNothingIssued();
 	}
 
+	@Test
+	void issueTokenWhenServiceClosedThenServiceClosedWithRetryAfter() throws Exception {
+		given(this.policy.decide(any(), any(), any())).willThrow(new ProblemException(ErrorCode.SERVICE_CLOSED,
+				"The service is not issuing tokens now.", Duration.ofMinutes(10), Map.of()));
+
+		assertProblem(issue("{}"), 503, "service_closed").andExpect(header().string("Retry-After", "600"));
+		thenNothingIssued();
+	}
+
 	private ResultActions issue(String body) throws Exception {
 		return this.mvc.perform(signedIn(post("/token")).contentType(MediaType.APPLICATION_JSON).content(body));
 	}
@@ -156,21 +145,6 @@ class TokenControllerTests {
 			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.code").value(code))
 			.andExpect(jsonPath("$.status").value(status));
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Metrics {
-
-		@Bean
-		MeterRegistry meterRegistry() {
-			return new SimpleMeterRegistry();
-		}
-
-		@Bean
-		BucketStore bucketStore() {
-			return new InMemoryBucketStore();
-		}
-
 	}
 
 }

@@ -1,0 +1,65 @@
+package org.acstokenservice;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.identity.IdentityDeletions;
+import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.policy.EligibilityPolicy;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+import org.springframework.context.annotation.Import;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+
+/**
+ * The HTTP contract of the controllers, without a server, a database or ACS: every
+ * controller with the service's real security chain (JWT sign-in), problem bodies and
+ * body limit; what lies behind the controllers is mocked (inject the mocks by type). Test
+ * classes with this annotation share one context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@WebMvcTest(
+		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
+				pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|web\\.(WebConfiguration|Problems)"
+						+ "|token\\.TeamsTokenExchange)"),
+		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
+				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service",
+				"teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID })
+@MockitoBean(types = { EligibilityPolicy.class, IdentityService.class, IdentityDeletions.class, AuditTrail.class,
+		AcsGateway.class, JwtDecoder.class })
+@Import(WebSliceTest.Shared.class)
+public @interface WebSliceTest {
+
+	/** The shared buckets and metrics, in memory. */
+	@TestConfiguration(proxyBeanMethods = false)
+	class Shared {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		BucketStore bucketStore() {
+			return new InMemoryBucketStore();
+		}
+
+	}
+
+}

@@ -9,7 +9,7 @@
 #   scripts/benchmark.sh --smoke    # seconds per row: checks that the harness works (CI)
 #   scripts/benchmark.sh --connections=32 --warmup=60 --measure=20 --steady-after=120 ...
 #
-# Options are those of src/test/java/benchmark/Benchmark.java. Logs and the table (results.md)
+# Options are those of src/benchmark/java/benchmark/Benchmark.java. Logs and the table (results.md)
 # are in target/benchmark/. Installs wrk from Debian when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
 fi
 
-# The jar, the test classes (the harness lives in src/test/java/benchmark) and their class path.
+# The jar, the test classes (the harness in src/benchmark/java is compiled with them) and their class path.
 ./mvnw -B -q package org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath \
   -DskipTests -Dmdep.outputFile=target/benchmark-classpath.txt -Dmdep.includeScope=test
 jar=$(ls target/acs-token-service-*.jar | head -1)

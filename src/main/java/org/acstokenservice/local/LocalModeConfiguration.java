@@ -69,8 +69,8 @@ class LocalModeConfiguration {
 	 * Only the look-up is exposed. A {@code UserDetailsPasswordService} would have Spring
 	 * Security "upgrade" each {@code {noop}} password to BCrypt at the first sign-in, and
 	 * every later request would then pay about 100 ms for a BCrypt check (measured in
-	 * {@code docs/benchmarks.md}). Hashing would protect nothing: the passwords are the
-	 * user names and are printed here.
+	 * {@code docs/benchmarks/2026-11-29-performance.md}). Hashing would protect nothing:
+	 * the passwords are the user names and are printed here.
 	 */
 	@Bean
 	@Conditional(DemoUsersCondition.class)

@@ -118,7 +118,7 @@ public final class AcsEmulator implements AutoCloseable {
 					settings.clock(), trustedBearerTokens);
 			server.createContext("/", new IdentityApi(state, tokens, authenticator, settings.clock(), faults,
 					requestCounts, limits, executor));
-			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
+			server.createContext("/_emulator/", new ControlApi(accessKey, faults, limits));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
 					: Files.createTempFile("acs-emulator-cert", ".pem");

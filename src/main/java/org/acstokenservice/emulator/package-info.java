@@ -61,9 +61,12 @@
  * {@code Retry-After}: ACS does not promise one, and both SDKs honour it when it
  * comes.</li>
  * <li>Other applications on the same resource spend its allowance too: a test does so
- * with {@link org.acstokenservice.emulator.ResourceLimits#spend}, reads where each limit
- * stands with {@link org.acstokenservice.emulator.ResourceLimits#usage()} and empties the
- * windows with {@link org.acstokenservice.emulator.ResourceLimits#reset()}.</li>
+ * with {@link org.acstokenservice.emulator.ResourceLimits#spend}, another process with
+ * {@code POST /_emulator/limits/spend} (e.g.
+ * {@code {"operation":"issue-token","calls":900}}); {@code GET /_emulator/limits} reports
+ * each limit (calls and 429s in the window and in total, the window's start and end) and
+ * {@code DELETE /_emulator/limits} empties the windows, all with the same
+ * {@code Authorization: Bearer <access key>} as the faults' endpoints.</li>
  * </ul>
  * <p>
  * Faults ({@link org.acstokenservice.emulator.Fault}: latency, an error status with or

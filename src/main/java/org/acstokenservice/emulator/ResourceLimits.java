@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * otherwise. A refused call does not count against the limit, so {@code Retry-After} (the
  * time until the oldest admitted call leaves the window) is exact for a caller alone on
  * the resource. A sliding window is the strictest reading of ACS's "per 30 seconds": an
- * application that the emulator never throttles is not throttled by ACS either, however
- * ACS aligns its windows.
+ * application that stays within it stays within ACS's documented limits, however ACS
+ * aligns its windows.
  * <p>
  * Each limit keeps the times of its last admitted calls in a ring (limit &times; 8 bytes)
  * behind a lock held for a few comparisons; refusals are also counted per second, for

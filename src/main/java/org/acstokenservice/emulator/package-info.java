@@ -28,7 +28,7 @@
  * <ul>
  * <li>The window slides: a call is admitted when fewer than the limit's calls were
  * admitted in the 30 seconds before it. It is the strictest reading of "per 30 seconds",
- * so an application that the emulator does not throttle is not throttled by ACS, however
+ * so an application that stays within it stays within ACS's documented limits, however
  * ACS aligns its windows. {@code Retry-After} is the time until the oldest admitted call
  * leaves the window, in whole seconds rounded up: a caller alone on the resource that
  * waits that long is admitted.</li>

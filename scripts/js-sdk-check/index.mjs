@@ -29,6 +29,22 @@ async function expectStatus(status, action) {
   assert.fail(`expected ${status}, got a success`);
 }
 
+// The emulator's own control endpoints (not ACS's), with the same access key.
+const endpoint = /endpoint=([^;]+)/i.exec(connectionString)[1].replace(/\/?$/, "/");
+const accessKey = /accesskey=([^;]+)/i.exec(connectionString)[1];
+
+async function control(method, path, body) {
+  const response = await fetch(new URL(path, endpoint), {
+    method,
+    headers: { Authorization: `Bearer ${accessKey}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    assert.fail(`${method} ${path}: ${response.status} ${await response.text()}`);
+  }
+  return response.status === 204 ? undefined : response.json();
+}
+
 const acsUser = /^8:acs:[0-9a-f-]{36}_[0-9a-f-]{36}$/;
 let user;
 
@@ -77,12 +93,31 @@ await check("getToken with expiresInMinutes out of range is 400", async () => {
 });
 
 await check("a wrong access key is 401", async () => {
-  const endpoint = /endpoint=([^;]+)/i.exec(connectionString)[1];
   const wrong = new CommunicationIdentityClient(
     `endpoint=${endpoint};accesskey=${Buffer.from("not the emulator's key").toString("base64")}`,
     { retryOptions: { maxRetries: 0 } },
   );
   await expectStatus(401, () => wrong.createUser());
+});
+
+await check("getToken beyond the issue-token limit is 429 TooManyRequests with Retry-After", async () => {
+  const other = await client.createUser();
+  const limits = await control("GET", "_emulator/limits");
+  assert.equal(limits.enabled, true, "the emulator's limits are off");
+  const { limit, remaining } = limits.operations["issue-token"];
+  assert.equal(limit, 1000, "ACS's limit");
+  // Another application on the same resource spends what is left of the allowance.
+  const spent = await control("POST", "_emulator/limits/spend", { operation: "issue-token", calls: remaining });
+  assert.equal(spent.counted, remaining);
+  try {
+    const error = await expectStatus(429, () => client.getToken(other, ["chat"]));
+    assert.equal(error.code, "TooManyRequests");
+    const retryAfter = Number(error.response?.headers.get("retry-after"));
+    assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After: ${retryAfter}`);
+  } finally {
+    await control("DELETE", "_emulator/limits");
+  }
+  assert.ok((await client.getToken(other, ["chat"])).token, "a token again once the windows are empty");
 });
 
 console.log(process.exitCode ? "JavaScript SDK check FAILED" : "JavaScript SDK check passed");

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * It checks each request's HMAC signature as ACS does, enforces scopes and token
  * lifetimes, answers with ACS's status codes and error bodies, issues RS256 JWTs shaped
- * like ACS's and honours revocation and deletion. Its TLS certificate is made at each
- * start: clients must trust {@link #certificate()} (or {@link #certificateFile()})
- * explicitly. Thread-safe.
+ * like ACS's, honours revocation and deletion, and throttles with ACS's limits
+ * ({@link #limits()}). Its TLS certificate is made at each start: clients must trust
+ * {@link #certificate()} (or {@link #certificateFile()}) explicitly. Thread-safe.
  */
 public final class AcsEmulator implements AutoCloseable {
 
@@ -65,6 +65,8 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final RequestCounts requestCounts;
 
+	private final ResourceLimits limits;
+
 	private final Set<String> trustedBearerTokens;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,7 +74,7 @@ public final class AcsEmulator implements AutoCloseable {
 	private AcsEmulator(EmulatorState state, AccessTokens tokens, SelfSignedCertificate certificate,
 			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server,
 			ScheduledExecutorService executor, URI endpoint, String accessKey, Clock clock, FaultInjector faults,
-			RequestCounts requestCounts, Set<String> trustedBearerTokens) {
+			RequestCounts requestCounts, ResourceLimits limits, Set<String> trustedBearerTokens) {
 		this.state = state;
 		this.tokens = tokens;
 		this.certificate = certificate;
@@ -85,6 +87,7 @@ public final class AcsEmulator implements AutoCloseable {
 		this.clock = clock;
 		this.faults = faults;
 		this.requestCounts = requestCounts;
+		this.limits = limits;
 		this.trustedBearerTokens = trustedBearerTokens;
 	}
 
@@ -108,12 +111,14 @@ public final class AcsEmulator implements AutoCloseable {
 			executor = newExecutor();
 			FaultInjector faults = new FaultInjector();
 			RequestCounts requestCounts = new RequestCounts();
+			// One resource, one access key, one set of limits.
+			ResourceLimits limits = new ResourceLimits(settings.limits(), settings.clock());
 			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
 			RequestAuthenticator authenticator = new RequestAuthenticator(new HmacSignature(accessKey),
 					settings.clock(), trustedBearerTokens);
-			server.createContext("/",
-					new IdentityApi(state, tokens, authenticator, settings.clock(), faults, requestCounts, executor));
-			server.createContext("/_emulator/", new ControlApi(accessKey, faults));
+			server.createContext("/", new IdentityApi(state, tokens, authenticator, settings.clock(), faults,
+					requestCounts, limits, executor));
+			server.createContext("/_emulator/", new ControlApi(accessKey, faults, limits));
 			server.setExecutor(executor);
 			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
 					: Files.createTempFile("acs-emulator-cert", ".pem");
@@ -123,7 +128,7 @@ public final class AcsEmulator implements AutoCloseable {
 				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
 			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
 					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
-					requestCounts, trustedBearerTokens);
+					requestCounts, limits, trustedBearerTokens);
 			// The endpoint only: the access key never reaches a log line.
 			logger.info("ACS emulator for resource {} listening at {}", state.resourceId(), endpoint);
 			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)", certificateFile);
@@ -238,6 +243,16 @@ public final class AcsEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * The throttling of this emulator's resource: ACS's limits unless the settings said
+	 * otherwise. Tests read where each limit stands, spend part of an allowance as
+	 * another application on the resource would, and reset the windows.
+	 * @return this emulator's limits
+	 */
+	public ResourceLimits limits() {
+		return this.limits;
+	}
+
+	/**
 	 * Whether an identity exists here: created and not deleted.
 	 * @param communicationUserId e.g. {@code 8:acs:<resource>_<guid>}
 	 * @return {@code true} if live
@@ -257,7 +272,7 @@ public final class AcsEmulator implements AutoCloseable {
 	/**
 	 * How many requests for an operation the emulator has accepted since start (or the
 	 * last {@link #resetRequestCounts()}): those that passed authentication and the
-	 * api-version check, whatever their answer, faulted ones included.
+	 * api-version check, whatever their answer, faulted and throttled ones included.
 	 * @param operation which operation
 	 * @return the count
 	 */

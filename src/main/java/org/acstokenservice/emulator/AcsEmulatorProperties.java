@@ -3,16 +3,18 @@ package org.acstokenservice.emulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The {@code acs.emulator.*} properties: where and how to run an {@link AcsEmulator}, and
- * the faults it injects from the start. The standalone {@link EmulatorApplication} binds
- * them, and an application can bind the same record with
- * {@code @EnableConfigurationProperties(AcsEmulatorProperties.class)} and
+ * The {@code acs.emulator.*} properties: where and how to run an {@link AcsEmulator}, how
+ * it throttles, and the faults it injects from the start. The standalone
+ * {@link EmulatorApplication} binds them, and an application can bind the same record
+ * with {@code @EnableConfigurationProperties(AcsEmulatorProperties.class)} and
  * {@link #start()} an emulator from it. Invalid values are refused by
  * {@link #toSettings()} and {@link #start()}, before anything starts.
  *
@@ -26,24 +28,30 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * restarts; in memory only unless set
  * @param faults faults to inject from the start, for benchmarks against a flaky ACS; none
  * unless set
+ * @param limits ACS's limits, which the emulator enforces unless told otherwise
  */
 @ConfigurationProperties("acs.emulator")
 public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HOST) String host,
-		@DefaultValue("0") int port, String accessKey, String dataDir, @DefaultValue Faults faults) {
+		@DefaultValue("0") int port, String accessKey, String dataDir, @DefaultValue Faults faults,
+		@DefaultValue Limits limits) {
 
-	/** Reads absent faults as none, as binding does, for a record made in code. */
+	/**
+	 * Reads absent faults as none and absent limits as ACS's, as binding does, for a
+	 * record made in code.
+	 */
 	public AcsEmulatorProperties {
 		faults = (faults != null) ? faults : Faults.NONE;
+		limits = (limits != null) ? limits : Limits.ACS;
 	}
 
 	/**
 	 * The settings these properties describe, with the system clock.
 	 * @return the settings to start an emulator with
-	 * @throws IllegalArgumentException if the port or access key is invalid
+	 * @throws IllegalArgumentException if the port, access key or a limit is invalid
 	 */
 	public AcsEmulatorSettings toSettings() {
 		Path directory = (this.dataDir != null && !this.dataDir.isBlank()) ? Path.of(this.dataDir) : null;
-		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, directory, null);
+		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, directory, null, this.limits.toSettings());
 	}
 
 	/**
@@ -63,7 +71,61 @@ public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HO
 	public String toString() {
 		return "AcsEmulatorProperties[host=" + this.host + ", port=" + this.port + ", accessKey="
 				+ ((this.accessKey != null) ? "(set)" : null) + ", dataDir=" + this.dataDir + ", faults=" + this.faults
-				+ "]";
+				+ ", limits=" + this.limits + "]";
+	}
+
+	/**
+	 * The {@code acs.emulator.limits.*} properties: ACS's limits per 30 seconds (see
+	 * {@link AcsLimit}), which the emulator enforces with 429 and {@code Retry-After}
+	 * unless told otherwise, e.g. {@code --acs.emulator.limits.enabled=false} for a
+	 * benchmark of the emulator itself, or {@code --acs.emulator.limits.issue-token=100}
+	 * to see a smaller resource.
+	 *
+	 * @param enabled whether calls beyond a limit get 429; true unless set
+	 * @param window how far back a call counts (a sliding window, whole seconds); 30s,
+	 * ACS's, unless set
+	 * @param createIdentity calls of {@code POST /identities} without a token per window;
+	 * 1000, ACS's, unless set
+	 * @param createIdentityAndToken calls of {@code POST /identities} with
+	 * {@code createTokenWithScopes} per window; 1000, ACS's, unless set
+	 * @param issueToken calls of {@code :issueAccessToken} per window; 1000, ACS's,
+	 * unless set
+	 * @param revoke calls of {@code :revokeAccessTokens} per window; 500, ACS's, unless
+	 * set
+	 * @param delete calls of {@code DELETE /identities/{id}} per window; 500, ACS's,
+	 * unless set
+	 * @param teamsExchange calls of {@code /teamsUser/:exchangeAccessToken} per window;
+	 * 500, ACS's, unless set
+	 */
+	public record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration window,
+			Integer createIdentity, Integer createIdentityAndToken, Integer issueToken, Integer revoke, Integer delete,
+			Integer teamsExchange) {
+
+		static final Limits ACS = new Limits(true, LimitSettings.ACS_WINDOW, null, null, null, null, null, null);
+
+		/** The settings these properties describe; refuses a limit out of range. */
+		LimitSettings toSettings() {
+			Map<AcsLimit, Integer> perWindow = new EnumMap<>(AcsLimit.class);
+			putIfSet(perWindow, AcsLimit.CREATE_IDENTITY, this.createIdentity);
+			putIfSet(perWindow, AcsLimit.CREATE_IDENTITY_AND_TOKEN, this.createIdentityAndToken);
+			putIfSet(perWindow, AcsLimit.ISSUE_TOKEN, this.issueToken);
+			putIfSet(perWindow, AcsLimit.REVOKE, this.revoke);
+			putIfSet(perWindow, AcsLimit.DELETE, this.delete);
+			putIfSet(perWindow, AcsLimit.TEAMS_EXCHANGE, this.teamsExchange);
+			try {
+				return new LimitSettings(this.enabled, this.window, perWindow);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("acs.emulator.limits: " + ex.getMessage(), ex);
+			}
+		}
+
+		private static void putIfSet(Map<AcsLimit, Integer> perWindow, AcsLimit limit, Integer value) {
+			if (value != null) {
+				perWindow.put(limit, value);
+			}
+		}
+
 	}
 
 	/**

@@ -14,10 +14,13 @@ import java.util.Base64;
  * random 32-byte key (kept in the data directory, if any, so that it survives a restart)
  * @param dataDirectory where identities, revocations and the token signing key are kept;
  * {@code null} keeps them in memory only
- * @param clock the emulator's notion of now (tokens, signature dates); {@code null} means
- * the system clock in UTC
+ * @param clock the emulator's notion of now (tokens, signature dates, throttling
+ * windows); {@code null} means the system clock in UTC
+ * @param limits how the emulator throttles; {@code null} means
+ * {@link LimitSettings#acs()}, ACS's limits
  */
-public record AcsEmulatorSettings(String host, int port, String accessKey, Path dataDirectory, Clock clock) {
+public record AcsEmulatorSettings(String host, int port, String accessKey, Path dataDirectory, Clock clock,
+		LimitSettings limits) {
 
 	/** The loopback address that the emulator binds unless told otherwise. */
 	public static final String DEFAULT_HOST = "127.0.0.1";
@@ -34,38 +37,46 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 			}
 		}
 		clock = (clock != null) ? clock : Clock.systemUTC();
+		limits = (limits != null) ? limits : LimitSettings.acs();
 	}
 
-	/** Loopback, a free port, a random key, state only in memory: what tests want. */
+	/**
+	 * Loopback, a free port, a random key, state only in memory, ACS's limits: what tests
+	 * want.
+	 */
 	public static AcsEmulatorSettings inMemory() {
-		return new AcsEmulatorSettings(null, 0, null, null, null);
+		return new AcsEmulatorSettings(null, 0, null, null, null, null);
 	}
 
 	/**
 	 * Like {@link #inMemory()}, but the state (and the generated key) survive a restart.
 	 */
 	public static AcsEmulatorSettings persistentIn(Path dataDirectory) {
-		return new AcsEmulatorSettings(null, 0, null, dataDirectory, null);
+		return new AcsEmulatorSettings(null, 0, null, dataDirectory, null, null);
 	}
 
 	public AcsEmulatorSettings withHost(String host) {
-		return new AcsEmulatorSettings(host, this.port, this.accessKey, this.dataDirectory, this.clock);
+		return new AcsEmulatorSettings(host, this.port, this.accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
 	public AcsEmulatorSettings withPort(int port) {
-		return new AcsEmulatorSettings(this.host, port, this.accessKey, this.dataDirectory, this.clock);
+		return new AcsEmulatorSettings(this.host, port, this.accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
 	public AcsEmulatorSettings withAccessKey(String accessKey) {
-		return new AcsEmulatorSettings(this.host, this.port, accessKey, this.dataDirectory, this.clock);
+		return new AcsEmulatorSettings(this.host, this.port, accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
 	public AcsEmulatorSettings withDataDirectory(Path dataDirectory) {
-		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, dataDirectory, this.clock);
+		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, dataDirectory, this.clock, this.limits);
 	}
 
 	public AcsEmulatorSettings withClock(Clock clock) {
-		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, clock);
+		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, clock, this.limits);
+	}
+
+	public AcsEmulatorSettings withLimits(LimitSettings limits) {
+		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, this.clock, limits);
 	}
 
 	/** Leaves the access key out: it is a secret. */
@@ -73,7 +84,7 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 	public String toString() {
 		return "AcsEmulatorSettings[host=" + this.host + ", port=" + this.port + ", accessKey="
 				+ ((this.accessKey != null) ? "(set)" : null) + ", dataDirectory=" + this.dataDirectory + ", clock="
-				+ this.clock + "]";
+				+ this.clock + ", limits=" + this.limits + "]";
 	}
 
 	private static boolean isBase64Key(String key) {

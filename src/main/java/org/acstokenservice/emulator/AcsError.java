@@ -1,8 +1,10 @@
 package org.acstokenservice.emulator;
 
+import java.time.Duration;
+
 /**
- * A failure that the emulator answers the way ACS does: a status and an ACS error body
- * {@code {"error":{"code","message"}}}.
+ * A failure that the emulator answers the way ACS does: a status, an ACS error body
+ * {@code {"error":{"code","message"}}} and, for throttling, a {@code Retry-After}.
  */
 final class AcsError extends RuntimeException {
 
@@ -10,11 +12,22 @@ final class AcsError extends RuntimeException {
 
 	private final String code;
 
+	private final Duration retryAfter;
+
 	AcsError(int status, String code, String message) {
+		this(status, code, message, null);
+	}
+
+	/**
+	 * An error answered with a {@code Retry-After}, as a throttled call is.
+	 * @param retryAfter sent in whole seconds, rounded up; {@code null} for none
+	 */
+	AcsError(int status, String code, String message, Duration retryAfter) {
 		// No stack trace: these are answers, not bugs.
 		super(message, null, false, false);
 		this.status = status;
 		this.code = code;
+		this.retryAfter = retryAfter;
 	}
 
 	static AcsError denied(String message) {
@@ -31,6 +44,10 @@ final class AcsError extends RuntimeException {
 
 	String code() {
 		return this.code;
+	}
+
+	Duration retryAfter() {
+		return this.retryAfter;
 	}
 
 }

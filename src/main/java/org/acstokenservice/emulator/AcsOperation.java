@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The operations of the ACS Identity API that the emulator serves: what faults can be
- * aimed at and what requests are counted by.
+ * aimed at and what requests are counted by. Throttling counts by {@link AcsLimit}, which
+ * tells a create with a token from one without.
  */
 public enum AcsOperation {
 
@@ -32,14 +33,21 @@ public enum AcsOperation {
 	 * @throws IllegalArgumentException if no operation has that name
 	 */
 	public static AcsOperation fromName(String name) {
-		String normalized = name.strip().replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_');
 		try {
-			return valueOf(normalized.toUpperCase(Locale.ROOT));
+			return valueOf(constantName(name));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(
 					"Unknown operation '" + name + "'; one of " + Arrays.toString(values()) + " was expected", ex);
 		}
+	}
+
+	/**
+	 * {@code create-identity} and {@code createIdentity} as the constant's name,
+	 * {@code CREATE_IDENTITY}.
+	 */
+	static String constantName(String name) {
+		return name.strip().replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
 	}
 
 }

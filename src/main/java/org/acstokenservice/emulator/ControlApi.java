@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -13,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The emulator's test-only endpoints under {@code /_emulator/}, for other processes (the
- * JVM that started the emulator uses {@link AcsEmulator#faults()} directly):
+ * JVM that started the emulator uses {@link AcsEmulator#faults()} and
+ * {@link AcsEmulator#limits()} directly):
  * <ul>
  * <li>{@code POST /_emulator/faults} adds one fault, e.g.
  * {@code {"fault":"status","status":503,"retryAfter":"2s","operation":"create-identity","next":3}}
@@ -22,13 +27,31 @@ import tools.jackson.databind.JsonNode;
  * {@code operation} is optional (every operation); {@code next} (a burst) or
  * {@code share} (0..1, until cleared; 1 if neither is given). Answers 204.</li>
  * <li>{@code DELETE /_emulator/faults} removes every fault. Answers 204.</li>
+ * <li>{@code GET /_emulator/limits} answers 200 with where each limit stands (see
+ * {@link ResourceLimits.Usage}):
+ * {@code {"enabled":true,"windowSeconds":30,"operations":{"issue-token":{"limit":1000,
+ * "callsInWindow":900,"remaining":100,"throttledInWindow":0,"totalCalls":900,
+ * "totalThrottled":0,"windowStart":"…","windowEnd":"…","retryAfterSeconds":0},…}}}.</li>
+ * <li>{@code POST /_emulator/limits/spend} counts calls that another application on the
+ * resource made just now, e.g. {@code {"operation":"issue-token","calls":900}}; answers
+ * 200 {@code {"operation":"issue-token","counted":900,"throttled":0}} (calls beyond the
+ * allowance were refused), or 409 {@code LimitsDisabled} when throttling is off.</li>
+ * <li>{@code DELETE /_emulator/limits} forgets every call and refusal. Answers 204.</li>
  * </ul>
- * Both need {@code Authorization: Bearer <the emulator's access key>}, so that nothing
- * else on the machine can make the emulator misbehave; otherwise 401.
+ * All need {@code Authorization: Bearer <the emulator's access key>}, so that nothing
+ * else on the machine can make the emulator misbehave or read its traffic; otherwise 401.
+ * Bad input is 400 {@code ValidationError} or {@code BadRequest}, in ACS's error shape.
  */
 final class ControlApi implements HttpHandler {
 
 	static final String FAULTS_PATH = "/_emulator/faults";
+
+	static final String LIMITS_PATH = "/_emulator/limits";
+
+	static final String SPEND_PATH = "/_emulator/limits/spend";
+
+	/** More calls than any window admits: enough to spend any allowance. */
+	static final int MAX_SPEND = 1_000_000;
 
 	private static final int MAX_BODY_BYTES = 16 * 1024;
 
@@ -36,9 +59,12 @@ final class ControlApi implements HttpHandler {
 
 	private final FaultInjector faults;
 
-	ControlApi(String accessKey, FaultInjector faults) {
+	private final ResourceLimits limits;
+
+	ControlApi(String accessKey, FaultInjector faults, ResourceLimits limits) {
 		this.expectedAuthorization = ("Bearer " + accessKey).getBytes(StandardCharsets.UTF_8);
 		this.faults = faults;
+		this.limits = limits;
 	}
 
 	@Override
@@ -63,21 +89,35 @@ final class ControlApi implements HttpHandler {
 	}
 
 	private WireResponse answer(HttpExchange exchange, byte[] body) {
-		if (!exchange.getRequestURI().getRawPath().equals(FAULTS_PATH)) {
-			throw new AcsError(404, "NotFound", "The requested resource was not found.");
-		}
+		String path = exchange.getRequestURI().getRawPath();
+		Set<String> methods = switch (path) {
+			case FAULTS_PATH -> Set.of("POST", "DELETE");
+			case LIMITS_PATH -> Set.of("GET", "DELETE");
+			case SPEND_PATH -> Set.of("POST");
+			default -> throw new AcsError(404, "NotFound", "The requested resource was not found.");
+		};
 		String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-		if (!method.equals("POST") && !method.equals("DELETE")) {
+		if (!methods.contains(method)) {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + method + " is not allowed here.");
 		}
 		authenticate(exchange);
-		if (method.equals("DELETE")) {
-			this.faults.clear();
-		}
-		else {
-			inject(WireRequests.parseObject(body, false));
-		}
-		return new WireResponse(204, null);
+		return switch (method + " " + path) {
+			case "POST " + FAULTS_PATH -> {
+				inject(WireRequests.parseObject(body, false));
+				yield new WireResponse(204, null);
+			}
+			case "DELETE " + FAULTS_PATH -> {
+				this.faults.clear();
+				yield new WireResponse(204, null);
+			}
+			case "GET " + LIMITS_PATH -> new WireResponse(200, limitsBody());
+			case "DELETE " + LIMITS_PATH -> {
+				this.limits.reset();
+				yield new WireResponse(204, null);
+			}
+			case "POST " + SPEND_PATH -> spend(WireRequests.parseObject(body, false));
+			default -> throw new IllegalStateException("No endpoint for " + method + " " + path);
+		};
 	}
 
 	private void authenticate(HttpExchange exchange) {
@@ -86,6 +126,36 @@ final class ControlApi implements HttpHandler {
 				authorization.strip().getBytes(StandardCharsets.UTF_8))) {
 			throw AcsError.denied("The emulator's control endpoints need 'Authorization: Bearer <access key>'.");
 		}
+	}
+
+	private LimitsBody limitsBody() {
+		Map<String, UsageBody> operations = new LinkedHashMap<>();
+		this.limits.usage()
+			.forEach((limit, usage) -> operations.put(limit.propertyName(),
+					new UsageBody(usage.perWindow(), usage.callsInWindow(), usage.remaining(),
+							usage.throttledInWindow(), usage.totalCalls(), usage.totalThrottled(),
+							usage.windowStart().toString(), usage.windowEnd().toString(),
+							WireResponse.wholeSecondsUp(usage.retryAfter()))));
+		LimitSettings settings = this.limits.settings();
+		return new LimitsBody(settings.enabled(), settings.window().toSeconds(), operations);
+	}
+
+	private WireResponse spend(JsonNode request) {
+		JsonNode operation = request.get("operation");
+		if (operation == null || !operation.isString()) {
+			throw new IllegalArgumentException("'operation' must name a limit, one of "
+					+ Arrays.stream(AcsLimit.values()).map(AcsLimit::propertyName).toList() + ".");
+		}
+		AcsLimit limit = AcsLimit.fromName(operation.stringValue());
+		JsonNode calls = request.get("calls");
+		if (calls == null || !calls.isInt() || calls.intValue() < 1 || calls.intValue() > MAX_SPEND) {
+			throw new IllegalArgumentException("'calls' must be a whole number between 1 and " + MAX_SPEND + ".");
+		}
+		if (!this.limits.settings().enabled()) {
+			throw new AcsError(409, "LimitsDisabled", "The emulator's limits are off: there is no allowance to spend.");
+		}
+		int counted = this.limits.spend(limit, calls.intValue());
+		return new WireResponse(200, new SpentBody(limit.propertyName(), counted, calls.intValue() - counted));
 	}
 
 	private void inject(JsonNode request) {
@@ -150,6 +220,22 @@ final class ControlApi implements HttpHandler {
 			throw new IllegalArgumentException("'" + field + "' must be a duration such as \"200ms\" or \"2s\".");
 		}
 		return DurationStyle.detectAndParse(node.stringValue());
+	}
+
+	/** The answer to {@code GET /_emulator/limits}. */
+	record LimitsBody(boolean enabled, long windowSeconds, Map<String, UsageBody> operations) {
+
+	}
+
+	/** One limit in {@link LimitsBody}: {@link ResourceLimits.Usage} on the wire. */
+	record UsageBody(int limit, int callsInWindow, int remaining, long throttledInWindow, long totalCalls,
+			long totalThrottled, String windowStart, String windowEnd, long retryAfterSeconds) {
+
+	}
+
+	/** The answer to {@code POST /_emulator/limits/spend}. */
+	record SpentBody(String operation, int counted, int throttled) {
+
 	}
 
 }

@@ -20,8 +20,9 @@ import org.springframework.core.env.StandardEnvironment;
  * [--acs.emulator.data-dir=DIR] [--acs.emulator.host=127.0.0.1]} (or
  * {@code ACS_EMULATOR_PORT=8443} and so on), with faults for benchmarks against a flaky
  * ACS: {@code [--acs.emulator.faults.latency=200ms] [--acs.emulator.faults.status=503]
- * [--acs.emulator.faults.retry-after=2s] [--acs.emulator.faults.share=0.1]} (see
- * {@link AcsEmulatorProperties}).
+ * [--acs.emulator.faults.retry-after=2s] [--acs.emulator.faults.share=0.1]}, and ACS's
+ * limits, on unless {@code --acs.emulator.limits.enabled=false} (or changed, e.g.
+ * {@code --acs.emulator.limits.issue-token=100}) (see {@link AcsEmulatorProperties}).
  * <p>
  * It binds the properties with Boot's {@link Binder} rather than starting an application
  * context: nothing of the rest of the service is scanned, configured or started.

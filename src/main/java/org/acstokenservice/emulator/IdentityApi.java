@@ -28,8 +28,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * The ACS Identity REST API over the JDK HTTP server: routes each request to one of the
  * five operations, has it authenticated ({@link RequestAuthenticator}) and read
- * ({@link WireRequests}) as ACS does, applies the injected faults, and answers with ACS's
- * status codes and bodies ({@link WireResponse}).
+ * ({@link WireRequests}) as ACS does, throttles it ({@link ResourceLimits}), applies the
+ * injected faults, and answers with ACS's status codes and bodies ({@link WireResponse}).
+ * <p>
+ * A request goes through, in this order: routing (404, 405), authentication (401), the
+ * api-version check (400), counting ({@link RequestCounts}), throttling (429 with
+ * {@code Retry-After}: the operation does not run and no fault is looked at or used up),
+ * faults, and the operation. An admitted request counts against its limit whatever its
+ * answer (a 400, a 404, an injected fault), as every request that reaches ACS does.
  * <p>
  * Choices where ACS's exact answer is not documented: an unknown or missing api-version
  * is 400 {@code UnsupportedApiVersion}; an identity that is not an ACS user id is 400
@@ -66,6 +72,8 @@ final class IdentityApi implements HttpHandler {
 
 	private final RequestCounts requestCounts;
 
+	private final ResourceLimits limits;
+
 	private final ScheduledExecutorService scheduler;
 
 	/**
@@ -73,13 +81,15 @@ final class IdentityApi implements HttpHandler {
 	 * no thread)
 	 */
 	IdentityApi(EmulatorState state, AccessTokens tokens, RequestAuthenticator authenticator, Clock clock,
-			FaultInjector faults, RequestCounts requestCounts, ScheduledExecutorService scheduler) {
+			FaultInjector faults, RequestCounts requestCounts, ResourceLimits limits,
+			ScheduledExecutorService scheduler) {
 		this.state = state;
 		this.tokens = tokens;
 		this.authenticator = authenticator;
 		this.clock = clock;
 		this.faults = faults;
 		this.requestCounts = requestCounts;
+		this.limits = limits;
 		this.scheduler = scheduler;
 		this.repeatableCreates = new RepeatableRequests<>(10_000, clock);
 	}
@@ -113,7 +123,10 @@ final class IdentityApi implements HttpHandler {
 		}
 	}
 
-	/** Reads, routes, authenticates and counts a request, and decides its faults. */
+	/**
+	 * Reads, routes, authenticates, counts and throttles a request, and decides its
+	 * faults.
+	 */
 	private Call accept(HttpExchange exchange) throws IOException {
 		byte[] body = WireRequests.readBody(exchange, MAX_BODY_BYTES);
 		Route route = route(exchange);
@@ -121,7 +134,22 @@ final class IdentityApi implements HttpHandler {
 				exchange.getRequestHeaders(), body);
 		WireRequests.checkApiVersion(exchange.getRequestURI().getRawQuery());
 		this.requestCounts.record(route.operation());
+		// A create's body decides its limit; other bodies are the operation's.
+		boolean createsToken = route.operation() == AcsOperation.CREATE_IDENTITY && WireRequests.createsToken(body);
+		throttle(AcsLimit.of(route.operation(), createsToken));
 		return new Call(exchange, route, body, this.faults.decide(route.operation()));
+	}
+
+	/** Counts the call against its limit, or refuses it as ACS does beyond the limit. */
+	private void throttle(AcsLimit limit) {
+		long waitMillis = this.limits.admit(limit);
+		if (waitMillis > 0) {
+			LimitSettings settings = this.limits.settings();
+			throw new AcsError(429, "TooManyRequests",
+					"Rate limit exceeded for '" + limit.title() + "': this resource allows " + settings.perWindow(limit)
+							+ " calls per " + settings.window().toSeconds() + " seconds. Try again later.",
+					Duration.ofMillis(waitMillis));
+		}
 	}
 
 	private void answer(Call call) {
@@ -182,12 +210,7 @@ final class IdentityApi implements HttpHandler {
 				new AcsError(status, "ServiceUnavailable", "The service is temporarily unavailable. Try again later.");
 			default -> new AcsError(status, "InjectedFault", "The emulator answered " + status + " as asked.");
 		};
-		WireResponse response = WireResponse.error(error);
-		if (fault.retryAfter() != null) {
-			long millis = fault.retryAfter().toMillis();
-			response = response.withHeader("Retry-After", Long.toString((millis + 999) / 1000));
-		}
-		return response;
+		return WireResponse.error(error).withRetryAfter(fault.retryAfter());
 	}
 
 	private Route route(HttpExchange exchange) {

@@ -68,6 +68,24 @@ final class WireRequests {
 	}
 
 	/**
+	 * Whether a create asks for a token too: its body is an object with a non-empty
+	 * {@code createTokenWithScopes} array. Throttling needs to know before the operation
+	 * reads the body, so this never fails: the operation answers a bad body.
+	 */
+	static boolean createsToken(byte[] body) {
+		if (body.length == 0) {
+			return false;
+		}
+		try {
+			JsonNode scopes = json.readTree(body).get("createTokenWithScopes");
+			return scopes != null && scopes.isArray() && !scopes.isEmpty();
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * The scopes of an array, without duplicates, in their order.
 	 * @param field the field's name in ACS's validation messages
 	 */

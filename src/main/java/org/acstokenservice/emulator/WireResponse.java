@@ -2,6 +2,7 @@ package org.acstokenservice.emulator;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,7 +38,8 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 	 * ACS's error body, {@code {"error":{"code","message"}}}, with the error's status.
 	 */
 	static WireResponse error(AcsError error) {
-		return new WireResponse(error.status(), new ErrorBody(new ErrorDetail(error.code(), error.getMessage())));
+		return new WireResponse(error.status(), new ErrorBody(new ErrorDetail(error.code(), error.getMessage())))
+			.withRetryAfter(error.retryAfter());
 	}
 
 	/** This answer with one more header; unchanged when the value is {@code null}. */
@@ -48,6 +50,22 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(name, value);
 		return new WireResponse(this.status, this.body, Map.copyOf(headers));
+	}
+
+	/**
+	 * This answer with {@code Retry-After} in whole seconds, rounded up so that a client
+	 * that waits that long is not early; unchanged when {@code null}.
+	 */
+	WireResponse withRetryAfter(Duration retryAfter) {
+		if (retryAfter == null) {
+			return this;
+		}
+		return withHeader("Retry-After", Long.toString(wholeSecondsUp(retryAfter)));
+	}
+
+	/** Whole seconds, rounded up: what {@code Retry-After} says of this wait. */
+	static long wholeSecondsUp(Duration wait) {
+		return (wait.toMillis() + 999) / 1000;
 	}
 
 	/** Sends the headers and the body; the caller closes the exchange. */

@@ -20,6 +20,52 @@ class AcsEmulatorPropertiesTests {
 		.withUserConfiguration(PropertiesConfiguration.class);
 
 	@Test
+	void bindWhenNothingSetThenAcsLimitsOn() {
+		this.contextRunner.run((context) -> {
+			AcsEmulatorProperties properties = context.getBean(AcsEmulatorProperties.class);
+			assertThat(properties.limits().enabled()).isTrue();
+			assertThat(properties.limits().window()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(properties.toSettings().limits()).isEqualTo(LimitSettings.acs());
+		});
+	}
+
+	@Test
+	void bindWhenLimitsSetThenThoseLimitsAndAcsNumbersForTheRest() {
+		this.contextRunner
+			.withPropertyValues("acs.emulator.limits.window=10s", "acs.emulator.limits.issue-token=5",
+					"acs.emulator.limits.create-identity-and-token=7", "acs.emulator.limits.teams-exchange=9")
+			.run((context) -> {
+				LimitSettings limits = context.getBean(AcsEmulatorProperties.class).toSettings().limits();
+				assertThat(limits.enabled()).isTrue();
+				assertThat(limits.window()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(limits.perWindow(AcsLimit.ISSUE_TOKEN)).isEqualTo(5);
+				assertThat(limits.perWindow(AcsLimit.CREATE_IDENTITY_AND_TOKEN)).isEqualTo(7);
+				assertThat(limits.perWindow(AcsLimit.TEAMS_EXCHANGE)).isEqualTo(9);
+				assertThat(limits.perWindow(AcsLimit.CREATE_IDENTITY)).isEqualTo(1000);
+				assertThat(limits.perWindow(AcsLimit.DELETE)).isEqualTo(500);
+			});
+	}
+
+	@Test
+	void bindWhenLimitsDisabledThenOff() {
+		this.contextRunner.withPropertyValues("acs.emulator.limits.enabled=false")
+			.run((context) -> assertThat(context.getBean(AcsEmulatorProperties.class).toSettings().limits().enabled())
+				.isFalse());
+	}
+
+	@Test
+	void toSettingsWhenLimitOutOfRangeThenRefusedNamingTheProperty() {
+		AcsEmulatorProperties properties = new AcsEmulatorProperties(null, 0, null, null, null,
+				new AcsEmulatorProperties.Limits(true, Duration.ofSeconds(30), null, null, 0, null, null, null));
+		assertThatIllegalArgumentException().isThrownBy(properties::toSettings)
+			.withMessageContaining("acs.emulator.limits")
+			.withMessageContaining("issue-token");
+		AcsEmulatorProperties badWindow = new AcsEmulatorProperties(null, 0, null, null, null,
+				new AcsEmulatorProperties.Limits(true, Duration.ofMillis(1500), null, null, null, null, null, null));
+		assertThatIllegalArgumentException().isThrownBy(badWindow::start).withMessageContaining("window");
+	}
+
+	@Test
 	void bindWhenNothingSetThenLoopbackFreePortRandomKeyInMemoryNoFaults() {
 		this.contextRunner.run((context) -> {
 			AcsEmulatorProperties properties = context.getBean(AcsEmulatorProperties.class);
@@ -55,25 +101,31 @@ class AcsEmulatorPropertiesTests {
 
 	@Test
 	void toSettingsWhenDataDirBlankThenInMemory() {
-		assertThat(new AcsEmulatorProperties(null, 0, null, " ", null).toSettings().dataDirectory()).isNull();
+		assertThat(new AcsEmulatorProperties(null, 0, null, " ", null, null).toSettings().dataDirectory()).isNull();
 	}
 
 	@Test
 	void constructorWhenFaultsNullThenNone() {
-		assertThat(new AcsEmulatorProperties(null, 0, null, null, null).faults())
+		assertThat(new AcsEmulatorProperties(null, 0, null, null, null, null).faults())
 			.isEqualTo(AcsEmulatorProperties.Faults.NONE);
 	}
 
 	@Test
+	void constructorWhenLimitsNullThenAcs() {
+		assertThat(new AcsEmulatorProperties(null, 0, null, null, null, null).toSettings().limits())
+			.isEqualTo(LimitSettings.acs());
+	}
+
+	@Test
 	void toStringWhenAccessKeySetThenLeftOut() {
-		assertThat(new AcsEmulatorProperties(null, 0, KEY, null, null).toString()).doesNotContain(KEY)
+		assertThat(new AcsEmulatorProperties(null, 0, KEY, null, null, null).toString()).doesNotContain(KEY)
 			.contains("accessKey=(set)");
 	}
 
 	@Test
 	void startWhenFaultsConfiguredThenInjected() {
 		AcsEmulatorProperties properties = new AcsEmulatorProperties(null, 0, KEY, null,
-				new AcsEmulatorProperties.Faults(null, 429, null, false, null, AcsOperation.ISSUE_TOKEN, null));
+				new AcsEmulatorProperties.Faults(null, 429, null, false, null, AcsOperation.ISSUE_TOKEN, null), null);
 		try (AcsEmulator emulator = properties.start()) {
 			assertThat(emulator.connectionString()).endsWith(";accesskey=" + KEY);
 			assertThat(emulator.faults().decide(AcsOperation.ISSUE_TOKEN).outcome()).isEqualTo(Fault.status(429));
@@ -84,7 +136,7 @@ class AcsEmulatorPropertiesTests {
 	@Test
 	void startWhenFaultsContradictThenRefusedBeforeStarting() {
 		AcsEmulatorProperties properties = new AcsEmulatorProperties(null, 0, null, null,
-				new AcsEmulatorProperties.Faults(null, 503, null, true, null, null, null));
+				new AcsEmulatorProperties.Faults(null, 503, null, true, null, null, null), null);
 		assertThatIllegalArgumentException().isThrownBy(properties::start);
 	}
 

@@ -27,6 +27,15 @@ class AcsEmulatorSettingsTests {
 		assertThat(settings.accessKey()).isNull();
 		assertThat(settings.dataDirectory()).isNull();
 		assertThat(settings.clock()).isEqualTo(Clock.systemUTC());
+		assertThat(settings.limits()).isEqualTo(LimitSettings.acs());
+	}
+
+	@Test
+	void withLimitsWhenGivenThenKeptAndNullMeansAcs() {
+		LimitSettings small = LimitSettings.acs().withEveryLimit(3);
+		assertThat(AcsEmulatorSettings.inMemory().withLimits(small).limits()).isEqualTo(small);
+		assertThat(AcsEmulatorSettings.inMemory().withLimits(small).withPort(8443).limits()).isEqualTo(small);
+		assertThat(AcsEmulatorSettings.inMemory().withLimits(null).limits()).isEqualTo(LimitSettings.acs());
 	}
 
 	@Test

@@ -2,8 +2,10 @@ package org.acstokenservice.emulator;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,6 +43,35 @@ class EmulatorApplicationTests {
 		assertThat(settings.port()).isZero();
 		assertThat(settings.accessKey()).isNull();
 		assertThat(settings.dataDirectory()).isNull();
+		assertThat(settings.limits()).isEqualTo(LimitSettings.acs());
+	}
+
+	@Test
+	void startWhenLimitArgumentsThenThrottledBeyondThem() {
+		try (AcsEmulator emulator = EmulatorApplication
+			.start(EmulatorApplication.environment(new String[] { "--acs.emulator.limits.create-identity=1" }))) {
+			assertThat(createIdentity(emulator).statusCode()).isEqualTo(201);
+			HttpResponse<String> throttled = createIdentity(emulator);
+			assertThat(throttled.statusCode()).isEqualTo(429);
+			assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+		}
+	}
+
+	@Test
+	void startWhenLimitsDisabledThenNotThrottled() {
+		try (AcsEmulator emulator = EmulatorApplication.start(EmulatorApplication.environment(
+				new String[] { "--acs.emulator.limits.enabled=false", "--acs.emulator.limits.create-identity=1" }))) {
+			assertThat(createIdentity(emulator).statusCode()).isEqualTo(201);
+			assertThat(createIdentity(emulator).statusCode()).isEqualTo(201);
+		}
+	}
+
+	@Test
+	void startWhenLimitOutOfRangeThenRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EmulatorApplication
+				.start(EmulatorApplication.environment(new String[] { "--acs.emulator.limits.revoke=0" })))
+			.withMessageContaining("acs.emulator.limits");
 	}
 
 	@Test
@@ -87,6 +118,14 @@ class EmulatorApplicationTests {
 	void startWhenStatusAndDropThenRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> EmulatorApplication.start(EmulatorApplication
 			.environment(new String[] { "--acs.emulator.faults.status=503", "--acs.emulator.faults.drop=true" })));
+	}
+
+	private static java.net.http.HttpResponse<String> createIdentity(AcsEmulator emulator) {
+		return TestClients.send(TestClients.raw(emulator),
+				TestClients
+					.signed(emulator, "POST", "/identities?api-version=2023-10-01", "{}",
+							TestClients.accessKey(emulator), java.time.Instant.now())
+					.build());
 	}
 
 	@Test

@@ -36,6 +36,21 @@ class WireRequestsTests {
 	}
 
 	@Test
+	void createsTokenWhenNonEmptyScopesThenTrueAndNeverFails() {
+		assertThat(WireRequests.createsToken(bytes("{\"createTokenWithScopes\":[\"chat\"]}"))).isTrue();
+		assertThat(WireRequests.createsToken(bytes("{\"createTokenWithScopes\":[\"teleport\"]}")))
+			.as("the operation refuses the scope; the call still counts as a create with a token")
+			.isTrue();
+		assertThat(WireRequests.createsToken(bytes("{\"createTokenWithScopes\":[]}"))).isFalse();
+		assertThat(WireRequests.createsToken(bytes("{}"))).isFalse();
+		assertThat(WireRequests.createsToken(new byte[0])).isFalse();
+		assertThat(WireRequests.createsToken(bytes("{\"createTokenWithScopes\":\"chat\"}"))).isFalse();
+		assertThat(WireRequests.createsToken(bytes("[1]"))).isFalse();
+		assertThat(WireRequests.createsToken(bytes("null"))).isFalse();
+		assertThat(WireRequests.createsToken(bytes("not json"))).isFalse();
+	}
+
+	@Test
 	void scopesWhenDuplicatesThenOnceEachInOrder() {
 		JsonNode request = WireRequests.parseObject(bytes("{\"scopes\":[\"voip\",\"chat\",\"voip\"]}"), false);
 		assertThat(WireRequests.scopes(request.get("scopes"), "Scopes")).containsExactly("voip", "chat");

@@ -1,5 +1,6 @@
 package org.acstokenservice.emulator;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,17 @@ class WireResponseTests {
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(response.body()).isEqualTo(new WireResponse.ErrorBody(
 				new WireResponse.ErrorDetail("ValidationError", "Scopes: At least one scope is required.")));
+	}
+
+	@Test
+	void errorWhenAcsErrorWithRetryAfterThenHeaderInWholeSecondsRoundedUp() {
+		WireResponse response = WireResponse
+			.error(new AcsError(429, "TooManyRequests", "Try again later.", Duration.ofMillis(12_001)));
+		assertThat(response.status()).isEqualTo(429);
+		assertThat(response.headers()).containsExactly(java.util.Map.entry("Retry-After", "13"));
+		assertThat(WireResponse.wholeSecondsUp(Duration.ofSeconds(30))).isEqualTo(30);
+		assertThat(WireResponse.wholeSecondsUp(Duration.ofMillis(1))).isEqualTo(1);
+		assertThat(WireResponse.error(AcsError.validation("x")).headers()).isEmpty();
 	}
 
 	@Test

@@ -84,7 +84,14 @@ class DatabaseOutageTests {
 			assertDatabaseUnavailable("known user", () -> client.post("/token", "alice", null));
 			assertDatabaseUnavailable("new user", () -> client.post("/token", "carol", null));
 			assertDatabaseUnavailable("revoke", () -> client.post("/token/revoke", "alice", null));
-			// Failed sign-ins are counted in the database: without it, no 401 either.
+			/*
+			 * Failed sign-ins are counted in the database: an address's local share (one
+			 * of the ten) is counted here and told later; beyond it, without the count,
+			 * no 401 either.
+			 */
+			HttpResponse<String> counted = timed("failed sign-in, within the local share",
+					() -> client.postWithToken("/token", issuer.tokenSignedByOtherKey("mallory"), null));
+			assertThat(counted.statusCode()).as(counted.body()).isEqualTo(401);
 			assertDatabaseUnavailable("failed sign-in",
 					() -> client.postWithToken("/token", issuer.tokenSignedByOtherKey("mallory"), null));
 			HttpResponse<String> readiness = timed("readiness", () -> client.get("/actuator/health/readiness", null));
@@ -96,7 +103,8 @@ class DatabaseOutageTests {
 			postgres = startPostgres(port, dataDirectory);
 			awaitReady(client);
 
-			HttpResponse<String> after = client.post("/token", "alice", null);
+			// The shared buckets' own pool may take a moment longer than the main one.
+			HttpResponse<String> after = firstSuccess(() -> client.post("/token", "alice", null));
 			assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
 			assertThat(ServiceClient.json(after).path("user").path("communicationUserId").asString())
 				.as("the same identity: nothing lost")
@@ -132,6 +140,17 @@ class DatabaseOutageTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		logger.info("Database stopped: {} answered {} in {} ms", what, response.statusCode(), took.toMillis());
 		assertThat(took).as(what + " answered within " + ANSWER_BOUND).isLessThan(ANSWER_BOUND);
+		return response;
+	}
+
+	private static HttpResponse<String> firstSuccess(Supplier<HttpResponse<String>> request)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		HttpResponse<String> response = request.get();
+		while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			response = request.get();
+		}
 		return response;
 	}
 

@@ -39,6 +39,12 @@ class FleetTests {
 	/** Tokens per user, and failed sign-ins per address, in an hour. */
 	private static final int CAPACITY = 64;
 
+	/**
+	 * What a fleet of three may grant at most: the capacity and two other instances'
+	 * local shares (a tenth of the capacity each).
+	 */
+	private static final int BOUND = CAPACITY + 2 * (CAPACITY / 10);
+
 	private static Fleet fleet;
 
 	@BeforeAll
@@ -90,11 +96,13 @@ class FleetTests {
 			.mapToObj((n) -> fleet.roundRobin(n).client().post("/token", user, null))
 			.toList();
 
-		assertThat(responses.stream().filter((response) -> response.statusCode() == 200)).hasSize(CAPACITY);
+		long granted = responses.stream().filter((response) -> response.statusCode() == 200).count();
+		assertThat(granted).as("the capacity, and at most the two other instances' local shares more")
+			.isBetween((long) CAPACITY, (long) BOUND);
 		List<HttpResponse<String>> refused = responses.stream()
 			.filter((response) -> response.statusCode() != 200)
 			.toList();
-		assertThat(refused).hasSize(2 * CAPACITY).allSatisfy((response) -> {
+		assertThat(refused).hasSize(3 * CAPACITY - (int) granted).allSatisfy((response) -> {
 			assertProblem(response, 429, "rate_limited");
 			assertThat(response.headers().firstValue("Retry-After")).isPresent();
 		});
@@ -110,8 +118,10 @@ class FleetTests {
 			.mapToObj((n) -> fleet.roundRobin(n).client().postWithToken("/token", forged, null))
 			.toList();
 
-		assertThat(responses.stream().filter((response) -> response.statusCode() == 401)).hasSize(CAPACITY);
-		assertThat(responses.stream().filter((response) -> response.statusCode() == 429)).hasSize(2 * CAPACITY);
+		long counted = responses.stream().filter((response) -> response.statusCode() == 401).count();
+		assertThat(counted).isBetween((long) CAPACITY, (long) BOUND);
+		assertThat(responses.stream().filter((response) -> response.statusCode() == 429))
+			.hasSize(3 * CAPACITY - (int) counted);
 		String user = fleet.users().standard();
 		assertThat(fleet.instance(1).client().post("/token", user, null).statusCode())
 			.as("a good sign-in from the same address still passes")

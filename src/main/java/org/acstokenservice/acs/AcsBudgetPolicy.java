@@ -8,8 +8,7 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
+import org.acstokenservice.fleet.BucketLimit;
 import org.acstokenservice.fleet.BucketStore;
 import reactor.core.publisher.Mono;
 
@@ -26,13 +25,12 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 
 	private final BucketStore buckets;
 
-	private final BucketConfiguration budget;
+	private final BucketLimit budget;
 
 	AcsBudgetPolicy(BucketStore buckets, int calls, Duration period) {
 		this.buckets = buckets;
-		this.budget = BucketConfiguration.builder()
-			.addLimit(Bandwidth.builder().capacity(calls).refillGreedy(calls, period).build())
-			.build();
+		// Exact: ACS's limit is hard, and each call costs a round trip to ACS anyway.
+		this.budget = BucketLimit.exact(calls, period);
 	}
 
 	@Override

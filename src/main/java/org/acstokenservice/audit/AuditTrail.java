@@ -9,11 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
+import org.acstokenservice.fleet.BucketLimit;
 import org.acstokenservice.fleet.BucketStore;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
@@ -110,9 +109,8 @@ public class AuditTrail {
 	private boolean firstInWindow(AuditEntry entry, Duration retryAfter) {
 		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
 				: MIN_LIMIT_WINDOW;
-		BucketConfiguration oncePerWindow = BucketConfiguration.builder()
-			.addLimit(Bandwidth.builder().capacity(1).refillIntervally(1, window).build())
-			.build();
+		// Exact, so that the fleet records it once; further refusals come from memory.
+		BucketLimit oncePerWindow = BucketLimit.exact(1, window);
 		try {
 			return this.recordedRefusals
 				.tryConsume("audit-refusal:" + entry.action() + ':' + entry.actor(), oncePerWindow)

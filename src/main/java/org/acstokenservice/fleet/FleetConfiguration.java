@@ -1,21 +1,26 @@
 package org.acstokenservice.fleet;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -32,25 +37,50 @@ import org.springframework.scheduling.annotation.Scheduled;
  */
 @EnableScheduling
 @EnableSchedulerLock(defaultLockAtMostFor = "10m")
+@EnableConfigurationProperties(FleetProperties.class)
 class FleetConfiguration {
 
 	/**
 	 * The rate limits' and the ACS budget's buckets: in PostgreSQL, which the fleet
-	 * shares; on any other database (H2, local mode's single instance) in memory.
+	 * shares, through a small pool of their own; on any other database (H2, local mode's
+	 * single instance) in memory.
 	 */
 	@Bean
-	BucketStore bucketStore(DataSource dataSource, Clock clock, MeterRegistry meters) throws SQLException {
-		String database;
-		try (Connection connection = dataSource.getConnection()) {
-			database = connection.getMetaData().getDatabaseProductName();
-		}
-		return "PostgreSQL".equals(database) ? new PostgreSqlBucketStore(dataSource, clock, meters)
-				: new InMemoryBucketStore();
+	BucketStore bucketStore(DataSource dataSource, FleetProperties properties, MeterRegistry meters) {
+		return PostgreSqlConnection.of(dataSource)
+			.<BucketStore>map((database) -> new PostgreSqlBucketStore(
+					bucketsPool(database, properties.buckets(), meters), properties.buckets().syncInterval(), meters))
+			.orElseGet(InMemoryBucketStore::new);
+	}
+
+	static HikariDataSource bucketsPool(PostgreSqlConnection database, FleetProperties.Buckets buckets,
+			MeterRegistry meters) {
+		HikariConfig config = new HikariConfig();
+		config.setPoolName("fleet-buckets");
+		config.setJdbcUrl(database.url());
+		config.setUsername(database.username());
+		config.setPassword(database.password());
+		config.setMaximumPoolSize(buckets.poolSize());
+		config.setMinimumIdle(1);
+		// A request waits for its bucket at most about a second, whatever the database
+		// does.
+		config.setConnectionTimeout(500);
+		config.setValidationTimeout(400);
+		config.setInitializationFailTimeout(-1);
+		config.setConnectionInitSql("SET lock_timeout = " + buckets.lockTimeout().toMillis()
+				+ "; SET statement_timeout = " + buckets.statementTimeout().toMillis());
+		config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
+		return new HikariDataSource(config);
 	}
 
 	@Bean
-	SharedBucketsMaintenance sharedBucketsMaintenance(BucketStore buckets) {
-		return new SharedBucketsMaintenance(buckets);
+	DatabaseClock databaseClock(JdbcClient jdbc, Clock clock, MeterRegistry meters) {
+		return new DatabaseClock(jdbc, clock, meters);
+	}
+
+	@Bean
+	FleetMaintenance fleetMaintenance(BucketStore buckets, DatabaseClock clock) {
+		return new FleetMaintenance(buckets, clock);
 	}
 
 	/**
@@ -66,28 +96,40 @@ class FleetConfiguration {
 	}
 
 	/**
-	 * Keeps the shared buckets' clock in step with the database's, and their table small.
+	 * Measures the database's clock against this instance's, and keeps the shared
+	 * buckets' table small.
 	 */
-	public static class SharedBucketsMaintenance {
+	public static class FleetMaintenance {
+
+		private static final Logger logger = LoggerFactory.getLogger(FleetMaintenance.class);
 
 		private final BucketStore buckets;
 
-		SharedBucketsMaintenance(BucketStore buckets) {
+		private final DatabaseClock clock;
+
+		FleetMaintenance(BucketStore buckets, DatabaseClock clock) {
 			this.buckets = buckets;
+			this.clock = clock;
 		}
 
+		@Scheduled(fixedDelay = 1, initialDelay = 0, timeUnit = TimeUnit.MINUTES)
+		public void measureClock() {
+			this.clock.measure();
+		}
+
+		/**
+		 * Every minute, on one instance: rows of full buckets go, a batch at a time until
+		 * none is left, so that a flood of new keys (rotating addresses) cannot grow the
+		 * table for longer than a bucket's period and a minute.
+		 */
 		@Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
-		public void synchronizeClock() {
-			if (this.buckets instanceof PostgreSqlBucketStore shared) {
-				shared.synchronizeClock();
-			}
-		}
-
-		@Scheduled(fixedDelay = 10, initialDelay = 10, timeUnit = TimeUnit.MINUTES)
 		@SchedulerLock(name = "rate-limit-bucket-cleanup")
 		public void deleteFullBuckets() {
 			if (this.buckets instanceof PostgreSqlBucketStore shared) {
-				shared.deleteFullBuckets();
+				int deleted = shared.deleteFullBuckets();
+				if (deleted > 0) {
+					logger.debug("Deleted {} full buckets", deleted);
+				}
 			}
 		}
 

@@ -8,14 +8,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.local.LocalBucketBuilder;
 
 /**
- * Token buckets in this instance's memory, for a single instance (local mode). A key is
- * forgotten once its bucket would be full again, so that memory stays bounded and nothing
- * is forgiven early.
+ * Token buckets in this instance's memory (Bucket4j's local buckets), for a single
+ * instance (local mode), where every limit is exact. A key is forgotten once its bucket
+ * would be full again, so that memory stays bounded and nothing is forgiven early.
  */
 public class InMemoryBucketStore implements BucketStore {
 
@@ -27,31 +25,24 @@ public class InMemoryBucketStore implements BucketStore {
 		.build();
 
 	@Override
-	public Optional<Duration> tryConsume(String key, BucketConfiguration configuration) {
-		Entry entry = this.buckets.get(key, (unused) -> new Entry(newBucket(configuration), timeToFill(configuration)));
+	public Optional<Duration> tryConsume(String key, BucketLimit limit) {
+		Entry entry = this.buckets.get(key, (unused) -> new Entry(newBucket(limit), limit.period()));
 		ConsumptionProbe probe = entry.bucket().tryConsumeAndReturnRemaining(1);
 		return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 	}
 
-	private static Bucket newBucket(BucketConfiguration configuration) {
-		LocalBucketBuilder builder = Bucket.builder();
-		for (Bandwidth bandwidth : configuration.getBandwidths()) {
-			builder.addLimit(bandwidth);
-		}
-		return builder.build();
+	private static Bucket newBucket(BucketLimit limit) {
+		return Bucket.builder()
+			.addLimit(Bandwidth.builder()
+				.capacity(limit.capacity())
+				.refillGreedy(limit.capacity(), limit.period())
+				.build())
+			.build();
 	}
 
-	/** How long an empty bucket takes to fill up again: the slowest of its limits. */
-	static Duration timeToFill(BucketConfiguration configuration) {
-		long nanos = 0;
-		for (Bandwidth bandwidth : configuration.getBandwidths()) {
-			long refills = (bandwidth.getCapacity() + bandwidth.getRefillTokens() - 1) / bandwidth.getRefillTokens();
-			long fill = bandwidth.getRefillPeriodNanos() * refills;
-			nanos = Math.max(nanos, fill);
-		}
-		return Duration.ofNanos(nanos);
-	}
-
+	/**
+	 * @param timeToFill how long the bucket takes to fill up from empty: its period
+	 */
 	private record Entry(Bucket bucket, Duration timeToFill) {
 	}
 

@@ -3,13 +3,10 @@ package org.acstokenservice.fleet;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
-
 /**
  * One token bucket per key (a user, an address) in the {@link BucketStore}: shared by the
- * fleet on PostgreSQL, so that a user gets the allowance once however many instances
- * their requests reach.
+ * fleet on PostgreSQL, so that a user gets the allowance once (within the bound of
+ * {@link BucketLimit.Sharing#LOCAL_SHARE}) however many instances their requests reach.
  */
 public class KeyedRateLimiter {
 
@@ -17,7 +14,7 @@ public class KeyedRateLimiter {
 
 	private final String name;
 
-	private final BucketConfiguration configuration;
+	private final BucketLimit limit;
 
 	/**
 	 * @param store where the buckets live
@@ -26,24 +23,19 @@ public class KeyedRateLimiter {
 	 * @param period how long a full bucket takes to refill
 	 */
 	public KeyedRateLimiter(BucketStore store, String name, int capacity, Duration period) {
-		if (capacity < 1 || period.isNegative() || period.isZero()) {
-			throw new IllegalArgumentException("A rate limit needs a capacity of at least 1 and a positive period");
-		}
 		this.store = store;
 		this.name = name;
-		this.configuration = BucketConfiguration.builder()
-			.addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build())
-			.build();
+		this.limit = BucketLimit.shared(capacity, period);
 	}
 
 	/**
 	 * Takes one event from the key's bucket.
 	 * @return empty when allowed; otherwise how long until the next event is allowed
 	 * @throws org.springframework.dao.DataAccessResourceFailureException when the shared
-	 * buckets cannot be reached
+	 * buckets must be asked and cannot be reached
 	 */
 	public Optional<Duration> tryAcquire(String key) {
-		return this.store.tryConsume(this.name + ':' + key, this.configuration);
+		return this.store.tryConsume(this.name + ':' + key, this.limit);
 	}
 
 }

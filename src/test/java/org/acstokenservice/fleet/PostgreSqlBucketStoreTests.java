@@ -2,22 +2,30 @@ package org.acstokenservice.fleet;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.BucketConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
-import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,18 +33,18 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The shared buckets on a real PostgreSQL, two stores standing for two instances whose
- * clocks are ten minutes apart.
+ * The shared buckets on a real PostgreSQL, several stores standing for several instances
+ * of a fleet.
  */
 class PostgreSqlBucketStoreTests {
 
-	private static final BucketConfiguration FIVE_PER_TEN_MINUTES = BucketConfiguration.builder()
-		.addLimit(Bandwidth.builder().capacity(5).refillGreedy(5, Duration.ofMinutes(10)).build())
-		.build();
+	private static final Duration SYNC = Duration.ofHours(1);
 
 	private static EmbeddedPostgres postgres;
 
 	private final JdbcClient jdbc = JdbcClient.create(postgres.getPostgresDatabase());
+
+	private final List<PostgreSqlBucketStore> stores = new ArrayList<>();
 
 	@BeforeAll
 	static void startPostgres() throws IOException {
@@ -54,78 +62,230 @@ class PostgreSqlBucketStoreTests {
 		this.jdbc.sql("delete from rate_limit_bucket").update();
 	}
 
-	@Test
-	void tryConsumeWhenInstancesClocksDifferThenOneAllowanceOnTheDatabasesClock() {
-		PostgreSqlBucketStore onTime = store(Duration.ZERO);
-		PostgreSqlBucketStore ahead = store(Duration.ofMinutes(10));
+	@AfterEach
+	void closeStores() {
+		this.stores.forEach(PostgreSqlBucketStore::close);
+	}
 
-		long allowed = 0;
-		for (int i = 0; i < 20; i++) {
-			PostgreSqlBucketStore instance = (i % 2 == 0) ? onTime : ahead;
-			if (instance.tryConsume("token:alice", FIVE_PER_TEN_MINUTES).isEmpty()) {
-				allowed++;
-			}
+	@Test
+	void tryConsumeWhenSharedBucketUsedByThreeInstancesAtOnceThenCapacityPlusTheirLocalSharesAtMost() throws Exception {
+		BucketLimit limit = BucketLimit.shared(64, Duration.ofHours(1));
+		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
+
+		int granted = concurrently(300, (n) -> fleet.get(n % 3).tryConsume("token:alice", limit));
+
+		int bound = limit.capacity() + 2 * limit.localShare();
+		assertThat(granted).as("at least the capacity, at most two other instances' local shares more")
+			.isBetween(limit.capacity(), bound);
+	}
+
+	@Test
+	void tryConsumeWhenSharedBucketGrantedAheadThenRepaidBeforeItGrantsAgain() {
+		BucketLimit limit = BucketLimit.shared(10, Duration.ofHours(1));
+		PostgreSqlBucketStore one = store();
+		PostgreSqlBucketStore other = store();
+		int granted = 0;
+		for (int i = 0; i < 40; i++) {
+			granted += one.tryConsume("token:bob", limit).isEmpty() ? 1 : 0;
+			granted += other.tryConsume("token:bob", limit).isEmpty() ? 1 : 0;
 		}
+		one.synchronize();
+		other.synchronize();
 
-		assertThat(allowed).as("a clock ten minutes ahead refills nothing").isEqualTo(5);
-		Optional<Duration> wait = ahead.tryConsume("token:alice", FIVE_PER_TEN_MINUTES);
-		assertThat(wait).hasValueSatisfying(
-				(duration) -> assertThat(duration).isBetween(Duration.ofMinutes(1), Duration.ofMinutes(2)));
+		assertThat(granted).isBetween(10, 10 + limit.localShare());
+		assertThat(tokens("token:bob")).as("what was granted ahead is owed").isCloseTo(10.0 - granted, within(0.1));
 	}
 
 	@Test
-	void tryConsumeWhenKeysDifferThenBucketsOfTheirOwn() {
-		PostgreSqlBucketStore store = store(Duration.ZERO);
-		for (int i = 0; i < 5; i++) {
-			assertThat(store.tryConsume("token:bob", FIVE_PER_TEN_MINUTES)).isEmpty();
-		}
+	void tryConsumeWhenExactBucketUsedByThreeInstancesAtOnceThenNeverMoreThanCapacity() throws Exception {
+		BucketLimit limit = BucketLimit.exact(10, Duration.ofHours(1));
+		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
 
-		assertThat(store.tryConsume("token:bob", FIVE_PER_TEN_MINUTES)).isPresent();
-		assertThat(store.tryConsume("lookup:bob", FIVE_PER_TEN_MINUTES)).isEmpty();
+		int granted = concurrently(120, (n) -> fleet.get(n % 3).tryConsume("acs-budget", limit));
+
+		assertThat(granted).isEqualTo(10);
 	}
 
 	@Test
-	void deleteFullBucketsWhenFullAgainThenOnlyThoseRowsGone() {
-		PostgreSqlBucketStore store = store(Duration.ZERO);
-		store.tryConsume("token:carol", FIVE_PER_TEN_MINUTES);
-		store.tryConsume("token:dave", FIVE_PER_TEN_MINUTES);
-		assertThat(store.deleteFullBuckets()).as("nothing is full yet").isZero();
-
-		// Carol's bucket is full again (its expiry passed); Dave's is not.
-		this.jdbc.sql("update rate_limit_bucket set expires_at = 0 where id = 'token:carol'").update();
-
-		assertThat(store.deleteFullBuckets()).isOne();
-		assertThat(this.jdbc.sql("select id from rate_limit_bucket").query(String.class).list())
-			.containsExactly("token:dave");
-	}
-
-	@Test
-	void synchronizeClockWhenInstanceClockAheadThenOffsetMeasuredAndExposed() {
+	void tryConsumeWhenBucketEmptyThenRefusedFromMemoryWithoutAStatement() {
+		BucketLimit limit = BucketLimit.exact(2, Duration.ofMinutes(10));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		new PostgreSqlBucketStore(postgres.getPostgresDatabase(),
-				Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), meters);
+		PostgreSqlBucketStore store = store(meters);
+		assertThat(store.tryConsume("lookup:carol", limit)).isEmpty();
+		assertThat(store.tryConsume("lookup:carol", limit)).isEmpty();
+		assertThat(store.tryConsume("lookup:carol", limit)).isPresent();
+		long statements = statements(meters);
+
+		for (int i = 0; i < 1000; i++) {
+			Optional<Duration> wait = store.tryConsume("lookup:carol", limit);
+			assertThat(wait).hasValueSatisfying(
+					(duration) -> assertThat(duration).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5)));
+		}
+
+		assertThat(statements(meters)).isEqualTo(statements);
+	}
+
+	@Test
+	void tryConsumeWithinLocalShareThenNoStatementUntilTheBatch() {
+		BucketLimit limit = BucketLimit.shared(1000, Duration.ofMinutes(1));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		PostgreSqlBucketStore store = store(meters);
+
+		for (int i = 0; i < 50; i++) {
+			assertThat(store.tryConsume("token:user-" + i, limit)).isEmpty();
+		}
+		assertThat(statements(meters)).isZero();
+		store.synchronize();
+
+		assertThat(statements(meters)).as("one batch for every bucket").isOne();
+		assertThat(this.jdbc.sql("select count(*) from rate_limit_bucket").query(Long.class).single()).isEqualTo(50);
+		assertThat(tokens("token:user-7")).isCloseTo(999.0, within(0.1));
+	}
+
+	@Test
+	void tryConsumeWhenCapacityLoweredAfterRestartThenNewCapacityApplies() {
+		PostgreSqlBucketStore before = store();
+		for (int i = 0; i < 2; i++) {
+			before.tryConsume("token:dave", BucketLimit.shared(8, Duration.ofHours(1)));
+		}
+		before.close();
+
+		PostgreSqlBucketStore restarted = store();
+		BucketLimit lowered = BucketLimit.shared(3, Duration.ofHours(1));
+		int granted = 0;
+		for (int i = 0; i < 10; i++) {
+			granted += restarted.tryConsume("token:dave", lowered).isEmpty() ? 1 : 0;
+		}
+
+		assertThat(granted).isEqualTo(3);
+	}
+
+	@Test
+	void tryConsumeWhenInstancesClocksDifferThenRefilledOnTheDatabasesClockAlone() {
+		BucketLimit limit = BucketLimit.exact(5, Duration.ofMinutes(10));
+		PostgreSqlBucketStore store = store();
+		for (int i = 0; i < 5; i++) {
+			assertThat(store.tryConsume("token:erin", limit)).isEmpty();
+		}
+
+		assertThat(store().tryConsume("token:erin", limit)).as("another instance, whatever its clock").isPresent();
+	}
+
+	@Test
+	void tryConsumeWhenBucketRowLockedElsewhereThenLimitedWithinAboutASecond() throws Exception {
+		BucketLimit limit = BucketLimit.exact(5, Duration.ofMinutes(10));
+		PostgreSqlBucketStore store = store();
+		assertThat(store.tryConsume("token:frank", limit)).isEmpty();
+		try (Connection holder = postgres.getPostgresDatabase().getConnection()) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("select * from rate_limit_bucket where id = 'token:frank' for update");
+			long start = System.nanoTime();
+
+			Optional<Duration> wait = store().tryConsume("token:frank", limit);
+
+			assertThat(wait).contains(PostgreSqlBucketStore.BUSY_RETRY_AFTER);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+			holder.rollback();
+		}
+	}
+
+	@Test
+	void deleteFullBucketsWhenManyFullThenAllGoneInBatchesAndOthersKept() {
+		this.jdbc
+			.sql("insert into rate_limit_bucket (id, tokens, capacity, period_ms, updated_at, full_at) "
+					+ "select 'sign-in:' || n, 10, 10, 60000, now() - interval '5 minutes', "
+					+ "now() - interval '2 minutes' from generate_series(1, ?) n")
+			.param(PostgreSqlBucketStore.CLEANUP_BATCH * 2 + 17)
+			.update();
+		store().tryConsume("token:grace", BucketLimit.exact(5, Duration.ofMinutes(10)));
+
+		assertThat(store().deleteFullBuckets()).isEqualTo(PostgreSqlBucketStore.CLEANUP_BATCH * 2 + 17);
+		assertThat(this.jdbc.sql("select id from rate_limit_bucket").query(String.class).list())
+			.containsExactly("token:grace");
+	}
+
+	@Test
+	void tryConsumeWhenDatabaseUnreachableThenDataAccessFailure() throws IOException {
+		int port;
+		try (ServerSocket closed = new ServerSocket(0)) {
+			port = closed.getLocalPort();
+		}
+		PostgreSqlBucketStore store = register(new PostgreSqlBucketStore(FleetConfiguration.bucketsPool(
+				new PostgreSqlConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres"),
+				properties(), new SimpleMeterRegistry()), SYNC, new SimpleMeterRegistry()));
+
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> store.tryConsume("token:heidi", BucketLimit.exact(5, Duration.ofMinutes(1))));
+	}
+
+	@Test
+	void measureWhenInstanceClockAheadThenOffsetMeasuredAndExposed() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		new DatabaseClock(this.jdbc, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), meters).measure();
 
 		assertThat(meters.get("acs.clock.offset").gauge().value()).isCloseTo(-600, within(1.0));
 	}
 
-	@Test
-	void tryConsumeWhenDatabaseUnreachableThenResourceFailure() throws IOException {
-		PGSimpleDataSource unreachable = new PGSimpleDataSource();
-		try (ServerSocket closed = new ServerSocket(0)) {
-			unreachable.setPortNumbers(new int[] { closed.getLocalPort() });
+	/** Runs n requests on as many threads at once. @return how many were granted */
+	private static int concurrently(int n, java.util.function.IntFunction<Optional<Duration>> request)
+			throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(32);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			AtomicInteger granted = new AtomicInteger();
+			List<Future<?>> running = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				int index = i;
+				running.add(threads.submit(() -> {
+					start.await();
+					if (request.apply(index).isEmpty()) {
+						granted.incrementAndGet();
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : running) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+			return granted.get();
 		}
-		unreachable.setServerNames(new String[] { "127.0.0.1" });
-		PostgreSqlBucketStore store = new PostgreSqlBucketStore(unreachable, Clock.systemUTC(),
-				new SimpleMeterRegistry());
-
-		assertThatExceptionOfType(DataAccessResourceFailureException.class)
-			.isThrownBy(() -> store.tryConsume("token:erin", FIVE_PER_TEN_MINUTES));
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
-	/** A store whose instance's clock is {@code offset} from the database's. */
-	private PostgreSqlBucketStore store(Duration offset) {
-		Clock clock = Clock.offset(Clock.systemUTC(), offset);
-		return new PostgreSqlBucketStore(postgres.getPostgresDatabase(), clock, new SimpleMeterRegistry());
+	private double tokens(String key) {
+		return this.jdbc.sql("select tokens from rate_limit_bucket where id = ?")
+			.param(key)
+			.query(Double.class)
+			.single();
+	}
+
+	private static long statements(MeterRegistry meters) {
+		return meters.get("acs.fleet.bucket.statements").timer().count();
+	}
+
+	private PostgreSqlBucketStore store() {
+		return store(new SimpleMeterRegistry());
+	}
+
+	/**
+	 * An instance's store, which synchronises in the background only when a test asks.
+	 */
+	private PostgreSqlBucketStore store(MeterRegistry meters) {
+		return register(new PostgreSqlBucketStore(FleetConfiguration.bucketsPool(
+				new PostgreSqlConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"),
+				properties(), meters), SYNC, meters));
+	}
+
+	private PostgreSqlBucketStore register(PostgreSqlBucketStore store) {
+		this.stores.add(store);
+		return store;
+	}
+
+	private static FleetProperties.Buckets properties() {
+		return new FleetProperties.Buckets(SYNC, 3, Duration.ofMillis(500), Duration.ofSeconds(1));
 	}
 
 }

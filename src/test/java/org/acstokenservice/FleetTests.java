@@ -151,6 +151,85 @@ class FleetTests {
 	}
 
 	@Test
+	void revokeWhileOtherInstancesServeTheUserThenNoneHandsOutAnOldTokenOnceThe204IsBack() throws Exception {
+		String user = fleet.users().standard();
+		List<String> before = fleet.instances()
+			.stream()
+			.map((instance) -> token(instance.client().post("/token", user, null)))
+			.toList();
+		List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
+		java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean(true);
+		ExecutorService reloads = Executors.newFixedThreadPool(2);
+		try {
+			for (int n = 0; n < 2; n++) {
+				Fleet.Instance instance = fleet.instance(n);
+				reloads.submit(() -> {
+					// A reload every 60 ms: well within the user's allowance.
+					while (serving.get()) {
+						long sent = System.nanoTime();
+						HttpResponse<String> response = instance.client().post("/token", user, null);
+						if (response.statusCode() == 200) {
+							served.add(new Served(sent, token(response)));
+						}
+						Thread.sleep(60);
+					}
+					return null;
+				});
+			}
+			Thread.sleep(300);
+
+			HttpResponse<String> revoked = fleet.instance(2).client().post("/token/revoke", user, null);
+			long answered = System.nanoTime();
+			Thread.sleep(500);
+			serving.set(false);
+
+			assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+			List<String> after;
+			synchronized (served) {
+				assertThat(served).as("reloads before the revocation").anyMatch((s) -> s.sent() < answered);
+				after = served.stream().filter((s) -> s.sent() > answered).map(Served::token).toList();
+			}
+			assertThat(after).as("reloads sent after the 204").isNotEmpty().doesNotContainAnyElementsOf(before);
+		}
+		finally {
+			serving.set(false);
+			reloads.shutdown();
+			reloads.awaitTermination(30, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void revokeWhileChangeFeedsCutOffThenRevocationStillHonouredEverywhere() throws Exception {
+		String user = fleet.users().standard();
+		List<String> before = fleet.instances()
+			.stream()
+			.map((instance) -> token(instance.client().post("/token", user, null)))
+			.toList();
+
+		// Every instance's listening connection goes; the revocation's announcement is
+		// lost.
+		fleet.database()
+			.sql("select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?")
+			.param("acs-fleet-changes")
+			.query(Boolean.class)
+			.list();
+		HttpResponse<String> revoked = fleet.instance(2).client().post("/token/revoke", user, null);
+		assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+
+		for (Fleet.Instance instance : fleet.instances()) {
+			assertThat(token(instance.client().post("/token", user, null))).isNotIn(before);
+		}
+		Thread.sleep(1500);
+		for (Fleet.Instance instance : fleet.instances()) {
+			assertThat(token(instance.client().post("/token", user, null))).as("once the feeds are back")
+				.isNotIn(before);
+		}
+	}
+
+	private record Served(long sent, String token) {
+	}
+
+	@Test
 	void retryPendingDeletionsWhenEveryInstanceRunsARoundThenEachDeletionTriedOnce() throws Exception {
 		String identity = "8:acs:fleet-" + System.nanoTime();
 		Instant due = Instant.now().minus(Duration.ofMinutes(5));

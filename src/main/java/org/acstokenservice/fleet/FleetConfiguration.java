@@ -73,6 +73,20 @@ class FleetConfiguration {
 		return new HikariDataSource(config);
 	}
 
+	/**
+	 * How an instance hears of what other instances change: PostgreSQL's
+	 * {@code LISTEN}/{@code NOTIFY}; on any other database (one instance) nothing to
+	 * hear.
+	 */
+	@Bean
+	ChangeFeed changeFeed(DataSource dataSource, FleetProperties properties, MeterRegistry meters) {
+		FleetProperties.Changes changes = properties.changes();
+		return PostgreSqlConnection.of(dataSource)
+			.<ChangeFeed>map(
+					(database) -> new PostgreSqlChangeFeed(database, changes.heartbeat(), changes.maxDelay(), meters))
+			.orElseGet(LocalChangeFeed::new);
+	}
+
 	@Bean
 	DatabaseClock databaseClock(JdbcClient jdbc, Clock clock, MeterRegistry meters) {
 		return new DatabaseClock(jdbc, clock, meters);

@@ -70,7 +70,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	static final String TABLE = "rate_limit_bucket";
 
 	/** How long a request waits at most for its bucket's statement. */
-	static final Duration MAX_WAIT = Duration.ofSeconds(1);
+	static final Duration MAX_WAIT = Duration.ofMillis(1500);
 
 	/** What a request is told when its bucket's statement did not come back in time. */
 	static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
@@ -142,6 +142,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	private final Counter failures;
 
+	private final Counter busy;
+
 	private volatile boolean failing;
 
 	/**
@@ -161,6 +163,9 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		this.failures = Counter.builder("acs.fleet.bucket.failures")
 			.description("Statements of the shared buckets that failed or timed out")
 			.register(meters);
+		this.busy = Counter.builder("acs.fleet.bucket.busy")
+			.description("Requests refused because their bucket's statement did not come back in time")
+			.register(meters);
 		Gauge.builder("acs.fleet.bucket.mirrors", this.mirrors, Cache::estimatedSize)
 			.description("Buckets this instance mirrors")
 			.register(meters);
@@ -176,27 +181,53 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	@Override
 	public Optional<Duration> tryConsume(String key, BucketLimit limit) {
 		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+		Mirror mirror = null;
 		boolean asked = false;
-		for (int round = 0; round < 4; round++) {
-			Mirror mirror = this.mirrors.get(key, (unused) -> new Mirror(key, limit));
-			Decision decision;
-			synchronized (mirror) {
-				if (mirror.retired) {
-					continue;
+		try {
+			while (System.nanoTime() < deadline) {
+				if (mirror == null || mirror.retired) {
+					mirror = this.mirrors.get(key, (unused) -> new Mirror(key, limit));
+					asked = false;
 				}
-				decision = mirror.decide(limit, System.nanoTime(), asked);
-				asked = asked || decision.asked();
-			}
-			if (decision.outcome() != null) {
-				return decision.outcome();
-			}
-			if (decision.leader()) {
-				synchronize(List.of(mirror), decision.sync());
-			}
-			if (!await(decision.sync(), deadline, decision.leader())) {
-				return Optional.of(BUSY_RETRY_AFTER);
+				Decision decision;
+				synchronized (mirror) {
+					if (mirror.retired) {
+						continue;
+					}
+					decision = mirror.decide(limit, System.nanoTime(), asked);
+				}
+				asked = decision.asked();
+				if (decision.outcome() != null) {
+					return decision.outcome();
+				}
+				if (decision.leader()) {
+					synchronize(List.of(mirror), decision.sync());
+				}
+				if (!await(decision.sync(), deadline, decision.leader())) {
+					break;
+				}
 			}
 		}
+		catch (RuntimeException ex) {
+			giveUp(mirror, asked);
+			throw ex;
+		}
+		giveUp(mirror, asked);
+		return busy(key);
+	}
+
+	/** A request that asked the database for a token leaves without it. */
+	private static void giveUp(Mirror mirror, boolean asked) {
+		if (mirror != null && asked) {
+			synchronized (mirror) {
+				mirror.waiting--;
+			}
+		}
+	}
+
+	private Optional<Duration> busy(String key) {
+		this.busy.increment();
+		logger.debug("Bucket {} was busy: refused as limited", key);
 		return Optional.of(BUSY_RETRY_AFTER);
 	}
 
@@ -573,6 +604,9 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		 */
 		int granted;
 
+		/** Exact bucket: requests that asked the database and wait for a token. */
+		int waiting;
+
 		/** The statement in flight for this bucket, or {@code null}. */
 		CompletableFuture<Void> sync;
 
@@ -597,31 +631,68 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 			return refilled - this.unsynced - this.sending;
 		}
 
-		Decision decide(BucketLimit limit, long now, boolean alreadyAsked) {
+		/**
+		 * Decides one request from the mirror.
+		 * @param asked whether the request has asked the database for a token of an exact
+		 * bucket already, and still waits for it
+		 */
+		Decision decide(BucketLimit limit, long now, boolean asked) {
 			this.limit = limit;
-			boolean exact = limit.sharing() == BucketLimit.Sharing.EXACT;
-			if (exact && this.granted > 0) {
-				this.granted--;
-				return Decision.GRANTED;
+			if (limit.sharing() == BucketLimit.Sharing.EXACT) {
+				return decideExact(now, asked);
 			}
 			double available = available(now);
-			if ((this.known || !exact) && available < 1) {
-				return Decision.refused(Duration.ofNanos((long) Math.ceil((1 - available) / limit.refillPerNano())));
+			if (available < 1) {
+				return Decision.refused(wait(available));
 			}
-			if (!exact && this.unsynced + this.sending < limit.localShare()) {
+			if (this.unsynced + this.sending < limit.localShare()) {
 				this.unsynced++;
 				return Decision.GRANTED;
 			}
-			boolean asks = exact && !alreadyAsked;
-			if (asks) {
-				this.wanted++;
+			return syncFor(false);
+		}
+
+		/**
+		 * The database grants an exact bucket's tokens; the tokens it granted this
+		 * instance go to the requests that asked first, then to any.
+		 */
+		private Decision decideExact(long now, boolean asked) {
+			if (this.granted > (asked ? 0 : this.waiting)) {
+				this.granted--;
+				if (asked) {
+					this.waiting--;
+				}
+				return Decision.GRANTED;
 			}
+			if (asked && (this.sync != null || this.wanted > 0)) {
+				// This request's question is still on its way.
+				return syncFor(true);
+			}
+			if (asked) {
+				// Answered, and none was left for it: decide afresh.
+				this.waiting--;
+			}
+			double available = available(now);
+			if (this.known && available < 1) {
+				return Decision.refused(wait(available));
+			}
+			this.wanted++;
+			this.waiting++;
+			return syncFor(true);
+		}
+
+		private Duration wait(double available) {
+			return Duration.ofNanos((long) Math.ceil((1 - available) / this.limit.refillPerNano()));
+		}
+
+		/** Joins the statement in flight, or starts one that the request runs itself. */
+		private Decision syncFor(boolean asked) {
 			if (this.sync != null) {
-				return new Decision(null, this.sync, false, asks);
+				return new Decision(null, this.sync, false, asked);
 			}
 			CompletableFuture<Void> sync = new CompletableFuture<>();
 			startSync(sync);
-			return new Decision(null, sync, true, asks);
+			return new Decision(null, sync, true, asked);
 		}
 
 		void startSync(CompletableFuture<Void> sync) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.fleet.ChangeFeed;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,15 +22,21 @@ class IdentityConfiguration {
 	}
 
 	@Bean
-	IdentityDeletions identityDeletions(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable,
+	IdentityCache identityCache(JdbcIdentityStore store, ChangeFeed changes, TokenReuseProperties reuse,
 			MeterRegistry meters) {
-		return new IdentityDeletions(store, acs, reusable, meters);
+		return new IdentityCache(store, changes, reuse.maxEntries(), meters);
 	}
 
 	@Bean
-	IdentityService identityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable,
-			IdentityDeletions deletions, MeterRegistry meters, Clock clock) {
-		return new IdentityService(store, acs, reusable, deletions, clock, meters);
+	IdentityDeletions identityDeletions(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs,
+			ReusableTokens reusable, MeterRegistry meters) {
+		return new IdentityDeletions(store, cache, acs, reusable, meters);
+	}
+
+	@Bean
+	IdentityService identityService(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs,
+			ReusableTokens reusable, IdentityDeletions deletions, MeterRegistry meters, Clock clock) {
+		return new IdentityService(store, cache, acs, reusable, deletions, clock, meters);
 	}
 
 	@Bean

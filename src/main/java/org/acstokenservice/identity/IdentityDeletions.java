@@ -45,10 +45,14 @@ public class IdentityDeletions {
 
 	private final ReusableTokens reusable;
 
+	private final IdentityCache cache;
+
 	private final MeterRegistry meters;
 
-	IdentityDeletions(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, MeterRegistry meters) {
+	IdentityDeletions(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs, ReusableTokens reusable,
+			MeterRegistry meters) {
 		this.store = store;
+		this.cache = cache;
 		this.acs = acs;
 		this.reusable = reusable;
 		this.meters = meters;
@@ -68,6 +72,8 @@ public class IdentityDeletions {
 		 * behind would otherwise make its own claim due at once.
 		 */
 		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now, now.plus(CLAIM));
+		long committed = System.nanoTime();
+		this.cache.forget(appUserId);
 		forgotten.ifPresent(this.reusable::forget);
 		List<PendingDeletion> pending = this.store.pendingDeletionsOf(appUserId);
 		if (forgotten.isEmpty() && pending.isEmpty()) {
@@ -78,6 +84,8 @@ public class IdentityDeletions {
 			count(this.meters, "erased");
 		}
 		logger.info("Erased the ACS identity of app user {}", appUserId);
+		// No instance may hand out a token of the erased identity once this is answered.
+		this.cache.awaitEverywhere(committed);
 		return true;
 	}
 

@@ -53,15 +53,18 @@ public class IdentityService {
 
 	private final IdentityDeletions deletions;
 
+	private final IdentityCache cache;
+
 	private final Clock clock;
 
 	private final ConcurrentHashMap<String, CompletableFuture<Void>> creating = new ConcurrentHashMap<>();
 
 	private final MeterRegistry meters;
 
-	IdentityService(JdbcIdentityStore store, AcsGateway acs, ReusableTokens reusable, IdentityDeletions deletions,
-			Clock clock, MeterRegistry meters) {
+	IdentityService(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs, ReusableTokens reusable,
+			IdentityDeletions deletions, Clock clock, MeterRegistry meters) {
 		this.store = store;
+		this.cache = cache;
 		this.acs = acs;
 		this.reusable = reusable;
 		this.deletions = deletions;
@@ -90,7 +93,10 @@ public class IdentityService {
 		 * that a request never waits for a creation that it leads itself.
 		 */
 		for (int pass = 0; pass < MAX_PASSES; pass++) {
-			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+			// The first pass from memory when the fleet's change feed allows: a reuse hit
+			// reads nothing.
+			Optional<StoredIdentity> stored = (pass == 0) ? this.cache.find(appUserId)
+					: this.store.findByAppUserId(appUserId);
 			Optional<IssuedToken> issued = stored.isPresent() ? issueFor(stored.get(), scopes, lifetime)
 					: createOrJoin(appUserId, scopes, lifetime);
 			if (issued.isPresent()) {
@@ -117,7 +123,9 @@ public class IdentityService {
 				return pass > 0;
 			}
 			String communicationUserId = stored.get().communicationUserId();
-			if (!this.store.markRevoked(appUserId, communicationUserId, now())) {
+			boolean marked = this.store.markRevoked(appUserId, communicationUserId, now());
+			this.cache.forget(appUserId);
+			if (!marked) {
 				continue;
 			}
 			this.reusable.forget(communicationUserId);
@@ -128,9 +136,13 @@ public class IdentityService {
 			 * either.
 			 */
 			boolean stillMapped = this.store.markRevoked(appUserId, communicationUserId, now());
+			long committed = System.nanoTime();
+			this.cache.forget(appUserId);
 			this.reusable.forget(communicationUserId);
 			logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
 			if (stillMapped) {
+				// No instance may hand out a revoked token once this is answered.
+				this.cache.awaitEverywhere(committed);
 				return true;
 			}
 		}
@@ -157,6 +169,7 @@ public class IdentityService {
 			 */
 			try {
 				this.store.markRevoked(appUserId, communicationUserId, now());
+				this.cache.forget(appUserId);
 				this.reusable.forget(communicationUserId);
 			}
 			catch (RuntimeException markFailed) {
@@ -195,7 +208,9 @@ public class IdentityService {
 		Instant now = now();
 		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
 		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement))) {
+		boolean replaced = storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement));
+		this.cache.forget(stale.appUserId());
+		if (!replaced) {
 			return Optional.empty();
 		}
 		logger.warn("ACS no longer knows identity {} of app user {}: replaced it by {} and queued its deletion",

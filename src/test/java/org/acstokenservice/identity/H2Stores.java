@@ -2,6 +2,8 @@ package org.acstokenservice.identity;
 
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.fleet.ChangeFeed;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -17,6 +19,31 @@ import org.springframework.transaction.support.TransactionTemplate;
  * @param jdbc the same database, for a test to look or change behind the store's back
  */
 record H2Stores(JdbcIdentityStore store, JdbcClient jdbc) {
+
+	/** The cache of one instance alone, as local mode has it: always up to date. */
+	IdentityCache cache() {
+		return localCache(this.store);
+	}
+
+	/** A cache of the store for one instance alone: always up to date. */
+	static IdentityCache localCache(JdbcIdentityStore store) {
+		return new IdentityCache(store, new ChangeFeed() {
+
+			@Override
+			public boolean upToDate() {
+				return true;
+			}
+
+			@Override
+			public void subscribe(String topic, Listener listener) {
+			}
+
+			@Override
+			public void awaitPropagation(long committedAt) {
+			}
+
+		}, 100, new SimpleMeterRegistry());
+	}
 
 	static H2Stores migrated() {
 		JdbcDataSource dataSource = new JdbcDataSource();

@@ -32,9 +32,11 @@ class IdentityDeletionsTests {
 
 	@BeforeEach
 	void setUp() {
-		this.store = H2Stores.migrated().store();
+		H2Stores database = H2Stores.migrated();
+		this.store = database.store();
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.deletions = new IdentityDeletions(this.store, this.acs, new ReusableTokens(false, 10, meters), meters);
+		this.deletions = new IdentityDeletions(this.store, database.cache(), this.acs,
+				new ReusableTokens(false, 10, meters), meters);
 	}
 
 	@Test

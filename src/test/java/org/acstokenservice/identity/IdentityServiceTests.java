@@ -70,8 +70,9 @@ class IdentityServiceTests {
 	private IdentityService service(JdbcIdentityStore store, boolean reuse, Clock clock) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		ReusableTokens reusable = new ReusableTokens(reuse, 10, meters);
-		return new IdentityService(store, this.acs, reusable, new IdentityDeletions(store, this.acs, reusable, meters),
-				clock, meters);
+		IdentityCache cache = H2Stores.localCache(store);
+		return new IdentityService(store, cache, this.acs, reusable,
+				new IdentityDeletions(store, cache, this.acs, reusable, meters), clock, meters);
 	}
 
 	@Test
@@ -142,8 +143,8 @@ class IdentityServiceTests {
 		// Deletions are scheduled on the database's clock: a minute passes there.
 		this.jdbc.sql("update pending_acs_deletion set next_attempt_at = next_attempt_at - interval '1' minute")
 			.update();
-		assertThat(new IdentityDeletions(this.store, this.acs, new ReusableTokens(false, 10, new SimpleMeterRegistry()),
-				new SimpleMeterRegistry())
+		assertThat(new IdentityDeletions(this.store, H2Stores.localCache(this.store), this.acs,
+				new ReusableTokens(false, 10, new SimpleMeterRegistry()), new SimpleMeterRegistry())
 			.retryPendingDeletions()).isOne();
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10)).isEmpty();
 	}

@@ -1,0 +1,108 @@
+package org.acstokenservice.identity;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.fleet.ChangeFeed;
+
+/**
+ * The users' identity mappings (and so their revocation generations) in memory, so that a
+ * reuse hit needs no database read. Used only while the fleet's {@link ChangeFeed} is up
+ * to date: every change of a mapping, on any instance, is announced on it and makes this
+ * cache forget the user; while the feed is behind or down, every look-up reads the
+ * database. Absence is never kept: a user without an identity is looked up again.
+ */
+class IdentityCache implements ChangeFeed.Listener {
+
+	/** The topic of the mappings' changes, as the database's trigger announces them. */
+	static final String TOPIC = "identity";
+
+	/** A safety net: even an unchanged mapping is read again this often. */
+	private static final Duration MAX_AGE = Duration.ofMinutes(10);
+
+	private final JdbcIdentityStore store;
+
+	private final ChangeFeed changes;
+
+	private final Cache<String, StoredIdentity> identities;
+
+	/** Counts forgettings, so that a read that one overtook is not kept. */
+	private final AtomicLong forgotten = new AtomicLong();
+
+	private final Counter hits;
+
+	private final Counter misses;
+
+	private final Counter bypassed;
+
+	IdentityCache(JdbcIdentityStore store, ChangeFeed changes, long maxEntries, MeterRegistry meters) {
+		this.store = store;
+		this.changes = changes;
+		this.identities = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(MAX_AGE).build();
+		this.hits = counter(meters, "hit");
+		this.misses = counter(meters, "miss");
+		this.bypassed = counter(meters, "bypassed");
+		changes.subscribe(TOPIC, this);
+	}
+
+	private static Counter counter(MeterRegistry meters, String result) {
+		return Counter.builder("acs.identity.cache")
+			.description("Look-ups of a user's identity: from memory (hit), read and kept (miss), or read because "
+					+ "the change feed is behind (bypassed)")
+			.tag("result", result)
+			.register(meters);
+	}
+
+	/** The user's current mapping: from memory when the change feed allows. */
+	Optional<StoredIdentity> find(String appUserId) {
+		if (!this.changes.upToDate()) {
+			this.bypassed.increment();
+			return this.store.findByAppUserId(appUserId);
+		}
+		StoredIdentity cached = this.identities.getIfPresent(appUserId);
+		if (cached != null) {
+			this.hits.increment();
+			return Optional.of(cached);
+		}
+		this.misses.increment();
+		long before = this.forgotten.get();
+		Optional<StoredIdentity> read = this.store.findByAppUserId(appUserId);
+		// Kept only if no change was heard meanwhile: it might have been this user's.
+		if (read.isPresent() && this.forgotten.get() == before && this.changes.upToDate()) {
+			this.identities.put(appUserId, read.get());
+		}
+		return read;
+	}
+
+	/** Forgets a user's mapping: this instance just changed it, or another did. */
+	void forget(String appUserId) {
+		this.forgotten.incrementAndGet();
+		this.identities.invalidate(appUserId);
+	}
+
+	/**
+	 * Waits until every instance has heard of a change committed at {@code committedAt}
+	 * (a {@link System#nanoTime()}), so that no instance answers from a memory that the
+	 * change made stale once the caller has answered.
+	 */
+	void awaitEverywhere(long committedAt) {
+		this.changes.awaitPropagation(committedAt);
+	}
+
+	@Override
+	public void changed(String appUserId) {
+		forget(appUserId);
+	}
+
+	@Override
+	public void forgetAll() {
+		this.forgotten.incrementAndGet();
+		this.identities.invalidateAll();
+	}
+
+}

@@ -22,15 +22,22 @@ import com.nimbusds.jose.proc.SecurityContext;
  * token: decoding an RSA modulus into a {@code BigInteger} was a quarter of the CPU time
  * of a signed-in request. The cache is keyed by the JWK instance, which the key set
  * source keeps until it fetches the set again, so a rotated key set is converted afresh.
+ * It also shows the whole set to {@link IssuerKeys}, which tells the verified-token cache
+ * when the issuer's keys changed.
  */
 final class CachingJwsKeySelector implements JWSKeySelector<SecurityContext> {
+
+	private static final JWKSelector ALL_KEYS = new JWKSelector(new JWKMatcher.Builder().build());
 
 	private final JWSVerificationKeySelector<SecurityContext> selector;
 
 	private final Cache<JWK, List<Key>> converted = Caffeine.newBuilder().weakKeys().maximumSize(64).build();
 
-	CachingJwsKeySelector(JWSVerificationKeySelector<SecurityContext> selector) {
+	private final IssuerKeys issuerKeys;
+
+	CachingJwsKeySelector(JWSVerificationKeySelector<SecurityContext> selector, IssuerKeys issuerKeys) {
 		this.selector = selector;
+		this.issuerKeys = issuerKeys;
 	}
 
 	@Override
@@ -46,6 +53,9 @@ final class CachingJwsKeySelector implements JWSKeySelector<SecurityContext> {
 		for (JWK jwk : this.selector.getJWKSource().get(new JWKSelector(matcher), context)) {
 			keys.addAll(this.converted.get(jwk, (key) -> KeyConverter.toJavaKeys(List.of(key))));
 		}
+		// The whole set, as the source holds it now (fetched again, or not): has it
+		// changed?
+		this.issuerKeys.saw(this.selector.getJWKSource().get(ALL_KEYS, context));
 		return keys;
 	}
 

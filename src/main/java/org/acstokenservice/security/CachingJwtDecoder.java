@@ -12,21 +12,42 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 
 /**
- * Remembers bearer tokens that the wrapped decoder accepted, so that a repeat caller's
- * token is not verified again (like Envoy's {@code jwt_authn} {@code jwt_cache_config}).
- * Only accepted tokens are kept, keyed by a SHA-256 hash of the token; an entry ends at
- * the token's {@code exp} (stricter than the decoder, which allows a minute of clock
- * skew) and after {@code maxAge} at most, so that a withdrawn signing key stops being
- * trusted as soon as it would by Spring's own key set cache. Issuer and audience do not
- * change with time, and a token not yet valid ({@code nbf}) is never accepted, so never
- * kept.
+ * Remembers what the wrapped decoder said of a bearer token, keyed by a SHA-256 hash of
+ * the token, so that a repeat caller's token is not verified again (like Envoy's
+ * {@code jwt_authn} {@code jwt_cache_config}) and a flood of one bad token costs a hash
+ * and a look-up, not a signature check.
+ * <ul>
+ * <li><b>Accepted tokens</b> are kept until the token's {@code exp} (stricter than the
+ * decoder, which allows a minute of clock skew) and for {@code max-age} at most, within a
+ * budget of bytes ({@code max-size}: tokens and their claims are weighed, since a large
+ * tenant's tokens are many kilobytes each). Issuer and audience do not change with time,
+ * and a token not yet valid ({@code nbf}) is never accepted, so never kept.</li>
+ * <li><b>Definitely bad tokens</b> (a bad signature, expired, a wrong issuer or audience,
+ * malformed) are refused from memory for a minute. Never a token that could not be
+ * checked (the key set could not be fetched) or one not valid yet.</li>
+ * <li>When the issuer's key set is fetched again and has changed, both are forgotten: a
+ * token verified with a key that the issuer withdrew is trusted until that fetch (Spring
+ * fetches the key set at most every 5 minutes, when a token needs it) or its
+ * {@code max-age}, whichever comes first; a token signed with a new key is no longer
+ * refused.</li>
+ * </ul>
  */
 final class CachingJwtDecoder implements JwtDecoder {
+
+	/** How long a definitely bad token is refused without a look. */
+	static final Duration REJECTED_FOR = Duration.ofMinutes(1);
+
+	private static final long MAX_REJECTED = 10_000;
+
+	/** What a cached token costs beyond its characters: the Jwt, its maps, the entry. */
+	private static final int ENTRY_OVERHEAD_BYTES = 512;
 
 	private final JwtDecoder delegate;
 
@@ -36,15 +57,25 @@ final class CachingJwtDecoder implements JwtDecoder {
 
 	private final Cache<String, Jwt> verified;
 
-	CachingJwtDecoder(JwtDecoder delegate, SignInProperties.VerifiedTokens settings, Clock clock) {
+	private final Cache<String, BadJwtException> rejected;
+
+	CachingJwtDecoder(JwtDecoder delegate, SignInProperties.VerifiedTokens settings, Clock clock,
+			IssuerKeys issuerKeys) {
 		this.delegate = delegate;
 		this.clock = clock;
 		this.maxAge = settings.maxAge();
 		this.verified = Caffeine.newBuilder()
-			.maximumSize(settings.maxEntries())
+			.maximumWeight(settings.maxSize().toBytes())
+			.weigher(CachingJwtDecoder::weigh)
 			.expireAfter(Expiry.creating((String key, Jwt jwt) -> lifetime(jwt)))
 			.ticker(() -> nanos(clock.instant()))
 			.build();
+		this.rejected = Caffeine.newBuilder()
+			.maximumSize(MAX_REJECTED)
+			.expireAfterWrite(REJECTED_FOR)
+			.ticker(() -> nanos(clock.instant()))
+			.build();
+		issuerKeys.onChange(this::forgetAll);
 	}
 
 	@Override
@@ -54,11 +85,30 @@ final class CachingJwtDecoder implements JwtDecoder {
 		if (cached != null && (cached.getExpiresAt() == null || this.clock.instant().isBefore(cached.getExpiresAt()))) {
 			return cached;
 		}
-		Jwt jwt = this.delegate.decode(token);
+		BadJwtException refused = this.rejected.getIfPresent(key);
+		if (refused != null) {
+			throw refused;
+		}
+		Jwt jwt;
+		try {
+			jwt = this.delegate.decode(token);
+		}
+		catch (BadJwtException ex) {
+			if (!notValidYet(ex)) {
+				this.rejected.put(key, ex);
+			}
+			throw ex;
+		}
 		if (!lifetime(jwt).isZero()) {
 			this.verified.put(key, jwt);
 		}
 		return jwt;
+	}
+
+	/** Forgets every verdict: the issuer's keys changed. */
+	void forgetAll() {
+		this.verified.invalidateAll();
+		this.rejected.invalidateAll();
 	}
 
 	/** Until the token expires, and no longer than the maximum age. */
@@ -71,6 +121,22 @@ final class CachingJwtDecoder implements JwtDecoder {
 			return Duration.ZERO;
 		}
 		return (left.compareTo(this.maxAge) < 0) ? left : this.maxAge;
+	}
+
+	/**
+	 * A token's weight in bytes, roughly: the token itself (one byte a character), its
+	 * header and claims decoded (about twice as much again, as strings and maps), and the
+	 * entry.
+	 */
+	static int weigh(String key, Jwt jwt) {
+		return 3 * jwt.getTokenValue().length() + key.length() + ENTRY_OVERHEAD_BYTES;
+	}
+
+	private static boolean notValidYet(BadJwtException ex) {
+		return ex instanceof JwtValidationException invalid && invalid.getErrors()
+			.stream()
+			.anyMatch(
+					(error) -> error.getDescription() != null && error.getDescription().startsWith("Jwt used before"));
 	}
 
 	private static long nanos(Instant instant) {

@@ -1,5 +1,8 @@
 package org.acstokenservice.security;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,13 +21,13 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 
 /**
- * A limit on failed sign-ins per client address, against password and token guessing. It
- * refuses failed attempts only: credentials are always checked first, and a request whose
- * credentials are valid never reaches this class, so that one client with a stale
- * password or token behind a NAT or a corporate proxy cannot lock out everyone else at
- * that address. Each failure takes one event from the address's bucket in one atomic
- * step, so that a concurrent burst of failures gets exactly the allowance; a failure that
- * finds the bucket empty is answered with 429 instead of 401.
+ * A limit on failed sign-ins per client address (per /64 network for IPv6), against
+ * password and token guessing. It refuses failed attempts only: credentials are always
+ * checked first, and a request whose credentials are valid never reaches this class, so
+ * that one client with a stale password or token behind a NAT or a corporate proxy cannot
+ * lock out everyone else at that address. Each failure takes one event from the address's
+ * bucket in one atomic step, so that a concurrent burst of failures gets exactly the
+ * allowance; a failure that finds the bucket empty is answered with 429 instead of 401.
  */
 class FailedSignInLimit {
 
@@ -56,7 +59,7 @@ class FailedSignInLimit {
 		if (request.getHeader(HttpHeaders.AUTHORIZATION) == null || onlyOutOfTime(failure)) {
 			return Optional.empty();
 		}
-		String address = request.getRemoteAddr();
+		String address = clientKey(request.getRemoteAddr());
 		Optional<Duration> wait = this.failures.tryAcquire(address);
 		if (wait.isPresent()) {
 			this.refused.increment();
@@ -65,6 +68,32 @@ class FailedSignInLimit {
 			}
 		}
 		return wait;
+	}
+
+	/**
+	 * The key of a client address: an IPv4 address as it is, an IPv6 address by its /64
+	 * network, since one client is commonly given a whole /64 and could otherwise use a
+	 * new address for every attempt (2^64 of them).
+	 */
+	static String clientKey(String address) {
+		if (address == null || address.indexOf(':') < 0) {
+			return address;
+		}
+		try {
+			InetAddress parsed = InetAddress.getByName(address);
+			if (parsed instanceof Inet6Address) {
+				byte[] bytes = parsed.getAddress();
+				StringBuilder network = new StringBuilder();
+				for (int i = 0; i < 8; i += 2) {
+					network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+				}
+				return network.append(":/64").toString();
+			}
+			return parsed.getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			return address;
+		}
 	}
 
 	/** Whether a well-signed token failed only its {@code exp} or {@code nbf} check. */

@@ -50,7 +50,7 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
 			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters,
-			Environment environment, Clock clock, BucketStore buckets) throws Exception {
+			Environment environment, Clock clock, BucketStore buckets, IssuerKeys issuerKeys) throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
@@ -83,7 +83,7 @@ class SecurityConfiguration {
 		}
 		if (bearer) {
 			JwtDecoder decoder = signIn.verifiedTokens().enabled()
-					? new CachingJwtDecoder(jwtDecoder.getObject(), signIn.verifiedTokens(), clock)
+					? new CachingJwtDecoder(jwtDecoder.getObject(), signIn.verifiedTokens(), clock, issuerKeys)
 					: jwtDecoder.getObject();
 			bearerSignIn(http, decoder, signIn.jwt(), entryPoint);
 		}
@@ -168,12 +168,18 @@ class SecurityConfiguration {
 	 * decoder it builds from {@code jwk-set-uri} or {@code issuer-uri}.
 	 */
 	@Bean
-	JwkSetUriJwtDecoderBuilderCustomizer cachingKeySelector() {
+	JwkSetUriJwtDecoderBuilderCustomizer cachingKeySelector(IssuerKeys issuerKeys) {
 		return (builder) -> builder.jwtProcessorCustomizer((processor) -> {
 			if (processor.getJWSKeySelector() instanceof JWSVerificationKeySelector<SecurityContext> selector) {
-				processor.setJWSKeySelector(new CachingJwsKeySelector(selector));
+				processor.setJWSKeySelector(new CachingJwsKeySelector(selector, issuerKeys));
 			}
 		});
+	}
+
+	/** Who hears of a change of the issuer's keys: the verified-token cache. */
+	@Bean
+	IssuerKeys issuerKeys() {
+		return new IssuerKeys();
 	}
 
 	/**

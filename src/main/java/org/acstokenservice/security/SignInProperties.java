@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How users sign in. The issuer, audience and keys are Spring's standard
@@ -68,23 +69,25 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 	}
 
 	/**
-	 * A bounded cache of bearer tokens that passed every check (signature, issuer,
-	 * audience, expiry), keyed by a SHA-256 hash of the token, so that a front end that
-	 * sends the same token again does not pay for the signature check again. An entry
-	 * never outlives the token's {@code exp}, nor {@code max-age}: a key that the issuer
-	 * withdraws stops being trusted within {@code max-age}, as it does for Spring's own
-	 * key set cache (5 minutes).
+	 * A cache of bearer tokens that passed every check (signature, issuer, audience,
+	 * expiry), keyed by a SHA-256 hash of the token, so that a front end that sends the
+	 * same token again does not pay for the signature check again. An entry never
+	 * outlives the token's {@code exp}, nor {@code max-age}, nor the issuer's key set: a
+	 * key that the issuer withdraws stops being trusted when the key set is fetched again
+	 * without it (Spring fetches it at most every 5 minutes, when a token needs it) or
+	 * {@code max-age} after the token was verified, whichever comes first.
 	 *
 	 * @param enabled whether verified tokens are remembered
-	 * @param maxEntries how many tokens at most
+	 * @param maxSize how much memory the remembered tokens may take at most: each is
+	 * weighed by its size, since a large tenant's tokens are many kilobytes each
 	 * @param maxAge how long at most a verified token is trusted without a new check
 	 */
-	public record VerifiedTokens(@DefaultValue("true") boolean enabled, @DefaultValue("10000") int maxEntries,
+	public record VerifiedTokens(@DefaultValue("true") boolean enabled, @DefaultValue("8MB") DataSize maxSize,
 			@DefaultValue("5m") Duration maxAge) {
 
 		public VerifiedTokens {
-			if (maxEntries < 1 || maxAge.isNegative() || maxAge.isZero()) {
-				throw new IllegalArgumentException("sign-in.verified-tokens.max-entries must be at least 1 and "
+			if (maxSize.toBytes() < 1024 || maxAge.isNegative() || maxAge.isZero()) {
+				throw new IllegalArgumentException("sign-in.verified-tokens.max-size must be at least 1KB and "
 						+ "sign-in.verified-tokens.max-age positive");
 			}
 		}

@@ -3,6 +3,7 @@ package org.acstokenservice.security;
 import java.security.Key;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEException;
@@ -21,8 +22,18 @@ class CachingJwsKeySelectorTests {
 
 	private final AtomicReference<JWKSet> published = new AtomicReference<>();
 
-	private final CachingJwsKeySelector selector = new CachingJwsKeySelector(new JWSVerificationKeySelector<>(
-			Set.of(JWSAlgorithm.RS256), (jwkSelector, context) -> jwkSelector.select(this.published.get())));
+	private final IssuerKeys issuerKeys = new IssuerKeys();
+
+	private final AtomicInteger changes = new AtomicInteger();
+
+	private final CachingJwsKeySelector selector = new CachingJwsKeySelector(
+			new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256),
+					(jwkSelector, context) -> jwkSelector.select(this.published.get())),
+			this.issuerKeys);
+
+	CachingJwsKeySelectorTests() {
+		this.issuerKeys.onChange(this.changes::incrementAndGet);
+	}
 
 	@Test
 	void selectWhenSameKeySetThenKeyConvertedOnce() throws Exception {
@@ -47,6 +58,20 @@ class CachingJwsKeySelectorTests {
 		assertThat(this.selector.selectJWSKeys(header("k1", JWSAlgorithm.RS256), null)).isEmpty();
 		assertThat(List.<Key>copyOf(this.selector.selectJWSKeys(header("k2", JWSAlgorithm.RS256), null)))
 			.containsExactly(rotated.toRSAPublicKey());
+		assertThat(this.changes).as("the issuer's keys changed once").hasValue(1);
+	}
+
+	@Test
+	void selectWhenKeySetFetchedAgainUnchangedThenNoChangeTold() throws Exception {
+		RSAKey key = rsaKey("k1");
+		this.published.set(new JWKSet(key.toPublicJWK()));
+		this.selector.selectJWSKeys(header("k1", JWSAlgorithm.RS256), null);
+		// A fetch makes new objects of the same keys.
+		this.published.set(JWKSet.parse(new JWKSet(key.toPublicJWK()).toString()));
+
+		this.selector.selectJWSKeys(header("k1", JWSAlgorithm.RS256), null);
+
+		assertThat(this.changes).hasValue(0);
 	}
 
 	@Test

@@ -45,6 +45,17 @@ class ForwardedAddressTests {
 			.isEqualTo(429);
 	}
 
+	@Test
+	void failedSignInWhenIpv6AddressesRotateWithinOneNetworkThenOneAllowance() {
+		for (int i = 0; i < SignInLimitTest.CAPACITY; i++) {
+			assertThat(failedSignInFrom("2001:db8:77:1::" + Integer.toHexString(i + 1))).isEqualTo(401);
+		}
+
+		assertThat(failedSignInFrom("2001:db8:77:1:ffff:abcd:1234:9")).as("another address of the same /64")
+			.isEqualTo(429);
+		assertThat(failedSignInFrom("2001:db8:77:2::1")).as("the next /64").isEqualTo(401);
+	}
+
 	private int failedSignInFrom(String forwardedFor) {
 		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("guesser");
 		return this.client.forwardedFor(forwardedFor).postWithToken("/token", forged, null).statusCode();

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -15,8 +17,8 @@ class SignInPropertiesTests {
 	private static final SignInProperties.FailedAttempts ATTEMPTS = new SignInProperties.FailedAttempts(10,
 			Duration.ofMinutes(1));
 
-	private static final SignInProperties.VerifiedTokens VERIFIED = new SignInProperties.VerifiedTokens(true, 10,
-			Duration.ofMinutes(5));
+	private static final SignInProperties.VerifiedTokens VERIFIED = new SignInProperties.VerifiedTokens(true,
+			DataSize.ofMegabytes(8), Duration.ofMinutes(5));
 
 	@Test
 	void corsOriginsWhenExactOriginsThenKept() {
@@ -36,12 +38,12 @@ class SignInPropertiesTests {
 	}
 
 	@Test
-	void verifiedTokensWhenNoEntriesOrNoAgeThenRefusedNamingProperty() {
+	void verifiedTokensWhenNoRoomOrNoAgeThenRefusedNamingProperty() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, 0, Duration.ofMinutes(5)))
+			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, DataSize.ofBytes(100), Duration.ofMinutes(5)))
 			.withMessageContaining("sign-in.verified-tokens");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, 10, Duration.ZERO))
+			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, DataSize.ofMegabytes(1), Duration.ZERO))
 			.withMessageContaining("sign-in.verified-tokens");
 	}
 

@@ -39,7 +39,7 @@ public final class Fleet implements AutoCloseable {
 	 * @param properties settings for every instance, {@code name=value}
 	 */
 	public static Fleet start(List<Duration> clockOffsets, String... properties) {
-		Fleet fleet = new Fleet();
+		Fleet fleet = new Fleet(properties);
 		try {
 			for (Duration offset : clockOffsets) {
 				fleet.instances.add(fleet.startInstance(offset, properties));
@@ -52,7 +52,10 @@ public final class Fleet implements AutoCloseable {
 		}
 	}
 
-	private Fleet() {
+	private final String[] properties;
+
+	private Fleet(String[] properties) {
+		this.properties = properties;
 		try {
 			this.postgres = EmbeddedPostgres.start();
 		}
@@ -86,6 +89,28 @@ public final class Fleet implements AutoCloseable {
 		return new Instance(context, clock, new ServiceClient(port, this.users::authorization));
 	}
 
+	/**
+	 * Stops an instance and starts it again, on the same clock, with more settings (which
+	 * win over the fleet's): a deployment that changes a setting.
+	 */
+	public Instance restart(int index, String... moreProperties) {
+		Instance old = this.instances.get(index);
+		old.context().close();
+		List<String> overridden = Stream.of(moreProperties).map(Fleet::name).toList();
+		String[] properties = Stream
+			.concat(Stream.of(this.properties).filter((property) -> !overridden.contains(name(property))),
+					Stream.of(moreProperties))
+			.toArray(String[]::new);
+		Instance restarted = startInstance(Duration.ZERO, properties);
+		restarted.clock().advance(Duration.between(restarted.clock().instant(), old.clock().instant()));
+		this.instances.set(index, restarted);
+		return restarted;
+	}
+
+	private static String name(String property) {
+		return property.substring(0, property.indexOf('='));
+	}
+
 	public Instance instance(int index) {
 		return this.instances.get(index);
 	}
@@ -108,7 +133,11 @@ public final class Fleet implements AutoCloseable {
 	}
 
 	public JdbcClient database() {
-		return JdbcClient.create(this.postgres.getPostgresDatabase());
+		return JdbcClient.create(dataSource());
+	}
+
+	public javax.sql.DataSource dataSource() {
+		return this.postgres.getPostgresDatabase();
 	}
 
 	@Override

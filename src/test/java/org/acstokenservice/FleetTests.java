@@ -1,20 +1,27 @@
 package org.acstokenservice;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
 import org.acstokenservice.identity.IdentityDeletions;
@@ -157,8 +164,8 @@ class FleetTests {
 			.stream()
 			.map((instance) -> token(instance.client().post("/token", user, null)))
 			.toList();
-		List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
-		java.util.concurrent.atomic.AtomicBoolean serving = new java.util.concurrent.atomic.AtomicBoolean(true);
+		List<Served> served = Collections.synchronizedList(new ArrayList<>());
+		AtomicBoolean serving = new AtomicBoolean(true);
 		ExecutorService reloads = Executors.newFixedThreadPool(2);
 		try {
 			for (int n = 0; n < 2; n++) {
@@ -224,6 +231,73 @@ class FleetTests {
 			assertThat(token(instance.client().post("/token", user, null))).as("once the feeds are back")
 				.isNotIn(before);
 		}
+	}
+
+	@Test
+	void eraseWhenIdentityRowLockedElsewhereThenDatabaseUnavailableWithinAboutTwoSeconds() throws Exception {
+		String user = fleet.users().standard();
+		assertThat(fleet.instance(0).client().post("/token", user, null).statusCode()).isEqualTo(200);
+		try (Connection holder = fleet.dataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder
+				.prepareStatement("select * from acs_identity where app_user_id = ? for update")) {
+				lock.setString(1, user);
+				lock.executeQuery().close();
+			}
+			long start = System.nanoTime();
+
+			HttpResponse<String> erased = fleet.instance(0)
+				.client()
+				.send(fleet.instance(0).client().request("/identity", user).DELETE().build());
+
+			assertProblem(erased, 503, "database_unavailable");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+			holder.rollback();
+		}
+		assertThat(fleet.instance(0).client().get("/identity", user).statusCode()).as("nothing erased").isEqualTo(200);
+	}
+
+	@Test
+	void signInWhenFloodedWithOneBadTokenThenOtherUsersServedAndTheFloodCostsNoDatabaseWork() throws Exception {
+		Fleet.Instance instance = fleet.instance(1);
+		MeterRegistry meters = instance.bean(MeterRegistry.class);
+		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("flooder");
+		List<String> users = IntStream.range(0, 10).mapToObj((n) -> fleet.users().standard()).toList();
+		AtomicBoolean flooding = new AtomicBoolean(true);
+		ConcurrentHashMap<Integer, AtomicInteger> floodAnswers = new ConcurrentHashMap<>();
+		double statementsBefore = meters.get("acs.fleet.bucket.statements").timer().count();
+		ExecutorService flood = Executors.newFixedThreadPool(8);
+		List<Integer> served = new ArrayList<>();
+		try {
+			for (int n = 0; n < 8; n++) {
+				flood.submit(() -> {
+					while (flooding.get()) {
+						int status = instance.client().postWithToken("/token", forged, null).statusCode();
+						floodAnswers.computeIfAbsent(status, (unused) -> new AtomicInteger()).incrementAndGet();
+					}
+					return null;
+				});
+			}
+			Thread.sleep(500);
+			for (int round = 0; round < 3; round++) {
+				for (String user : users) {
+					served.add(instance.client().post("/token", user, null).statusCode());
+				}
+			}
+		}
+		finally {
+			flooding.set(false);
+			flood.shutdown();
+			flood.awaitTermination(30, TimeUnit.SECONDS);
+		}
+		double statements = meters.get("acs.fleet.bucket.statements").timer().count() - statementsBefore;
+		int floodRequests = floodAnswers.values().stream().mapToInt(AtomicInteger::get).sum();
+
+		assertThat(served).as("the signed-in users behind the same address").containsOnly(200);
+		assertThat(floodAnswers.keySet()).as("the flood's answers").isSubsetOf(401, 429);
+		assertThat(floodRequests).isGreaterThan(200);
+		assertThat(statements).as("bucket statements while %d bad sign-ins arrived", floodRequests)
+			.isLessThan(floodRequests / 10.0);
 	}
 
 	private record Served(long sent, String token) {

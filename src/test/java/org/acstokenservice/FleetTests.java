@@ -59,7 +59,10 @@ class FleetTests {
 		fleet = Fleet.start(List.of(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(-1)),
 				"policy.rate-limit.capacity=" + CAPACITY, "policy.rate-limit.period=1h",
 				"sign-in.failed-attempts.capacity=" + CAPACITY, "sign-in.failed-attempts.period=1h",
-				"identity.deletion-retry-interval=1h", "acs.client.max-retries=0");
+				"identity.deletion-retry-interval=1h", "acs.client.max-retries=0",
+				// Behind a proxy that every test is: each sign-in test names client
+				// addresses of its own.
+				"server.forward-headers-strategy=native", "server.tomcat.remoteip.internal-proxies=127.0.0.1/32");
 	}
 
 	@AfterAll
@@ -122,7 +125,8 @@ class FleetTests {
 		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("mallory");
 
 		List<HttpResponse<String>> responses = IntStream.range(0, 3 * CAPACITY)
-			.mapToObj((n) -> fleet.roundRobin(n).client().postWithToken("/token", forged, null))
+			.mapToObj(
+					(n) -> fleet.roundRobin(n).client().forwardedFor("192.0.2.1").postWithToken("/token", forged, null))
 			.toList();
 
 		long counted = responses.stream().filter((response) -> response.statusCode() == 401).count();
@@ -130,7 +134,7 @@ class FleetTests {
 		assertThat(responses.stream().filter((response) -> response.statusCode() == 429))
 			.hasSize(3 * CAPACITY - (int) counted);
 		String user = fleet.users().standard();
-		assertThat(fleet.instance(1).client().post("/token", user, null).statusCode())
+		assertThat(fleet.instance(1).client().forwardedFor("192.0.2.1").post("/token", user, null).statusCode())
 			.as("a good sign-in from the same address still passes")
 			.isEqualTo(200);
 	}
@@ -260,6 +264,7 @@ class FleetTests {
 	@Test
 	void signInWhenFloodedWithOneBadTokenThenOtherUsersServedAndTheFloodCostsNoDatabaseWork() throws Exception {
 		Fleet.Instance instance = fleet.instance(1);
+		ServiceClient client = instance.client().forwardedFor("192.0.2.2");
 		MeterRegistry meters = instance.bean(MeterRegistry.class);
 		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("flooder");
 		List<String> users = IntStream.range(0, 10).mapToObj((n) -> fleet.users().standard()).toList();
@@ -272,7 +277,7 @@ class FleetTests {
 			for (int n = 0; n < 8; n++) {
 				flood.submit(() -> {
 					while (flooding.get()) {
-						int status = instance.client().postWithToken("/token", forged, null).statusCode();
+						int status = client.postWithToken("/token", forged, null).statusCode();
 						floodAnswers.computeIfAbsent(status, (unused) -> new AtomicInteger()).incrementAndGet();
 					}
 					return null;
@@ -281,7 +286,7 @@ class FleetTests {
 			Thread.sleep(500);
 			for (int round = 0; round < 3; round++) {
 				for (String user : users) {
-					served.add(instance.client().post("/token", user, null).statusCode());
+					served.add(client.post("/token", user, null).statusCode());
 				}
 			}
 		}

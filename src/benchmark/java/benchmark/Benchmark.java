@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * issuer, PostgreSQL, the ACS emulator, the service, the reference endpoint), loads each
  * with wrk at one fixed concurrency, stops everything and prints one table. What each row
  * means is in {@code docs/benchmarks.md}; {@code scripts/benchmark.sh} builds what this
- * needs and runs it.
+ * needs and runs it. The service runs as operators run it, every limit on, with
+ * capacities that no run reaches; only row 14's own process runs with the limits off.
  * <p>
  * Options ({@code --name=value}; seconds unless said): {@code --smoke} (seconds per row,
  * for CI), {@code --connections} (32), {@code --threads} (wrk threads, 2),
@@ -57,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@code --steady-after} (120: load before the steady reuse measurement),
  * {@code --new-users-warmup} (20), {@code --latency} (50, milliseconds the emulator adds
  * to each ACS call), {@code --instances} (3: the fleet rows), {@code --fleet-warmup}
- * (120), {@code --jar}, {@code --lua}, {@code --work}.
+ * (120), {@code --jar}, {@code --service-args} (more arguments for every service process;
+ * one naming an option the benchmark sets replaces it, except a row's own switches),
+ * {@code --lua}, {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -71,11 +74,37 @@ public final class Benchmark implements AutoCloseable {
 
 	private static final String DATABASE_USER = "postgres";
 
-	/** Rounds of row 14: limit on, then limit off. */
+	/** Rounds of row 14: limits off, then limits on. */
 	private static final int AB_ROUNDS = 3;
 
-	/** A per-user rate limit that no run reaches: every request takes from the bucket. */
-	private static final int UNREACHABLE_LIMIT = 1_000_000_000;
+	/**
+	 * A capacity that no run reaches: a limit that takes from every request, never
+	 * refuses.
+	 */
+	private static final int UNREACHABLE = 1_000_000_000;
+
+	/**
+	 * The service's configuration as operators run it, every limit on (the per-user rate
+	 * limit, the fleet's ACS call budget, the failed sign-in limit: their defaults), but
+	 * with capacities that no run reaches, so that the load measures the limits' cost and
+	 * not their refusals. Periods and the failed sign-in limit stay at their defaults.
+	 */
+	private static final List<String> LIMITS_UNREACHABLE = List.of("--policy.rate-limit.capacity=" + UNREACHABLE,
+			"--acs.budget.calls=" + UNREACHABLE);
+
+	/**
+	 * Row 14's own process: the limits that have a switch, off. The failed sign-in limit
+	 * has none; it counts failed sign-ins only, and row 14 has none.
+	 */
+	private static final List<String> LIMITS_OFF = List.of("--policy.rate-limit.enabled=false",
+			"--acs.budget.enabled=false");
+
+	/**
+	 * The emulator enforces ACS's limits unless told otherwise (1000 issue-token calls
+	 * per 30 s, and so on), which rows 4 to 6 exceed: they measure the service, not ACS's
+	 * refusals.
+	 */
+	private static final String EMULATOR_LIMITS_OFF = "--acs.emulator.limits.enabled=false";
 
 	private final Settings settings;
 
@@ -134,7 +163,7 @@ public final class Benchmark implements AutoCloseable {
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
-		LimitedFigures limited = measureRateLimited(tokens.users(), service.server());
+		LimitedFigures limited = measureLimitsOff(tokens.users(), service.server());
 		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
 		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
@@ -219,35 +248,37 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Row 14: row 3 again, on a service process whose per-user rate limit is on but never
-	 * refuses, so that every request takes a token from the user's bucket in PostgreSQL.
-	 * After the same load since its start as row 3's, it is measured in
-	 * {@link #AB_ROUNDS} rounds, each followed by as long a measurement of row 3's
-	 * process (limit off, idle meanwhile), so that both see the same conditions on a
-	 * shared machine.
+	 * Row 14: row 3 again, on a service process of its own whose limits are off
+	 * ({@link #LIMITS_OFF}), against row 3's process (every limit on). After the same
+	 * load since its start as row 3's, it is measured in {@link #AB_ROUNDS} rounds, each
+	 * followed by as long a measurement of row 3's process (idle meanwhile), so that both
+	 * see the same conditions on a shared machine.
 	 */
-	private LimitedFigures measureRateLimited(Path users, Server unlimited) throws Exception {
+	private LimitedFigures measureLimitsOff(Path users, Server limited) throws Exception {
 		Settings s = this.settings;
-		progress("service, token reuse on, per-user rate limit in PostgreSQL");
-		Server limited = startService("service-limited", createDatabase("bench_limited"),
-				List.of("--policy.rate-limit.enabled=true", "--policy.rate-limit.capacity=" + UNREACHABLE_LIMIT));
-		awaitReady(limited);
-		String url = limited.url("/token");
-		warmup("rate-limited warm-up", this.wrk.run("limited-warmup", url, users, s.steadyAfter()));
+		progress("service, token reuse on, limits off, against row 3's process (limits on)");
+		Server unlimited = startService("service-unlimited", createDatabase("bench_unlimited"), LIMITS_OFF);
+		awaitReady(unlimited);
+		String url = unlimited.url("/token");
+		warmup("limits off, warm-up", this.wrk.run("unlimited-warmup", url, users, s.steadyAfter()));
 		List<LoadResult> on = new ArrayList<>();
 		List<LoadResult> off = new ArrayList<>();
 		for (int round = 1; round <= AB_ROUNDS; round++) {
-			on.add(measured("reuse hit, steady, rate limit on, round " + round,
-					this.wrk.run("limited-on-" + round, url, users, s.measure())));
-			off.add(measured("reuse hit, steady, rate limit off, round " + round,
-					this.wrk.run("limited-off-" + round, unlimited.url("/token"), users, s.measure())));
+			off.add(measured("reuse hit, steady, limits off, round " + round,
+					this.wrk.run("limits-off-" + round, url, users, s.measure())));
+			on.add(measured("reuse hit, steady, limits on, round " + round,
+					this.wrk.run("limits-on-" + round, limited.url("/token"), users, s.measure())));
 		}
-		long buckets = countRows("bench_limited", "select count(*) from rate_limit_bucket where id like 'token:%'");
+		/*
+		 * Right after the last round on row 3's process: a store that writes its buckets
+		 * in batches and drops the rows of full buckets a while later still holds them.
+		 */
+		long buckets = countRows("bench_reuse", "select count(*) from rate_limit_bucket where id like 'token:%'");
 		if (buckets < s.users()) {
-			this.report.problem(
-					"the per-user rate limit kept " + buckets + " buckets in PostgreSQL for " + s.users() + " users");
+			this.report.problem("the per-user rate limit of row 3's process kept " + buckets
+					+ " buckets in PostgreSQL for " + s.users() + " users");
 		}
-		stop(limited);
+		stop(unlimited);
 		return new LimitedFigures(on, off, buckets);
 	}
 
@@ -399,15 +430,17 @@ public final class Benchmark implements AutoCloseable {
 			.mapToObj((i) -> Report
 				.ratio(limited.on().get(i).requestsPerSecond() / limited.off().get(i).requestsPerSecond()))
 			.collect(Collectors.joining(", "));
-		this.report.load("14", "reuse hit, steady, per-user rate limit in PostgreSQL", on, String.format(Locale.ROOT,
-				"--policy.rate-limit.enabled=true, capacity %d (never refuses), %d s warm-up; %d rounds of %d s, each "
-						+ "followed by %d s on row 3's process (limit off, after row 6): %s req/s, p50 %s, p99 %s; "
-						+ "limit on against off: %s req/s (rounds: %s), %s p50, %s p99; %d buckets in rate_limit_bucket",
-				UNREACHABLE_LIMIT, s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
-				Report.requestsPerSecond(off.requestsPerSecond()), Report.millis(off.p50Millis()),
-				Report.millis(off.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
-				Report.ratio(on.p50Millis() / off.p50Millis()), Report.ratio(on.p99Millis() / off.p99Millis()),
-				limited.buckets()));
+		this.report
+			.load("14", "reuse hit, steady, limits off (A/B with row 3's process)", off, String.format(Locale.ROOT,
+					"its own process, %s, %d s warm-up; %d rounds of %d s, each followed by %d s on row 3's process "
+							+ "(limits on, after row 6): %s req/s, p50 %s, p99 %s; limits on against off: %s "
+							+ "req/s (rounds: %s), %s p50, %s p99; %d token: buckets in rate_limit_bucket of row 3's "
+							+ "database after its last round",
+					String.join(" ", LIMITS_OFF), s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
+					Report.requestsPerSecond(on.requestsPerSecond()), Report.millis(on.p50Millis()),
+					Report.millis(on.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()),
+					rounds, Report.ratio(on.p50Millis() / off.p50Millis()),
+					Report.ratio(on.p99Millis() / off.p99Millis()), limited.buckets()));
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -426,8 +459,15 @@ public final class Benchmark implements AutoCloseable {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion()));
 		this.report.header(String.format(Locale.ROOT,
 				"%d connections (wrk, %d threads), %d users (RS256 JWTs, tier standard) in turn; service and "
-						+ "reference JVMs: %s; emulator: +%d ms a call; response body %d bytes",
+						+ "reference JVMs: %s; emulator: +%d ms a call, ACS's limits off; response body %d bytes",
 				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
+		this.report.header(String.format(Locale.ROOT,
+				"Service: production defaults, every limit on (per-user rate limit, ACS call budget, failed sign-in "
+						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13 and row 14's "
+						+ "rounds on row 3's process; limits off (%s): row 14's own process only; no service: rows "
+						+ "1, 5%s",
+				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF), s.serviceArguments().isEmpty() ? ""
+						: "; every service process also with " + String.join(" ", s.serviceArguments())));
 	}
 
 	/** A measurement: every answer a 2xx, and at least one. */
@@ -557,7 +597,7 @@ public final class Benchmark implements AutoCloseable {
 				List.of(this.java.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", this.settings.jar().toString(),
 						"--spring.profiles.active=emulator", "--acs.emulator.host=127.0.0.1",
 						"--acs.emulator.port=" + this.emulatorPort,
-						"--acs.emulator.faults.latency=" + this.settings.latencyMillis() + "ms"),
+						"--acs.emulator.faults.latency=" + this.settings.latencyMillis() + "ms", EMULATOR_LIMITS_OFF),
 				Map.of("ACS_EMULATOR_ACCESSKEY", this.accessKey));
 		long deadline = System.nanoTime() + READY_WITHIN.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -580,34 +620,39 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
+	 * A service process as operators run it, with every limit on but capacities that no
+	 * run reaches ({@link #LIMITS_UNREACHABLE}). An argument of {@code --service-args}
+	 * replaces any of the benchmark's that names the same option, and a row's own
+	 * arguments replace both: Spring would join the values of an option given twice with
+	 * a comma ("false,true").
 	 * @param jdbcUrl the database, one of {@link #createDatabase}
-	 * @param extraArguments more arguments; one that names a switch the benchmark sets
-	 * ({@code --policy.rate-limit.enabled}, {@code --acs.budget.enabled}) replaces it
+	 * @param rowArguments the row's own switches, such as {@link #LIMITS_OFF}
 	 */
-	private Server startService(String name, String jdbcUrl, List<String> extraArguments) {
+	private Server startService(String name, String jdbcUrl, List<String> rowArguments) {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
 		command.add(this.java.toString());
 		command.addAll(JVM_FLAGS);
-		command.addAll(List.of("-jar", this.settings.jar().toString(), "--server.address=127.0.0.1",
-				"--server.port=" + port, "--acs.trusted-certificate=" + this.certificate,
-				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER));
-		List<String> more = new ArrayList<>(this.settings.serviceArguments());
-		more.addAll(extraArguments);
-		/*
-		 * Spring joins the values of an option given twice with a comma ("false,true"),
-		 * so a switch is given once.
-		 */
-		for (String unlimited : List.of("--policy.rate-limit.enabled=false", "--acs.budget.enabled=false")) {
-			String option = unlimited.substring(0, unlimited.indexOf('=') + 1);
-			if (more.stream().noneMatch((argument) -> argument.startsWith(option))) {
-				command.add(unlimited);
-			}
-		}
-		command.addAll(jwtArguments());
-		command.addAll(more);
+		command.addAll(List.of("-jar", this.settings.jar().toString()));
+		Map<String, String> arguments = new LinkedHashMap<>();
+		Stream
+			.of(List.of("--server.address=127.0.0.1", "--server.port=" + port,
+					"--acs.trusted-certificate=" + this.certificate, "--spring.datasource.url=" + jdbcUrl,
+					"--spring.datasource.username=" + DATABASE_USER), jwtArguments(), LIMITS_UNREACHABLE,
+					this.settings.serviceArguments(), rowArguments)
+			.flatMap(List::stream)
+			.forEach((argument) -> arguments.put(optionName(argument), argument));
+		command.addAll(arguments.values());
 		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING", connectionString(),
 				"SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);
+	}
+
+	/**
+	 * {@code --policy.rate-limit.enabled} of {@code --policy.rate-limit.enabled=false}.
+	 */
+	private static String optionName(String argument) {
+		int equals = argument.indexOf('=');
+		return (equals < 0) ? argument : argument.substring(0, equals);
 	}
 
 	private Server startReference(int bodySize) {
@@ -834,8 +879,8 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Row 14: the rounds with the per-user rate limit on and, each after one of them, row
-	 * 3's process with the limit off.
+	 * Row 14: the rounds of its own process with the limits off and, each after one of
+	 * them, row 3's process with every limit on.
 	 */
 	private record LimitedFigures(List<LoadResult> on, List<LoadResult> off, long buckets) {
 	}

@@ -58,9 +58,14 @@ import org.slf4j.LoggerFactory;
  * {@code --steady-after} (120: load before the steady reuse measurement),
  * {@code --new-users-warmup} (20), {@code --latency} (50, milliseconds the emulator adds
  * to each ACS call), {@code --instances} (3: the fleet rows), {@code --fleet-warmup}
- * (120), {@code --jar}, {@code --service-args} (more arguments for every service process;
- * one naming an option the benchmark sets replaces it, except a row's own switches),
- * {@code --lua}, {@code --work}.
+ * (120), {@code --flood} (15: each measured flood of forged tokens),
+ * {@code --flood-warmup} (5: a flood of the same kind before each),
+ * {@code --flood-connections} (200: the flood's connections), {@code --flood-users} (20:
+ * signed-in users during a flood, a connection each), {@code --flood-delay} (50,
+ * milliseconds between a flood user's answer and next request), {@code --jar},
+ * {@code --service-args} (more arguments for every service process; one naming an option
+ * the benchmark sets replaces it, except a row's own switches), {@code --lua} (the load
+ * rows' wrk script; the flood rows' are beside it), {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -134,6 +139,9 @@ public final class Benchmark implements AutoCloseable {
 
 	private String adminToken;
 
+	/** The flood rows' forged tokens, one signed before each flood. */
+	private final List<String> forgedTokens = new ArrayList<>();
+
 	private Benchmark(Settings settings) {
 		this.settings = settings;
 		this.processes = new Processes(settings.work());
@@ -163,10 +171,11 @@ public final class Benchmark implements AutoCloseable {
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
+		Wrk.Flood serviceFlood = flood("service", service.server(), tokens.floodUsers());
 		LimitedFigures limited = measureLimitsOff(tokens.users(), service.server());
 		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
-		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
+		ReferenceFigures reference = measureReference(tokens, service.bodySize());
 		LoadResult fresh = measureFreshTokens(tokens.users());
 		progress("direct SDK calls");
 		LoadResult sdk = measured("direct SDK call", sdkLoad());
@@ -174,8 +183,11 @@ public final class Benchmark implements AutoCloseable {
 		header(service.bodySize());
 		addRows(service, reference, fresh, sdk);
 		addFleetRows(service, fleet, limited);
-		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
+		addFloodRows(serviceFlood, reference.flood());
+		List<String> secrets = new ArrayList<>(List.of(this.accessKey, this.databasePassword, this.adminToken,
 				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
+		secrets.addAll(this.forgedTokens);
+		checkNoSecretLogged(secrets);
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(this.settings.work().resolve("results.md"), table);
@@ -216,9 +228,10 @@ public final class Benchmark implements AutoCloseable {
 				residentKib);
 	}
 
-	/** Row 1, and the reference's 8 and 9. */
-	private ReferenceFigures measureReference(Path users, int bodySize) throws Exception {
+	/** Row 1, the reference's 8 and 9, then its flood (rows 17 and 18). */
+	private ReferenceFigures measureReference(Tokens tokens, int bodySize) throws Exception {
 		progress("reference endpoint");
+		Path users = tokens.users();
 		Server reference = startReference(bodySize);
 		Duration startup = awaitReady(reference);
 		String url = reference.url("/token");
@@ -229,9 +242,10 @@ public final class Benchmark implements AutoCloseable {
 		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
 		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
 		long residentKib = reference.process().residentKib();
+		Wrk.Flood flood = flood("reference", reference, tokens.floodUsers());
 		stop(reference);
 		this.report.reference(load);
-		return new ReferenceFigures(startup, load, residentKib);
+		return new ReferenceFigures(startup, load, residentKib, flood);
 	}
 
 	/** Row 4: a service process that never reuses a token. */
@@ -280,6 +294,57 @@ public final class Benchmark implements AutoCloseable {
 		}
 		stop(unlimited);
 		return new LimitedFigures(on, off, buckets);
+	}
+
+	/**
+	 * Rows 15 to 18, for the service or the reference: a flood of forged tokens from one
+	 * address (a well-formed RS256 JWT signed by a key the issuer never published) and,
+	 * at the same time and from the same address, signed-in users at a moderate pace,
+	 * each with a token of their own; after a flood of the same kind as warm-up. A forged
+	 * token is signed anew for each server, so that neither flood's token is near its
+	 * expiry.
+	 */
+	private Wrk.Flood flood(String who, Server server, Path users) throws IOException {
+		Settings s = this.settings;
+		progress(who + ": a flood of forged tokens from " + s.floodConnections() + " connections, " + s.floodUsers()
+				+ " signed-in users beside it");
+		String forged = this.issuer.tokenSignedByOtherKey("bench-forger");
+		this.forgedTokens.add(forged);
+		Path file = secretFile("forged-" + who + ".tokens");
+		Files.writeString(file, forged + "\n");
+		String url = server.url("/token");
+		if (s.floodWarmup() > 0) {
+			flooded(who + ", flood warm-up", this.wrk.flood(who + "-warmup", url, file, s.floodConnections(), users,
+					s.floodUsers(), s.floodDelayMillis(), s.floodWarmup()), false);
+		}
+		return flooded(who + ", flood", this.wrk.flood(who, url, file, s.floodConnections(), users, s.floodUsers(),
+				s.floodDelayMillis(), s.flood()), true);
+	}
+
+	/**
+	 * A flood's checks: no forged token accepted, no 5xx, no socket error; every
+	 * signed-in user's answer a 2xx; and, when measured, answers to both.
+	 */
+	private Wrk.Flood flooded(String what, Wrk.Flood flood, boolean measured) {
+		LoadResult forged = flood.forged();
+		LoadResult users = flood.users();
+		if (measured && (forged.requests() == 0 || users.requests() == 0)) {
+			this.report.problem(what + ": no answer at all to the forged token or to the users");
+		}
+		if (forged.requests() > 0 && forged.statuses().isEmpty()) {
+			this.report.problem(what + ": the flood's answers were not counted by status");
+		}
+		if (forged.answers(200, 299) > 0) {
+			this.report.problem(what + ": " + forged.answers(200, 299) + " forged tokens were accepted (2xx)");
+		}
+		if (forged.answers(500, 599) > 0 || forged.socketErrors() > 0) {
+			this.report.problem(what + ": " + forged.answers(500, 599) + " 5xx answers to the forged token, "
+					+ forged.socketErrors() + " socket errors");
+		}
+		if (users.failures() > 0 || users.socketErrors() > 0) {
+			this.report.problem(what + ": the signed-in users got " + usersStatuses(users));
+		}
+		return flood;
 	}
 
 	/**
@@ -334,8 +399,7 @@ public final class Benchmark implements AutoCloseable {
 			int shift = i * lines.size() / instances;
 			List<String> rotated = new ArrayList<>(lines.subList(shift, lines.size()));
 			rotated.addAll(lines.subList(0, shift));
-			Path file = this.settings.work().resolve("users-from-" + shift + ".tokens");
-			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Path file = secretFile("users-from-" + shift + ".tokens");
 			Files.write(file, rotated);
 			files.add(file);
 		}
@@ -430,17 +494,78 @@ public final class Benchmark implements AutoCloseable {
 			.mapToObj((i) -> Report
 				.ratio(limited.on().get(i).requestsPerSecond() / limited.off().get(i).requestsPerSecond()))
 			.collect(Collectors.joining(", "));
-		this.report
-			.load("14", "reuse hit, steady, limits off (A/B with row 3's process)", off, String.format(Locale.ROOT,
-					"its own process, %s, %d s warm-up; %d rounds of %d s, each followed by %d s on row 3's process "
-							+ "(limits on, after row 6): %s req/s, p50 %s, p99 %s; limits on against off: %s "
-							+ "req/s (rounds: %s), %s p50, %s p99; %d token: buckets in rate_limit_bucket of row 3's "
-							+ "database after its last round",
-					String.join(" ", LIMITS_OFF), s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
-					Report.requestsPerSecond(on.requestsPerSecond()), Report.millis(on.p50Millis()),
-					Report.millis(on.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()),
-					rounds, Report.ratio(on.p50Millis() / off.p50Millis()),
-					Report.ratio(on.p99Millis() / off.p99Millis()), limited.buckets()));
+		this.report.load("14", "reuse hit, steady, limits off (A/B with row 3's process)", off, String.format(
+				Locale.ROOT,
+				"its own process, %s, %d s warm-up; %d rounds of %d s, each followed by %d s on row 3's process "
+						+ "(limits on, after rows 6, 15 and 16): %s req/s, p50 %s, p99 %s; limits on against off: %s "
+						+ "req/s (rounds: %s), %s p50, %s p99; %d token: buckets in rate_limit_bucket of row 3's "
+						+ "database after its last round",
+				String.join(" ", LIMITS_OFF), s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
+				Report.requestsPerSecond(on.requestsPerSecond()), Report.millis(on.p50Millis()),
+				Report.millis(on.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
+				Report.ratio(on.p50Millis() / off.p50Millis()), Report.ratio(on.p99Millis() / off.p99Millis()),
+				limited.buckets()));
+	}
+
+	/**
+	 * Rows 15 to 18: the service's flood and its signed-in users, each against the
+	 * reference's under the same flood.
+	 */
+	private void addFloodRows(Wrk.Flood service, Wrk.Flood reference) {
+		Settings s = this.settings;
+		String flood = String.format(Locale.ROOT,
+				"%d connections (wrk, %d threads) sending one forged token (RS256, signed by a key the issuer never "
+						+ "published) from 127.0.0.1 for %d s, after %d s of the same",
+				s.floodConnections(), s.threads(), s.flood(), s.floodWarmup());
+		String users = String.format(Locale.ROOT,
+				"%d signed-in users behind the same address, one user's token per connection (wrk, %d threads), "
+						+ "%d ms between an answer and the next request, during the flood",
+				s.floodUsers(), s.floodUsers(), s.floodDelayMillis());
+		double refusals = refusalsPerSecond(service.forged());
+		double referenceRefusals = refusalsPerSecond(reference.forged());
+		this.report.load("15", "flood of forged tokens, one address: service", service.forged(),
+				Report.ratio(refusals / referenceRefusals) + " refusals/s (target ≥ 0.80×)",
+				String.format(Locale.ROOT,
+						"every limit on (the failed sign-in limit at its defaults); %s; %s; %s refusals/s against the "
+								+ "reference's %s 401/s (row 17)",
+						flood, floodStatuses(service.forged()), Report.requestsPerSecond(refusals),
+						Report.requestsPerSecond(referenceRefusals)));
+		this.report.load("16", "signed-in users during the flood: service", service.users(),
+				Report.ratio(service.users().p50Millis() / reference.users().p50Millis()) + " p50, "
+						+ Report.ratio(service.users().p99Millis() / reference.users().p99Millis())
+						+ " p99 (target ≤ 1.25×)",
+				String.format(Locale.ROOT, "every limit on; %s; %d answers, %s; against the reference's (row 18)",
+						users, service.users().requests(), usersStatuses(service.users())));
+		this.report.load("17", "flood of forged tokens, one address: reference", reference.forged(), "1.00× refusals/s",
+				String.format(Locale.ROOT, "%s; %s", flood, floodStatuses(reference.forged())));
+		this.report.load("18", "signed-in users during the flood: reference", reference.users(), "1.00× p50, 1.00× p99",
+				String.format(Locale.ROOT, "%s; %d answers, %s", users, reference.users().requests(),
+						usersStatuses(reference.users())));
+	}
+
+	/** The flood's refusals, 4xx answers, per second. */
+	private static double refusalsPerSecond(LoadResult flood) {
+		return flood.answers(400, 499) / flood.seconds();
+	}
+
+	/**
+	 * A flood's answers by status: "401: 3, 429: 15230, 5xx: 0, other: 0, socket errors:
+	 * 0".
+	 */
+	private static String floodStatuses(LoadResult flood) {
+		long counted = flood.statuses().values().stream().mapToLong(Long::longValue).sum();
+		long other = counted - flood.answers(401, 401) - flood.answers(429, 429) - flood.answers(500, 599);
+		return String.format(Locale.ROOT, "401: %d, 429: %d, 5xx: %d, other: %d%s, socket errors: %d",
+				flood.answers(401, 401), flood.answers(429, 429), flood.answers(500, 599), other,
+				(other > 0) ? " " + flood.statuses() : "", flood.socketErrors());
+	}
+
+	/** Signed-in users' answers: "2xx: 5980, non-2xx: 0, socket errors: 0". */
+	private static String usersStatuses(LoadResult users) {
+		long counted = users.statuses().values().stream().mapToLong(Long::longValue).sum();
+		long others = counted - users.answers(200, 299);
+		return String.format(Locale.ROOT, "2xx: %d, non-2xx: %d%s, socket errors: %d", users.answers(200, 299), others,
+				(others > 0) ? " " + users.statuses() : "", users.socketErrors());
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -463,9 +588,9 @@ public final class Benchmark implements AutoCloseable {
 				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
 		this.report.header(String.format(Locale.ROOT,
 				"Service: production defaults, every limit on (per-user rate limit, ACS call budget, failed sign-in "
-						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13 and row 14's "
+						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16 and row 14's "
 						+ "rounds on row 3's process; limits off (%s): row 14's own process only; no service: rows "
-						+ "1, 5%s",
+						+ "1, 5, 17, 18%s",
 				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF), s.serviceArguments().isEmpty() ? ""
 						: "; every service process also with " + String.join(" ", s.serviceArguments())));
 	}
@@ -526,10 +651,15 @@ public final class Benchmark implements AutoCloseable {
 		 * use.
 		 */
 		int newUsersPerSecond = s.connections() * 1000 / Math.max(s.latencyMillis(), 10);
-		Tokens tokens = new Tokens(tokens("users", s.users(), "bench-user-"),
+		Path users = tokens("users", s.users(), "bench-user-");
+		/* The flood rows' signed-in users: the first of those who come back. */
+		Path floodUsers = secretFile("flood-users.tokens");
+		Files.write(floodUsers, Files.readAllLines(users).subList(0, s.floodUsers()));
+		Tokens tokens = new Tokens(users,
 				tokens("new-users-warmup", newUsersPerSecond * s.newUsersWarmup() + s.connections(),
 						"bench-new-warmup-"),
-				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"));
+				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"),
+				floodUsers);
 		this.adminToken = this.issuer.token("bench-admin",
 				expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
 		return tokens;
@@ -541,10 +671,18 @@ public final class Benchmark implements AutoCloseable {
 			.mapToObj((i) -> this.issuer.token(String.format("%s%06d", subjectPrefix, i),
 					expiresLate((claims) -> claims.claim("tier", "standard"))))
 			.toList();
-		Path file = this.settings.work().resolve(name + ".tokens");
-		Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Path file = secretFile(name + ".tokens");
 		Files.write(file, tokens);
 		return file;
+	}
+
+	/**
+	 * A new file in the work directory that only this user may read, for bearer tokens;
+	 * its name ends with {@code .tokens}, so that {@link #close()} deletes it.
+	 */
+	private Path secretFile(String name) throws IOException {
+		return Files.createFile(this.settings.work().resolve(name),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 	}
 
 	/**
@@ -865,14 +1003,16 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Files of bearer tokens, one a line: the users who come back, and new users for the
-	 * warm-up and the measurement of row 6.
+	 * Files of bearer tokens, one a line: the users who come back, new users for the
+	 * warm-up and the measurement of row 6, and the first of the users who come back, one
+	 * for each connection of the flood rows' signed-in users.
 	 */
-	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
+	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured, Path floodUsers) {
 	}
 
 	/**
-	 * What the service with token reuse gave, and its process, still running for row 14.
+	 * What the service with token reuse gave, and its process, still running for the
+	 * flood and row 14.
 	 */
 	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
 			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
@@ -892,7 +1032,7 @@ public final class Benchmark implements AutoCloseable {
 	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics) {
 	}
 
-	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib) {
+	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib, Wrk.Flood flood) {
 	}
 
 	/** A started HTTP server on loopback: its process and the port it was given. */

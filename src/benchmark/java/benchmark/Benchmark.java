@@ -129,6 +129,9 @@ public final class Benchmark implements AutoCloseable {
 
 	private TestJwtIssuer issuer;
 
+	/** The issuer's key set as the service and the reference fetch it, counted. */
+	private KeySetServer keySet;
+
 	private EmbeddedPostgres postgres;
 
 	private Child emulator;
@@ -154,6 +157,13 @@ public final class Benchmark implements AutoCloseable {
 		 * counts.
 		 */
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		/*
+		 * The JDK's HTTP server serves the issuer's key set. Without TCP_NODELAY each of
+		 * its answers waits about 40 ms (Nagle's algorithm against the client's delayed
+		 * acknowledgement), and the flood rows, which make the servers fetch the key set
+		 * again and again, would measure that wait.
+		 */
+		System.setProperty("sun.net.httpserver.nodelay", "true");
 		Settings settings = Settings.of(Settings.options(args));
 		recreate(settings.work());
 		int status;
@@ -166,12 +176,13 @@ public final class Benchmark implements AutoCloseable {
 	private int run() throws Exception {
 		progress("signing tokens");
 		this.issuer = new TestJwtIssuer();
+		this.keySet = new KeySetServer(this.issuer.jwkSetUri());
 		Tokens tokens = signTokens();
 		progress("starting PostgreSQL and the ACS emulator (+" + this.settings.latencyMillis() + " ms a call)");
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
-		Wrk.Flood serviceFlood = flood("service", service.server(), tokens.floodUsers());
+		FloodFigures serviceFlood = flood("service", service.server(), tokens.floodUsers());
 		LimitedFigures limited = measureLimitsOff(tokens.users(), service.server());
 		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
@@ -242,7 +253,7 @@ public final class Benchmark implements AutoCloseable {
 		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
 		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
 		long residentKib = reference.process().residentKib();
-		Wrk.Flood flood = flood("reference", reference, tokens.floodUsers());
+		FloodFigures flood = flood("reference", reference, tokens.floodUsers());
 		stop(reference);
 		this.report.reference(load);
 		return new ReferenceFigures(startup, load, residentKib, flood);
@@ -302,9 +313,9 @@ public final class Benchmark implements AutoCloseable {
 	 * at the same time and from the same address, signed-in users at a moderate pace,
 	 * each with a token of their own; after a flood of the same kind as warm-up. A forged
 	 * token is signed anew for each server, so that neither flood's token is near its
-	 * expiry.
+	 * expiry. The key set fetches are counted over the measured flood.
 	 */
-	private Wrk.Flood flood(String who, Server server, Path users) throws IOException {
+	private FloodFigures flood(String who, Server server, Path users) throws IOException {
 		Settings s = this.settings;
 		progress(who + ": a flood of forged tokens from " + s.floodConnections() + " connections, " + s.floodUsers()
 				+ " signed-in users beside it");
@@ -317,8 +328,10 @@ public final class Benchmark implements AutoCloseable {
 			flooded(who + ", flood warm-up", this.wrk.flood(who + "-warmup", url, file, s.floodConnections(), users,
 					s.floodUsers(), s.floodDelayMillis(), s.floodWarmup()), false);
 		}
-		return flooded(who + ", flood", this.wrk.flood(who, url, file, s.floodConnections(), users, s.floodUsers(),
-				s.floodDelayMillis(), s.flood()), true);
+		long fetchesBefore = this.keySet.fetches();
+		Wrk.Flood flood = flooded(who + ", flood", this.wrk.flood(who, url, file, s.floodConnections(), users,
+				s.floodUsers(), s.floodDelayMillis(), s.flood()), true);
+		return new FloodFigures(flood.forged(), flood.users(), this.keySet.fetches() - fetchesBefore);
 	}
 
 	/**
@@ -511,7 +524,7 @@ public final class Benchmark implements AutoCloseable {
 	 * Rows 15 to 18: the service's flood and its signed-in users, each against the
 	 * reference's under the same flood.
 	 */
-	private void addFloodRows(Wrk.Flood service, Wrk.Flood reference) {
+	private void addFloodRows(FloodFigures service, FloodFigures reference) {
 		Settings s = this.settings;
 		String flood = String.format(Locale.ROOT,
 				"%d connections (wrk, %d threads) sending one forged token (RS256, signed by a key the issuer never "
@@ -527,9 +540,9 @@ public final class Benchmark implements AutoCloseable {
 				Report.ratio(refusals / referenceRefusals) + " refusals/s (target ≥ 0.80×)",
 				String.format(Locale.ROOT,
 						"every limit on (the failed sign-in limit at its defaults); %s; %s; %s refusals/s against the "
-								+ "reference's %s 401/s (row 17)",
+								+ "reference's %s 401/s (row 17); %s",
 						flood, floodStatuses(service.forged()), Report.requestsPerSecond(refusals),
-						Report.requestsPerSecond(referenceRefusals)));
+						Report.requestsPerSecond(referenceRefusals), keySetFetches(service)));
 		this.report.load("16", "signed-in users during the flood: service", service.users(),
 				Report.ratio(service.users().p50Millis() / reference.users().p50Millis()) + " p50, "
 						+ Report.ratio(service.users().p99Millis() / reference.users().p99Millis())
@@ -537,10 +550,17 @@ public final class Benchmark implements AutoCloseable {
 				String.format(Locale.ROOT, "every limit on; %s; %d answers, %s; against the reference's (row 18)",
 						users, service.users().requests(), usersStatuses(service.users())));
 		this.report.load("17", "flood of forged tokens, one address: reference", reference.forged(), "1.00× refusals/s",
-				String.format(Locale.ROOT, "%s; %s", flood, floodStatuses(reference.forged())));
+				String.format(Locale.ROOT, "%s; %s; %s", flood, floodStatuses(reference.forged()),
+						keySetFetches(reference)));
 		this.report.load("18", "signed-in users during the flood: reference", reference.users(), "1.00× p50, 1.00× p99",
 				String.format(Locale.ROOT, "%s; %d answers, %s", users, reference.users().requests(),
 						usersStatuses(reference.users())));
+	}
+
+	/** How often the flooded server fetched the issuer's key set during the flood. */
+	private static String keySetFetches(FloodFigures flood) {
+		return String.format(Locale.ROOT, "the issuer's key set fetched %d times meanwhile (%.2f per answer)",
+				flood.keySetFetches(), (double) flood.keySetFetches() / Math.max(1, flood.forged().requests()));
 	}
 
 	/** The flood's refusals, 4xx answers, per second. */
@@ -810,7 +830,7 @@ public final class Benchmark implements AutoCloseable {
 
 	private List<String> jwtArguments() {
 		String prefix = "--spring.security.oauth2.resourceserver.jwt.";
-		return List.of(prefix + "jwk-set-uri=" + this.issuer.jwkSetUri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
+		return List.of(prefix + "jwk-set-uri=" + this.keySet.uri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
 				prefix + "audiences=" + TestJwtIssuer.AUDIENCE);
 	}
 
@@ -916,6 +936,9 @@ public final class Benchmark implements AutoCloseable {
 			catch (IOException ex) {
 				System.err.println("Could not stop PostgreSQL: " + ex.getMessage());
 			}
+		}
+		if (this.keySet != null) {
+			this.keySet.close();
 		}
 		if (this.issuer != null) {
 			this.issuer.close();
@@ -1032,7 +1055,14 @@ public final class Benchmark implements AutoCloseable {
 	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics) {
 	}
 
-	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib, Wrk.Flood flood) {
+	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib, FloodFigures flood) {
+	}
+
+	/**
+	 * Rows 15 and 16, or 17 and 18: what the measured flood and the users beside it got,
+	 * and how often the flooded server fetched the issuer's key set meanwhile.
+	 */
+	private record FloodFigures(LoadResult forged, LoadResult users, long keySetFetches) {
 	}
 
 	/** A started HTTP server on loopback: its process and the port it was given. */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +112,12 @@ public final class Benchmark implements AutoCloseable {
 	 */
 	private static final String EMULATOR_LIMITS_OFF = "--acs.emulator.limits.enabled=false";
 
+	/** The most frequent statements named in row 19's note, for each window. */
+	private static final int TOP_STATEMENTS = 5;
+
+	/** The service's count of {@code /token} answers, as {@link #prometheus} sums it. */
+	private static final String TOKEN_ANSWERS = "http_server_requests_seconds_count /token";
+
 	private final Settings settings;
 
 	private final Processes processes;
@@ -144,6 +151,9 @@ public final class Benchmark implements AutoCloseable {
 
 	/** The flood rows' forged tokens, one signed before each flood. */
 	private final List<String> forgedTokens = new ArrayList<>();
+
+	/** Row 19's counts; null when PostgreSQL cannot count statements. */
+	private DatabaseStatements statements;
 
 	private Benchmark(Settings settings) {
 		this.settings = settings;
@@ -195,6 +205,7 @@ public final class Benchmark implements AutoCloseable {
 		addRows(service, reference, fresh, sdk);
 		addFleetRows(service, fleet, limited);
 		addFloodRows(serviceFlood, reference.flood());
+		addStatementsRow(service.statements(), fleet.statements());
 		List<String> secrets = new ArrayList<>(List.of(this.accessKey, this.databasePassword, this.adminToken,
 				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
 		secrets.addAll(this.forgedTokens);
@@ -206,8 +217,9 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Rows 2, 3, 6, 7, the service's 8 and 9, and 10: one service process from its cold
-	 * start, 200 users in turn, then new users.
+	 * Rows 2, 3, 6, 7, the service's 8 and 9, 10, and the one instance of row 19: one
+	 * service process from its cold start, 200 users in turn, then new users. The
+	 * database's statements are counted over row 3's measurement.
 	 */
 	private ServiceFigures measureServiceWithReuse(Tokens tokens) throws Exception {
 		Settings s = this.settings;
@@ -224,8 +236,11 @@ public final class Benchmark implements AutoCloseable {
 		if (beforeSteady > 0) {
 			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
 		}
+		double answersBefore = tokenAnswers(List.of(service));
+		resetStatements();
 		LoadResult steady = measured("reuse hit, steady",
 				this.wrk.run("reuse-steady", url, tokens.users(), s.measure()));
+		DatabaseStatements.Counts statements = readStatements("bench_reuse");
 		Map<String, Double> metrics = prometheus(service);
 		int bodySize = tokenBodySize(url, Files.readAllLines(tokens.users()).get(0));
 		progress("service, new users");
@@ -234,9 +249,10 @@ public final class Benchmark implements AutoCloseable {
 		LoadResult newUsers = measured("new users",
 				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
 		long residentKib = service.process().residentKib();
+		double answers = metrics.getOrDefault(TOKEN_ANSWERS, 0.0);
 		return new ServiceFigures(service, startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
-				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
-				residentKib);
+				answers, bodySize, newUsers, residentKib,
+				new StatementFigures("bench_reuse", statements, answers - answersBefore));
 	}
 
 	/** Row 1, the reference's 8 and 9, then its flood (rows 17 and 18). */
@@ -366,7 +382,8 @@ public final class Benchmark implements AutoCloseable {
 	 * balancer would: one wrk run for each instance at the same time, each over all the
 	 * users. Each run starts its round at another user (a third of the way apart with
 	 * three instances), so that a user's first requests reach the instances one after the
-	 * other, as successive reloads behind a balancer do, and not at the same instant.
+	 * other, as successive reloads behind a balancer do, and not at the same instant. The
+	 * database's statements are counted over the measurement (row 19).
 	 */
 	private FleetFigures measureFleet(Path users) throws Exception {
 		Settings s = this.settings;
@@ -384,7 +401,10 @@ public final class Benchmark implements AutoCloseable {
 		int connectionsEach = connectionsEach();
 		warmup("fleet warm-up", LoadResult
 			.together(this.wrk.runTogether("fleet-warmup", urls, files, s.fleetWarmup(), connectionsEach)));
+		double answersBefore = tokenAnswers(fleet);
+		resetStatements();
 		List<LoadResult> runs = this.wrk.runTogether("fleet", urls, files, s.measure(), connectionsEach);
+		DatabaseStatements.Counts statements = readStatements("bench_fleet");
 		runs.forEach((run) -> measured("fleet, one instance's share", run));
 		Map<String, Double> metrics = new LinkedHashMap<>();
 		for (Server instance : fleet) {
@@ -393,7 +413,29 @@ public final class Benchmark implements AutoCloseable {
 		for (Server instance : fleet) {
 			stop(instance);
 		}
-		return new FleetFigures(LoadResult.together(runs), runs, metrics);
+		return new FleetFigures(LoadResult.together(runs), runs, metrics, new StatementFigures("bench_fleet",
+				statements, metrics.getOrDefault(TOKEN_ANSWERS, 0.0) - answersBefore));
+	}
+
+	/** The {@code /token} answers that the servers counted so far, added up. */
+	private double tokenAnswers(List<Server> servers) throws Exception {
+		double answers = 0;
+		for (Server server : servers) {
+			answers += prometheus(server).getOrDefault(TOKEN_ANSWERS, 0.0);
+		}
+		return answers;
+	}
+
+	/** A window of row 19 starts: PostgreSQL forgets the statements counted so far. */
+	private void resetStatements() throws SQLException {
+		if (this.statements != null) {
+			this.statements.reset();
+		}
+	}
+
+	/** A window of row 19 ends: what the database ran since it started. */
+	private DatabaseStatements.Counts readStatements(String database) throws SQLException {
+		return (this.statements != null) ? this.statements.read(database, TOP_STATEMENTS) : null;
 	}
 
 	/** Connections to each instance of the fleet: about {@code --connections} in all. */
@@ -482,7 +524,7 @@ public final class Benchmark implements AutoCloseable {
 						n, Report.ratio(fleet.load().requestsPerSecond() / steady.requestsPerSecond()),
 						Runtime.getRuntime().availableProcessors()));
 		double calls = fleet.metrics().getOrDefault("acs_calls_seconds_count", 0.0);
-		double answers = fleet.metrics().getOrDefault("http_server_requests_seconds_count /token", 0.0);
+		double answers = fleet.metrics().getOrDefault(TOKEN_ANSWERS, 0.0);
 		String byOperation = fleet.metrics()
 			.entrySet()
 			.stream()
@@ -588,6 +630,46 @@ public final class Benchmark implements AutoCloseable {
 				(others > 0) ? " " + users.statuses() : "", users.socketErrors());
 	}
 
+	/**
+	 * Row 19: the database's statements per {@code /token} answer, the fleet's and the
+	 * one instance's.
+	 */
+	private void addStatementsRow(StatementFigures oneInstance, StatementFigures fleet) {
+		int n = this.settings.instances();
+		if (fleet.counts() == null || oneInstance.counts() == null) {
+			this.report.value("19", n + " instances: database statements per /token", "",
+					"n/a: PostgreSQL could not count statements (pg_stat_statements)");
+			return;
+		}
+		if (!(fleet.tokenAnswers() > 0 && oneInstance.tokenAnswers() > 0)) {
+			this.report.problem("no /token answers counted over the windows of row 19");
+		}
+		this.report.value("19", n + " instances: database statements per /token", "", String.format(Locale.ROOT,
+				"%s over row 11's %d s measured, summed over the %d; one instance (row 3's %d s measured, %s): %s. "
+						+ "pg_stat_statements, reset as the window starts and read as it ends: every top-level "
+						+ "statement of the database, utility ones and the instances' background jobs included, "
+						+ "the benchmark's own reads not; divided by the /token answers that the instances counted "
+						+ "over the window. Most frequent, %d instances: %s. One instance: %s",
+				perToken(fleet), this.settings.measure(), n, this.settings.measure(), oneInstance.database(),
+				perToken(oneInstance), n, topStatements(fleet), topStatements(oneInstance)));
+	}
+
+	private static String perToken(StatementFigures figures) {
+		return String.format(Locale.ROOT, "%.2f (%d statements in %s / %.0f answers)",
+				figures.counts().calls() / figures.tokenAnswers(), figures.counts().calls(), figures.database(),
+				figures.tokenAnswers());
+	}
+
+	/** The most frequent statements, each as a Markdown code span. */
+	private static String topStatements(StatementFigures figures) {
+		return figures.counts()
+			.top()
+			.stream()
+			.map((top) -> String.format(Locale.ROOT, "%d × `%s`", top.calls(),
+					top.query().replace("`", "'").replace("|", "\\|")))
+			.collect(Collectors.joining(", "));
+	}
+
 	private void header(int bodySize) throws IOException {
 		Settings s = this.settings;
 		String cpu;
@@ -608,7 +690,7 @@ public final class Benchmark implements AutoCloseable {
 				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
 		this.report.header(String.format(Locale.ROOT,
 				"Service: production defaults, every limit on (per-user rate limit, ACS call budget, failed sign-in "
-						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16 and row 14's "
+						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16, 19 and row 14's "
 						+ "rounds on row 3's process; limits off (%s): row 14's own process only; no service: rows "
 						+ "1, 5, 17, 18%s",
 				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF), s.serviceArguments().isEmpty() ? ""
@@ -722,10 +804,20 @@ public final class Benchmark implements AutoCloseable {
 			.setDataDirectory(this.settings.work().resolve("postgres"))
 			.setCleanDataDirectory(true)
 			.setServerConfig("listen_addresses", "127.0.0.1")
+			/* Row 19 counts the statements that each database runs. */
+			.setServerConfig("shared_preload_libraries", "pg_stat_statements")
 			.start();
 		Path postmasterPid = this.settings.work().resolve("postgres").resolve("postmaster.pid");
 		if (Files.exists(postmasterPid)) {
 			this.processes.recordPid(Long.parseLong(Files.readAllLines(postmasterPid).get(0).strip()));
+		}
+		DatabaseStatements counting = new DatabaseStatements(this.postgres.getPostgresDatabase());
+		try {
+			counting.enable();
+			this.statements = counting;
+		}
+		catch (SQLException ex) {
+			this.report.problem("PostgreSQL cannot count statements (pg_stat_statements): " + ex.getMessage());
 		}
 	}
 
@@ -1038,7 +1130,8 @@ public final class Benchmark implements AutoCloseable {
 	 * flood and row 14.
 	 */
 	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
-			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib,
+			StatementFigures statements) {
 	}
 
 	/**
@@ -1049,10 +1142,11 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * The fleet: its load as one, each instance's share, and the instances' counters
-	 * added up.
+	 * The fleet: its load as one, each instance's share, the instances' counters added
+	 * up, and the database's statements over the measurement.
 	 */
-	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics) {
+	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics,
+			StatementFigures statements) {
 	}
 
 	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib, FloodFigures flood) {
@@ -1063,6 +1157,17 @@ public final class Benchmark implements AutoCloseable {
 	 * and how often the flooded server fetched the issuer's key set meanwhile.
 	 */
 	private record FloodFigures(LoadResult forged, LoadResult users, long keySetFetches) {
+	}
+
+	/**
+	 * Row 19's figures for one measured window.
+	 *
+	 * @param database the database the window's statements were counted in
+	 * @param counts what PostgreSQL counted; null when it cannot count statements
+	 * @param tokenAnswers the {@code /token} answers that the instances counted over the
+	 * same window
+	 */
+	private record StatementFigures(String database, DatabaseStatements.Counts counts, double tokenAnswers) {
 	}
 
 	/** A started HTTP server on loopback: its process and the port it was given. */

@@ -237,10 +237,10 @@ public final class Benchmark implements AutoCloseable {
 			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
 		}
 		double answersBefore = tokenAnswers(List.of(service));
-		resetStatements();
+		DatabaseStatements.Window window = startStatements("bench_reuse");
 		LoadResult steady = measured("reuse hit, steady",
 				this.wrk.run("reuse-steady", url, tokens.users(), s.measure()));
-		DatabaseStatements.Counts statements = readStatements("bench_reuse");
+		DatabaseStatements.Counts statements = readStatements(window);
 		Map<String, Double> metrics = prometheus(service);
 		int bodySize = tokenBodySize(url, Files.readAllLines(tokens.users()).get(0));
 		progress("service, new users");
@@ -402,9 +402,9 @@ public final class Benchmark implements AutoCloseable {
 		warmup("fleet warm-up", LoadResult
 			.together(this.wrk.runTogether("fleet-warmup", urls, files, s.fleetWarmup(), connectionsEach)));
 		double answersBefore = tokenAnswers(fleet);
-		resetStatements();
+		DatabaseStatements.Window window = startStatements("bench_fleet");
 		List<LoadResult> runs = this.wrk.runTogether("fleet", urls, files, s.measure(), connectionsEach);
-		DatabaseStatements.Counts statements = readStatements("bench_fleet");
+		DatabaseStatements.Counts statements = readStatements(window);
 		runs.forEach((run) -> measured("fleet, one instance's share", run));
 		Map<String, Double> metrics = new LinkedHashMap<>();
 		for (Server instance : fleet) {
@@ -426,16 +426,17 @@ public final class Benchmark implements AutoCloseable {
 		return answers;
 	}
 
-	/** A window of row 19 starts: PostgreSQL forgets the statements counted so far. */
-	private void resetStatements() throws SQLException {
-		if (this.statements != null) {
-			this.statements.reset();
-		}
+	/**
+	 * A window of row 19 starts: PostgreSQL forgets the statements counted so far.
+	 * @return the window; null when PostgreSQL cannot count statements
+	 */
+	private DatabaseStatements.Window startStatements(String database) throws SQLException {
+		return (this.statements != null) ? this.statements.start(database) : null;
 	}
 
 	/** A window of row 19 ends: what the database ran since it started. */
-	private DatabaseStatements.Counts readStatements(String database) throws SQLException {
-		return (this.statements != null) ? this.statements.read(database, TOP_STATEMENTS) : null;
+	private DatabaseStatements.Counts readStatements(DatabaseStatements.Window window) throws SQLException {
+		return (window != null) ? this.statements.read(window, TOP_STATEMENTS) : null;
 	}
 
 	/** Connections to each instance of the fleet: about {@code --connections} in all. */
@@ -648,16 +649,18 @@ public final class Benchmark implements AutoCloseable {
 				"%s over row 11's %d s measured, summed over the %d; one instance (row 3's %d s measured, %s): %s. "
 						+ "pg_stat_statements, reset as the window starts and read as it ends: every top-level "
 						+ "statement of the database, utility ones and the instances' background jobs included, "
-						+ "the benchmark's own reads not; divided by the /token answers that the instances counted "
-						+ "over the window. Most frequent, %d instances: %s. One instance: %s",
+						+ "the benchmark's own reads not, COMMIT and ROLLBACK only at a connection's first (hence "
+						+ "the transactions, from pg_stat_database); divided by the /token answers that the "
+						+ "instances counted over the window. Most frequent, %d instances: %s. One instance: %s",
 				perToken(fleet), this.settings.measure(), n, this.settings.measure(), oneInstance.database(),
 				perToken(oneInstance), n, topStatements(fleet), topStatements(oneInstance)));
 	}
 
 	private static String perToken(StatementFigures figures) {
-		return String.format(Locale.ROOT, "%.2f (%d statements in %s / %.0f answers)",
-				figures.counts().calls() / figures.tokenAnswers(), figures.counts().calls(), figures.database(),
-				figures.tokenAnswers());
+		DatabaseStatements.Counts counts = figures.counts();
+		return String.format(Locale.ROOT, "%.2f (%d statements in %s / %.0f answers; transactions: %.2f, %d)",
+				counts.calls() / figures.tokenAnswers(), counts.calls(), figures.database(), figures.tokenAnswers(),
+				counts.transactions() / figures.tokenAnswers(), counts.transactions());
 	}
 
 	/** The most frequent statements, each as a Markdown code span. */

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks POST /token on loopback and prints one table (docs/benchmarks.md says what each row
 # means): a reference Spring Boot endpoint behind the same JWT check, the service as its own process
-# in a production-like configuration (JWT users, PostgreSQL, the ACS emulator as its own process
-# with a fixed latency), wrk at a fixed concurrency, and the direct SDK call for comparison. Starts
-# what it needs and stops it all afterwards, also on failure or Ctrl-C.
+# in a production-like configuration (JWT users, PostgreSQL, every limit on at capacities no run
+# reaches, the ACS emulator as its own process with a fixed latency), wrk at a fixed concurrency, a
+# flood of forged tokens beside signed-in users, and the direct SDK call for comparison. Starts what
+# it needs and stops it all afterwards, also on failure or Ctrl-C.
 #
-#   scripts/benchmark.sh            # the full run, about 10 minutes
+#   scripts/benchmark.sh            # the full run, about 16 minutes
 #   scripts/benchmark.sh --smoke    # seconds per row: checks that the harness works (CI)
 #   scripts/benchmark.sh --connections=32 --warmup=60 --measure=20 --steady-after=120 ...
 #

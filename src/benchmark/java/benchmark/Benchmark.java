@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * issuer, PostgreSQL, the ACS emulator, the service, the reference endpoint), loads each
  * with wrk at one fixed concurrency, stops everything and prints one table. What each row
  * means is in {@code docs/benchmarks.md}; {@code scripts/benchmark.sh} builds what this
- * needs and runs it.
+ * needs and runs it. The service runs as operators run it, every limit on, with
+ * capacities that no run reaches; only row 14's own process runs with the limits off.
  * <p>
  * Options ({@code --name=value}; seconds unless said): {@code --smoke} (seconds per row,
  * for CI), {@code --connections} (32), {@code --threads} (wrk threads, 2),
@@ -57,7 +59,14 @@ import org.slf4j.LoggerFactory;
  * {@code --steady-after} (120: load before the steady reuse measurement),
  * {@code --new-users-warmup} (20), {@code --latency} (50, milliseconds the emulator adds
  * to each ACS call), {@code --instances} (3: the fleet rows), {@code --fleet-warmup}
- * (120), {@code --jar}, {@code --lua}, {@code --work}.
+ * (120), {@code --flood} (15: each measured flood of forged tokens),
+ * {@code --flood-warmup} (5: a flood of the same kind before each),
+ * {@code --flood-connections} (200: the flood's connections), {@code --flood-users} (20:
+ * signed-in users during a flood, a connection each), {@code --flood-delay} (50,
+ * milliseconds between a flood user's answer and next request), {@code --jar},
+ * {@code --service-args} (more arguments for every service process; one naming an option
+ * the benchmark sets replaces it, except a row's own switches), {@code --lua} (the load
+ * rows' wrk script; the flood rows' are beside it), {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -71,11 +80,43 @@ public final class Benchmark implements AutoCloseable {
 
 	private static final String DATABASE_USER = "postgres";
 
-	/** Rounds of row 14: limit on, then limit off. */
+	/** Rounds of row 14: limits off, then limits on. */
 	private static final int AB_ROUNDS = 3;
 
-	/** A per-user rate limit that no run reaches: every request takes from the bucket. */
-	private static final int UNREACHABLE_LIMIT = 1_000_000_000;
+	/**
+	 * A capacity that no run reaches: a limit that takes from every request, never
+	 * refuses.
+	 */
+	private static final int UNREACHABLE = 1_000_000_000;
+
+	/**
+	 * The service's configuration as operators run it, every limit on (the per-user rate
+	 * limit, the fleet's ACS call budget, the failed sign-in limit: their defaults), but
+	 * with capacities that no run reaches, so that the load measures the limits' cost and
+	 * not their refusals. Periods and the failed sign-in limit stay at their defaults.
+	 */
+	private static final List<String> LIMITS_UNREACHABLE = List.of("--policy.rate-limit.capacity=" + UNREACHABLE,
+			"--acs.budget.calls=" + UNREACHABLE);
+
+	/**
+	 * Row 14's own process: the limits that have a switch, off. The failed sign-in limit
+	 * has none; it counts failed sign-ins only, and row 14 has none.
+	 */
+	private static final List<String> LIMITS_OFF = List.of("--policy.rate-limit.enabled=false",
+			"--acs.budget.enabled=false");
+
+	/**
+	 * The emulator enforces ACS's limits unless told otherwise (1000 issue-token calls
+	 * per 30 s, and so on), which rows 4 to 6 exceed: they measure the service, not ACS's
+	 * refusals.
+	 */
+	private static final String EMULATOR_LIMITS_OFF = "--acs.emulator.limits.enabled=false";
+
+	/** The most frequent statements named in row 19's note, for each window. */
+	private static final int TOP_STATEMENTS = 5;
+
+	/** The service's count of {@code /token} answers, as {@link #prometheus} sums it. */
+	private static final String TOKEN_ANSWERS = "http_server_requests_seconds_count /token";
 
 	private final Settings settings;
 
@@ -95,6 +136,9 @@ public final class Benchmark implements AutoCloseable {
 
 	private TestJwtIssuer issuer;
 
+	/** The issuer's key set as the service and the reference fetch it, counted. */
+	private KeySetServer keySet;
+
 	private EmbeddedPostgres postgres;
 
 	private Child emulator;
@@ -104,6 +148,12 @@ public final class Benchmark implements AutoCloseable {
 	private Path certificate;
 
 	private String adminToken;
+
+	/** The flood rows' forged tokens, one signed before each flood. */
+	private final List<String> forgedTokens = new ArrayList<>();
+
+	/** Row 19's counts; null when PostgreSQL cannot count statements. */
+	private DatabaseStatements statements;
 
 	private Benchmark(Settings settings) {
 		this.settings = settings;
@@ -117,6 +167,13 @@ public final class Benchmark implements AutoCloseable {
 		 * counts.
 		 */
 		((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		/*
+		 * The JDK's HTTP server serves the issuer's key set. Without TCP_NODELAY each of
+		 * its answers waits about 40 ms (Nagle's algorithm against the client's delayed
+		 * acknowledgement), and the flood rows, which make the servers fetch the key set
+		 * again and again, would measure that wait.
+		 */
+		System.setProperty("sun.net.httpserver.nodelay", "true");
 		Settings settings = Settings.of(Settings.options(args));
 		recreate(settings.work());
 		int status;
@@ -129,15 +186,17 @@ public final class Benchmark implements AutoCloseable {
 	private int run() throws Exception {
 		progress("signing tokens");
 		this.issuer = new TestJwtIssuer();
+		this.keySet = new KeySetServer(this.issuer.jwkSetUri());
 		Tokens tokens = signTokens();
 		progress("starting PostgreSQL and the ACS emulator (+" + this.settings.latencyMillis() + " ms a call)");
 		startPostgres();
 		startEmulator();
 		ServiceFigures service = measureServiceWithReuse(tokens);
-		LimitedFigures limited = measureRateLimited(tokens.users(), service.server());
+		FloodFigures serviceFlood = flood("service", service.server(), tokens.floodUsers());
+		LimitedFigures limited = measureLimitsOff(tokens.users(), service.server());
 		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
-		ReferenceFigures reference = measureReference(tokens.users(), service.bodySize());
+		ReferenceFigures reference = measureReference(tokens, service.bodySize());
 		LoadResult fresh = measureFreshTokens(tokens.users());
 		progress("direct SDK calls");
 		LoadResult sdk = measured("direct SDK call", sdkLoad());
@@ -145,8 +204,12 @@ public final class Benchmark implements AutoCloseable {
 		header(service.bodySize());
 		addRows(service, reference, fresh, sdk);
 		addFleetRows(service, fleet, limited);
-		checkNoSecretLogged(List.of(this.accessKey, this.databasePassword, this.adminToken,
+		addFloodRows(serviceFlood, reference.flood());
+		addStatementsRow(service.statements(), fleet.statements());
+		List<String> secrets = new ArrayList<>(List.of(this.accessKey, this.databasePassword, this.adminToken,
 				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
+		secrets.addAll(this.forgedTokens);
+		checkNoSecretLogged(secrets);
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(this.settings.work().resolve("results.md"), table);
@@ -154,8 +217,9 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Rows 2, 3, 6, 7, the service's 8 and 9, and 10: one service process from its cold
-	 * start, 200 users in turn, then new users.
+	 * Rows 2, 3, 6, 7, the service's 8 and 9, 10, and the one instance of row 19: one
+	 * service process from its cold start, 200 users in turn, then new users. The
+	 * database's statements are counted over row 3's measurement.
 	 */
 	private ServiceFigures measureServiceWithReuse(Tokens tokens) throws Exception {
 		Settings s = this.settings;
@@ -172,8 +236,11 @@ public final class Benchmark implements AutoCloseable {
 		if (beforeSteady > 0) {
 			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
 		}
+		double answersBefore = tokenAnswers(List.of(service));
+		DatabaseStatements.Window window = startStatements("bench_reuse");
 		LoadResult steady = measured("reuse hit, steady",
 				this.wrk.run("reuse-steady", url, tokens.users(), s.measure()));
+		DatabaseStatements.Counts statements = readStatements(window);
 		Map<String, Double> metrics = prometheus(service);
 		int bodySize = tokenBodySize(url, Files.readAllLines(tokens.users()).get(0));
 		progress("service, new users");
@@ -182,14 +249,16 @@ public final class Benchmark implements AutoCloseable {
 		LoadResult newUsers = measured("new users",
 				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
 		long residentKib = service.process().residentKib();
+		double answers = metrics.getOrDefault(TOKEN_ANSWERS, 0.0);
 		return new ServiceFigures(service, startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
-				metrics.getOrDefault("http_server_requests_seconds_count /token", 0.0), bodySize, newUsers,
-				residentKib);
+				answers, bodySize, newUsers, residentKib,
+				new StatementFigures("bench_reuse", statements, answers - answersBefore));
 	}
 
-	/** Row 1, and the reference's 8 and 9. */
-	private ReferenceFigures measureReference(Path users, int bodySize) throws Exception {
+	/** Row 1, the reference's 8 and 9, then its flood (rows 17 and 18). */
+	private ReferenceFigures measureReference(Tokens tokens, int bodySize) throws Exception {
 		progress("reference endpoint");
+		Path users = tokens.users();
 		Server reference = startReference(bodySize);
 		Duration startup = awaitReady(reference);
 		String url = reference.url("/token");
@@ -200,9 +269,10 @@ public final class Benchmark implements AutoCloseable {
 		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
 		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
 		long residentKib = reference.process().residentKib();
+		FloodFigures flood = flood("reference", reference, tokens.floodUsers());
 		stop(reference);
 		this.report.reference(load);
-		return new ReferenceFigures(startup, load, residentKib);
+		return new ReferenceFigures(startup, load, residentKib, flood);
 	}
 
 	/** Row 4: a service process that never reuses a token. */
@@ -219,36 +289,91 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Row 14: row 3 again, on a service process whose per-user rate limit is on but never
-	 * refuses, so that every request takes a token from the user's bucket in PostgreSQL.
-	 * After the same load since its start as row 3's, it is measured in
-	 * {@link #AB_ROUNDS} rounds, each followed by as long a measurement of row 3's
-	 * process (limit off, idle meanwhile), so that both see the same conditions on a
-	 * shared machine.
+	 * Row 14: row 3 again, on a service process of its own whose limits are off
+	 * ({@link #LIMITS_OFF}), against row 3's process (every limit on). After the same
+	 * load since its start as row 3's, it is measured in {@link #AB_ROUNDS} rounds, each
+	 * followed by as long a measurement of row 3's process (idle meanwhile), so that both
+	 * see the same conditions on a shared machine.
 	 */
-	private LimitedFigures measureRateLimited(Path users, Server unlimited) throws Exception {
+	private LimitedFigures measureLimitsOff(Path users, Server limited) throws Exception {
 		Settings s = this.settings;
-		progress("service, token reuse on, per-user rate limit in PostgreSQL");
-		Server limited = startService("service-limited", createDatabase("bench_limited"),
-				List.of("--policy.rate-limit.enabled=true", "--policy.rate-limit.capacity=" + UNREACHABLE_LIMIT));
-		awaitReady(limited);
-		String url = limited.url("/token");
-		warmup("rate-limited warm-up", this.wrk.run("limited-warmup", url, users, s.steadyAfter()));
+		progress("service, token reuse on, limits off, against row 3's process (limits on)");
+		Server unlimited = startService("service-unlimited", createDatabase("bench_unlimited"), LIMITS_OFF);
+		awaitReady(unlimited);
+		String url = unlimited.url("/token");
+		warmup("limits off, warm-up", this.wrk.run("unlimited-warmup", url, users, s.steadyAfter()));
 		List<LoadResult> on = new ArrayList<>();
 		List<LoadResult> off = new ArrayList<>();
 		for (int round = 1; round <= AB_ROUNDS; round++) {
-			on.add(measured("reuse hit, steady, rate limit on, round " + round,
-					this.wrk.run("limited-on-" + round, url, users, s.measure())));
-			off.add(measured("reuse hit, steady, rate limit off, round " + round,
-					this.wrk.run("limited-off-" + round, unlimited.url("/token"), users, s.measure())));
+			off.add(measured("reuse hit, steady, limits off, round " + round,
+					this.wrk.run("limits-off-" + round, url, users, s.measure())));
+			on.add(measured("reuse hit, steady, limits on, round " + round,
+					this.wrk.run("limits-on-" + round, limited.url("/token"), users, s.measure())));
 		}
-		long buckets = countRows("bench_limited", "select count(*) from rate_limit_bucket where id like 'token:%'");
+		/*
+		 * Right after the last round on row 3's process: a store that writes its buckets
+		 * in batches and drops the rows of full buckets a while later still holds them.
+		 */
+		long buckets = countRows("bench_reuse", "select count(*) from rate_limit_bucket where id like 'token:%'");
 		if (buckets < s.users()) {
-			this.report.problem(
-					"the per-user rate limit kept " + buckets + " buckets in PostgreSQL for " + s.users() + " users");
+			this.report.problem("the per-user rate limit of row 3's process kept " + buckets
+					+ " buckets in PostgreSQL for " + s.users() + " users");
 		}
-		stop(limited);
+		stop(unlimited);
 		return new LimitedFigures(on, off, buckets);
+	}
+
+	/**
+	 * Rows 15 to 18, for the service or the reference: a flood of forged tokens from one
+	 * address (a well-formed RS256 JWT signed by a key the issuer never published) and,
+	 * at the same time and from the same address, signed-in users at a moderate pace,
+	 * each with a token of their own; after a flood of the same kind as warm-up. A forged
+	 * token is signed anew for each server, so that neither flood's token is near its
+	 * expiry. The key set fetches are counted over the measured flood.
+	 */
+	private FloodFigures flood(String who, Server server, Path users) throws IOException {
+		Settings s = this.settings;
+		progress(who + ": a flood of forged tokens from " + s.floodConnections() + " connections, " + s.floodUsers()
+				+ " signed-in users beside it");
+		String forged = this.issuer.tokenSignedByOtherKey("bench-forger");
+		this.forgedTokens.add(forged);
+		Path file = secretFile("forged-" + who + ".tokens");
+		Files.writeString(file, forged + "\n");
+		String url = server.url("/token");
+		if (s.floodWarmup() > 0) {
+			flooded(who + ", flood warm-up", this.wrk.flood(who + "-warmup", url, file, s.floodConnections(), users,
+					s.floodUsers(), s.floodDelayMillis(), s.floodWarmup()), false);
+		}
+		long fetchesBefore = this.keySet.fetches();
+		Wrk.Flood flood = flooded(who + ", flood", this.wrk.flood(who, url, file, s.floodConnections(), users,
+				s.floodUsers(), s.floodDelayMillis(), s.flood()), true);
+		return new FloodFigures(flood.forged(), flood.users(), this.keySet.fetches() - fetchesBefore);
+	}
+
+	/**
+	 * A flood's checks: no forged token accepted, no 5xx, no socket error; every
+	 * signed-in user's answer a 2xx; and, when measured, answers to both.
+	 */
+	private Wrk.Flood flooded(String what, Wrk.Flood flood, boolean measured) {
+		LoadResult forged = flood.forged();
+		LoadResult users = flood.users();
+		if (measured && (forged.requests() == 0 || users.requests() == 0)) {
+			this.report.problem(what + ": no answer at all to the forged token or to the users");
+		}
+		if (forged.requests() > 0 && forged.statuses().isEmpty()) {
+			this.report.problem(what + ": the flood's answers were not counted by status");
+		}
+		if (forged.answers(200, 299) > 0) {
+			this.report.problem(what + ": " + forged.answers(200, 299) + " forged tokens were accepted (2xx)");
+		}
+		if (forged.answers(500, 599) > 0 || forged.socketErrors() > 0) {
+			this.report.problem(what + ": " + forged.answers(500, 599) + " 5xx answers to the forged token, "
+					+ forged.socketErrors() + " socket errors");
+		}
+		if (users.failures() > 0 || users.socketErrors() > 0) {
+			this.report.problem(what + ": the signed-in users got " + usersStatuses(users));
+		}
+		return flood;
 	}
 
 	/**
@@ -257,7 +382,8 @@ public final class Benchmark implements AutoCloseable {
 	 * balancer would: one wrk run for each instance at the same time, each over all the
 	 * users. Each run starts its round at another user (a third of the way apart with
 	 * three instances), so that a user's first requests reach the instances one after the
-	 * other, as successive reloads behind a balancer do, and not at the same instant.
+	 * other, as successive reloads behind a balancer do, and not at the same instant. The
+	 * database's statements are counted over the measurement (row 19).
 	 */
 	private FleetFigures measureFleet(Path users) throws Exception {
 		Settings s = this.settings;
@@ -275,7 +401,10 @@ public final class Benchmark implements AutoCloseable {
 		int connectionsEach = connectionsEach();
 		warmup("fleet warm-up", LoadResult
 			.together(this.wrk.runTogether("fleet-warmup", urls, files, s.fleetWarmup(), connectionsEach)));
+		double answersBefore = tokenAnswers(fleet);
+		DatabaseStatements.Window window = startStatements("bench_fleet");
 		List<LoadResult> runs = this.wrk.runTogether("fleet", urls, files, s.measure(), connectionsEach);
+		DatabaseStatements.Counts statements = readStatements(window);
 		runs.forEach((run) -> measured("fleet, one instance's share", run));
 		Map<String, Double> metrics = new LinkedHashMap<>();
 		for (Server instance : fleet) {
@@ -284,7 +413,30 @@ public final class Benchmark implements AutoCloseable {
 		for (Server instance : fleet) {
 			stop(instance);
 		}
-		return new FleetFigures(LoadResult.together(runs), runs, metrics);
+		return new FleetFigures(LoadResult.together(runs), runs, metrics, new StatementFigures("bench_fleet",
+				statements, metrics.getOrDefault(TOKEN_ANSWERS, 0.0) - answersBefore));
+	}
+
+	/** The {@code /token} answers that the servers counted so far, added up. */
+	private double tokenAnswers(List<Server> servers) throws Exception {
+		double answers = 0;
+		for (Server server : servers) {
+			answers += prometheus(server).getOrDefault(TOKEN_ANSWERS, 0.0);
+		}
+		return answers;
+	}
+
+	/**
+	 * A window of row 19 starts: PostgreSQL forgets the statements counted so far.
+	 * @return the window; null when PostgreSQL cannot count statements
+	 */
+	private DatabaseStatements.Window startStatements(String database) throws SQLException {
+		return (this.statements != null) ? this.statements.start(database) : null;
+	}
+
+	/** A window of row 19 ends: what the database ran since it started. */
+	private DatabaseStatements.Counts readStatements(DatabaseStatements.Window window) throws SQLException {
+		return (window != null) ? this.statements.read(window, TOP_STATEMENTS) : null;
 	}
 
 	/** Connections to each instance of the fleet: about {@code --connections} in all. */
@@ -303,8 +455,7 @@ public final class Benchmark implements AutoCloseable {
 			int shift = i * lines.size() / instances;
 			List<String> rotated = new ArrayList<>(lines.subList(shift, lines.size()));
 			rotated.addAll(lines.subList(0, shift));
-			Path file = this.settings.work().resolve("users-from-" + shift + ".tokens");
-			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Path file = secretFile("users-from-" + shift + ".tokens");
 			Files.write(file, rotated);
 			files.add(file);
 		}
@@ -374,7 +525,7 @@ public final class Benchmark implements AutoCloseable {
 						n, Report.ratio(fleet.load().requestsPerSecond() / steady.requestsPerSecond()),
 						Runtime.getRuntime().availableProcessors()));
 		double calls = fleet.metrics().getOrDefault("acs_calls_seconds_count", 0.0);
-		double answers = fleet.metrics().getOrDefault("http_server_requests_seconds_count /token", 0.0);
+		double answers = fleet.metrics().getOrDefault(TOKEN_ANSWERS, 0.0);
 		String byOperation = fleet.metrics()
 			.entrySet()
 			.stream()
@@ -399,15 +550,127 @@ public final class Benchmark implements AutoCloseable {
 			.mapToObj((i) -> Report
 				.ratio(limited.on().get(i).requestsPerSecond() / limited.off().get(i).requestsPerSecond()))
 			.collect(Collectors.joining(", "));
-		this.report.load("14", "reuse hit, steady, per-user rate limit in PostgreSQL", on, String.format(Locale.ROOT,
-				"--policy.rate-limit.enabled=true, capacity %d (never refuses), %d s warm-up; %d rounds of %d s, each "
-						+ "followed by %d s on row 3's process (limit off, after row 6): %s req/s, p50 %s, p99 %s; "
-						+ "limit on against off: %s req/s (rounds: %s), %s p50, %s p99; %d buckets in rate_limit_bucket",
-				UNREACHABLE_LIMIT, s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
-				Report.requestsPerSecond(off.requestsPerSecond()), Report.millis(off.p50Millis()),
-				Report.millis(off.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
+		this.report.load("14", "reuse hit, steady, limits off (A/B with row 3's process)", off, String.format(
+				Locale.ROOT,
+				"its own process, %s, %d s warm-up; %d rounds of %d s, each followed by %d s on row 3's process "
+						+ "(limits on, after rows 6, 15 and 16): %s req/s, p50 %s, p99 %s; limits on against off: %s "
+						+ "req/s (rounds: %s), %s p50, %s p99; %d token: buckets in rate_limit_bucket of row 3's "
+						+ "database after its last round",
+				String.join(" ", LIMITS_OFF), s.steadyAfter(), limited.on().size(), s.measure(), s.measure(),
+				Report.requestsPerSecond(on.requestsPerSecond()), Report.millis(on.p50Millis()),
+				Report.millis(on.p99Millis()), Report.ratio(on.requestsPerSecond() / off.requestsPerSecond()), rounds,
 				Report.ratio(on.p50Millis() / off.p50Millis()), Report.ratio(on.p99Millis() / off.p99Millis()),
 				limited.buckets()));
+	}
+
+	/**
+	 * Rows 15 to 18: the service's flood and its signed-in users, each against the
+	 * reference's under the same flood.
+	 */
+	private void addFloodRows(FloodFigures service, FloodFigures reference) {
+		Settings s = this.settings;
+		String flood = String.format(Locale.ROOT,
+				"%d connections (wrk, %d threads) sending one forged token (RS256, signed by a key the issuer never "
+						+ "published) from 127.0.0.1 for %d s, after %d s of the same",
+				s.floodConnections(), s.threads(), s.flood(), s.floodWarmup());
+		String users = String.format(Locale.ROOT,
+				"%d signed-in users behind the same address, one user's token per connection (wrk, %d threads), "
+						+ "%d ms between an answer and the next request, during the flood",
+				s.floodUsers(), s.floodUsers(), s.floodDelayMillis());
+		double refusals = refusalsPerSecond(service.forged());
+		double referenceRefusals = refusalsPerSecond(reference.forged());
+		this.report.load("15", "flood of forged tokens, one address: service", service.forged(),
+				Report.ratio(refusals / referenceRefusals) + " refusals/s (target ≥ 0.80×)",
+				String.format(Locale.ROOT,
+						"every limit on (the failed sign-in limit at its defaults); %s; %s; %s refusals/s against the "
+								+ "reference's %s 401/s (row 17); %s",
+						flood, floodStatuses(service.forged()), Report.requestsPerSecond(refusals),
+						Report.requestsPerSecond(referenceRefusals), keySetFetches(service)));
+		this.report.load("16", "signed-in users during the flood: service", service.users(),
+				Report.ratio(service.users().p50Millis() / reference.users().p50Millis()) + " p50, "
+						+ Report.ratio(service.users().p99Millis() / reference.users().p99Millis())
+						+ " p99 (target ≤ 1.25×)",
+				String.format(Locale.ROOT, "every limit on; %s; %d answers, %s; against the reference's (row 18)",
+						users, service.users().requests(), usersStatuses(service.users())));
+		this.report.load("17", "flood of forged tokens, one address: reference", reference.forged(), "1.00× refusals/s",
+				String.format(Locale.ROOT, "%s; %s; %s", flood, floodStatuses(reference.forged()),
+						keySetFetches(reference)));
+		this.report.load("18", "signed-in users during the flood: reference", reference.users(), "1.00× p50, 1.00× p99",
+				String.format(Locale.ROOT, "%s; %d answers, %s", users, reference.users().requests(),
+						usersStatuses(reference.users())));
+	}
+
+	/** How often the flooded server fetched the issuer's key set during the flood. */
+	private static String keySetFetches(FloodFigures flood) {
+		return String.format(Locale.ROOT, "the issuer's key set fetched %d times meanwhile (%.2f per answer)",
+				flood.keySetFetches(), (double) flood.keySetFetches() / Math.max(1, flood.forged().requests()));
+	}
+
+	/** The flood's refusals, 4xx answers, per second. */
+	private static double refusalsPerSecond(LoadResult flood) {
+		return flood.answers(400, 499) / flood.seconds();
+	}
+
+	/**
+	 * A flood's answers by status: "401: 3, 429: 15230, 5xx: 0, other: 0, socket errors:
+	 * 0".
+	 */
+	private static String floodStatuses(LoadResult flood) {
+		long counted = flood.statuses().values().stream().mapToLong(Long::longValue).sum();
+		long other = counted - flood.answers(401, 401) - flood.answers(429, 429) - flood.answers(500, 599);
+		return String.format(Locale.ROOT, "401: %d, 429: %d, 5xx: %d, other: %d%s, socket errors: %d",
+				flood.answers(401, 401), flood.answers(429, 429), flood.answers(500, 599), other,
+				(other > 0) ? " " + flood.statuses() : "", flood.socketErrors());
+	}
+
+	/** Signed-in users' answers: "2xx: 5980, non-2xx: 0, socket errors: 0". */
+	private static String usersStatuses(LoadResult users) {
+		long counted = users.statuses().values().stream().mapToLong(Long::longValue).sum();
+		long others = counted - users.answers(200, 299);
+		return String.format(Locale.ROOT, "2xx: %d, non-2xx: %d%s, socket errors: %d", users.answers(200, 299), others,
+				(others > 0) ? " " + users.statuses() : "", users.socketErrors());
+	}
+
+	/**
+	 * Row 19: the database's statements per {@code /token} answer, the fleet's and the
+	 * one instance's.
+	 */
+	private void addStatementsRow(StatementFigures oneInstance, StatementFigures fleet) {
+		int n = this.settings.instances();
+		if (fleet.counts() == null || oneInstance.counts() == null) {
+			this.report.value("19", n + " instances: database statements per /token", "",
+					"n/a: PostgreSQL could not count statements (pg_stat_statements)");
+			return;
+		}
+		if (!(fleet.tokenAnswers() > 0 && oneInstance.tokenAnswers() > 0)) {
+			this.report.problem("no /token answers counted over the windows of row 19");
+		}
+		this.report.value("19", n + " instances: database statements per /token", "", String.format(Locale.ROOT,
+				"%s over row 11's %d s measured, summed over the %d; one instance (row 3's %d s measured, %s): %s. "
+						+ "pg_stat_statements, reset as the window starts and read as it ends: every top-level "
+						+ "statement of the database, utility ones and the instances' background jobs included, "
+						+ "the benchmark's own reads not, COMMIT and ROLLBACK only at a connection's first (hence "
+						+ "the transactions, from pg_stat_database); divided by the /token answers that the "
+						+ "instances counted over the window. Most frequent, %d instances: %s. One instance: %s",
+				perToken(fleet), this.settings.measure(), n, this.settings.measure(), oneInstance.database(),
+				perToken(oneInstance), n, topStatements(fleet), topStatements(oneInstance)));
+	}
+
+	private static String perToken(StatementFigures figures) {
+		DatabaseStatements.Counts counts = figures.counts();
+		return String.format(Locale.ROOT, "%.2f (%d statements in %s / %.0f answers; transactions: %.2f, %d)",
+				counts.calls() / figures.tokenAnswers(), counts.calls(), figures.database(), figures.tokenAnswers(),
+				counts.transactions() / figures.tokenAnswers(), counts.transactions());
+	}
+
+	/** The most frequent statements, each as a Markdown code span. */
+	private static String topStatements(StatementFigures figures) {
+		return figures.counts()
+			.top()
+			.stream()
+			.map((top) -> String.format(Locale.ROOT, "%d × `%s`", top.calls(),
+					top.query().replace("`", "'").replace("|", "\\|")))
+			.collect(Collectors.joining(", "));
 	}
 
 	private void header(int bodySize) throws IOException {
@@ -426,8 +689,15 @@ public final class Benchmark implements AutoCloseable {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion()));
 		this.report.header(String.format(Locale.ROOT,
 				"%d connections (wrk, %d threads), %d users (RS256 JWTs, tier standard) in turn; service and "
-						+ "reference JVMs: %s; emulator: +%d ms a call; response body %d bytes",
+						+ "reference JVMs: %s; emulator: +%d ms a call, ACS's limits off; response body %d bytes",
 				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
+		this.report.header(String.format(Locale.ROOT,
+				"Service: production defaults, every limit on (per-user rate limit, ACS call budget, failed sign-in "
+						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16, 19 and row 14's "
+						+ "rounds on row 3's process; limits off (%s): row 14's own process only; no service: rows "
+						+ "1, 5, 17, 18%s",
+				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF), s.serviceArguments().isEmpty() ? ""
+						: "; every service process also with " + String.join(" ", s.serviceArguments())));
 	}
 
 	/** A measurement: every answer a 2xx, and at least one. */
@@ -486,10 +756,15 @@ public final class Benchmark implements AutoCloseable {
 		 * use.
 		 */
 		int newUsersPerSecond = s.connections() * 1000 / Math.max(s.latencyMillis(), 10);
-		Tokens tokens = new Tokens(tokens("users", s.users(), "bench-user-"),
+		Path users = tokens("users", s.users(), "bench-user-");
+		/* The flood rows' signed-in users: the first of those who come back. */
+		Path floodUsers = secretFile("flood-users.tokens");
+		Files.write(floodUsers, Files.readAllLines(users).subList(0, s.floodUsers()));
+		Tokens tokens = new Tokens(users,
 				tokens("new-users-warmup", newUsersPerSecond * s.newUsersWarmup() + s.connections(),
 						"bench-new-warmup-"),
-				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"));
+				tokens("new-users-measured", newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-"),
+				floodUsers);
 		this.adminToken = this.issuer.token("bench-admin",
 				expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
 		return tokens;
@@ -501,10 +776,18 @@ public final class Benchmark implements AutoCloseable {
 			.mapToObj((i) -> this.issuer.token(String.format("%s%06d", subjectPrefix, i),
 					expiresLate((claims) -> claims.claim("tier", "standard"))))
 			.toList();
-		Path file = this.settings.work().resolve(name + ".tokens");
-		Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Path file = secretFile(name + ".tokens");
 		Files.write(file, tokens);
 		return file;
+	}
+
+	/**
+	 * A new file in the work directory that only this user may read, for bearer tokens;
+	 * its name ends with {@code .tokens}, so that {@link #close()} deletes it.
+	 */
+	private Path secretFile(String name) throws IOException {
+		return Files.createFile(this.settings.work().resolve(name),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 	}
 
 	/**
@@ -524,10 +807,20 @@ public final class Benchmark implements AutoCloseable {
 			.setDataDirectory(this.settings.work().resolve("postgres"))
 			.setCleanDataDirectory(true)
 			.setServerConfig("listen_addresses", "127.0.0.1")
+			/* Row 19 counts the statements that each database runs. */
+			.setServerConfig("shared_preload_libraries", "pg_stat_statements")
 			.start();
 		Path postmasterPid = this.settings.work().resolve("postgres").resolve("postmaster.pid");
 		if (Files.exists(postmasterPid)) {
 			this.processes.recordPid(Long.parseLong(Files.readAllLines(postmasterPid).get(0).strip()));
+		}
+		DatabaseStatements counting = new DatabaseStatements(this.postgres.getPostgresDatabase());
+		try {
+			counting.enable();
+			this.statements = counting;
+		}
+		catch (SQLException ex) {
+			this.report.problem("PostgreSQL cannot count statements (pg_stat_statements): " + ex.getMessage());
 		}
 	}
 
@@ -557,7 +850,7 @@ public final class Benchmark implements AutoCloseable {
 				List.of(this.java.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", this.settings.jar().toString(),
 						"--spring.profiles.active=emulator", "--acs.emulator.host=127.0.0.1",
 						"--acs.emulator.port=" + this.emulatorPort,
-						"--acs.emulator.faults.latency=" + this.settings.latencyMillis() + "ms"),
+						"--acs.emulator.faults.latency=" + this.settings.latencyMillis() + "ms", EMULATOR_LIMITS_OFF),
 				Map.of("ACS_EMULATOR_ACCESSKEY", this.accessKey));
 		long deadline = System.nanoTime() + READY_WITHIN.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -580,34 +873,39 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
+	 * A service process as operators run it, with every limit on but capacities that no
+	 * run reaches ({@link #LIMITS_UNREACHABLE}). An argument of {@code --service-args}
+	 * replaces any of the benchmark's that names the same option, and a row's own
+	 * arguments replace both: Spring would join the values of an option given twice with
+	 * a comma ("false,true").
 	 * @param jdbcUrl the database, one of {@link #createDatabase}
-	 * @param extraArguments more arguments; one that names a switch the benchmark sets
-	 * ({@code --policy.rate-limit.enabled}, {@code --acs.budget.enabled}) replaces it
+	 * @param rowArguments the row's own switches, such as {@link #LIMITS_OFF}
 	 */
-	private Server startService(String name, String jdbcUrl, List<String> extraArguments) {
+	private Server startService(String name, String jdbcUrl, List<String> rowArguments) {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
 		command.add(this.java.toString());
 		command.addAll(JVM_FLAGS);
-		command.addAll(List.of("-jar", this.settings.jar().toString(), "--server.address=127.0.0.1",
-				"--server.port=" + port, "--acs.trusted-certificate=" + this.certificate,
-				"--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + DATABASE_USER));
-		List<String> more = new ArrayList<>(this.settings.serviceArguments());
-		more.addAll(extraArguments);
-		/*
-		 * Spring joins the values of an option given twice with a comma ("false,true"),
-		 * so a switch is given once.
-		 */
-		for (String unlimited : List.of("--policy.rate-limit.enabled=false", "--acs.budget.enabled=false")) {
-			String option = unlimited.substring(0, unlimited.indexOf('=') + 1);
-			if (more.stream().noneMatch((argument) -> argument.startsWith(option))) {
-				command.add(unlimited);
-			}
-		}
-		command.addAll(jwtArguments());
-		command.addAll(more);
+		command.addAll(List.of("-jar", this.settings.jar().toString()));
+		Map<String, String> arguments = new LinkedHashMap<>();
+		Stream
+			.of(List.of("--server.address=127.0.0.1", "--server.port=" + port,
+					"--acs.trusted-certificate=" + this.certificate, "--spring.datasource.url=" + jdbcUrl,
+					"--spring.datasource.username=" + DATABASE_USER), jwtArguments(), LIMITS_UNREACHABLE,
+					this.settings.serviceArguments(), rowArguments)
+			.flatMap(List::stream)
+			.forEach((argument) -> arguments.put(optionName(argument), argument));
+		command.addAll(arguments.values());
 		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING", connectionString(),
 				"SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);
+	}
+
+	/**
+	 * {@code --policy.rate-limit.enabled} of {@code --policy.rate-limit.enabled=false}.
+	 */
+	private static String optionName(String argument) {
+		int equals = argument.indexOf('=');
+		return (equals < 0) ? argument : argument.substring(0, equals);
 	}
 
 	private Server startReference(int bodySize) {
@@ -627,7 +925,7 @@ public final class Benchmark implements AutoCloseable {
 
 	private List<String> jwtArguments() {
 		String prefix = "--spring.security.oauth2.resourceserver.jwt.";
-		return List.of(prefix + "jwk-set-uri=" + this.issuer.jwkSetUri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
+		return List.of(prefix + "jwk-set-uri=" + this.keySet.uri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
 				prefix + "audiences=" + TestJwtIssuer.AUDIENCE);
 	}
 
@@ -734,6 +1032,9 @@ public final class Benchmark implements AutoCloseable {
 				System.err.println("Could not stop PostgreSQL: " + ex.getMessage());
 			}
 		}
+		if (this.keySet != null) {
+			this.keySet.close();
+		}
 		if (this.issuer != null) {
 			this.issuer.close();
 		}
@@ -820,34 +1121,56 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * Files of bearer tokens, one a line: the users who come back, and new users for the
-	 * warm-up and the measurement of row 6.
+	 * Files of bearer tokens, one a line: the users who come back, new users for the
+	 * warm-up and the measurement of row 6, and the first of the users who come back, one
+	 * for each connection of the flood rows' signed-in users.
 	 */
-	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured) {
+	private record Tokens(Path users, Path newUsersWarmup, Path newUsersMeasured, Path floodUsers) {
 	}
 
 	/**
-	 * What the service with token reuse gave, and its process, still running for row 14.
+	 * What the service with token reuse gave, and its process, still running for the
+	 * flood and row 14.
 	 */
 	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
-			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib) {
+			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib,
+			StatementFigures statements) {
 	}
 
 	/**
-	 * Row 14: the rounds with the per-user rate limit on and, each after one of them, row
-	 * 3's process with the limit off.
+	 * Row 14: the rounds of its own process with the limits off and, each after one of
+	 * them, row 3's process with every limit on.
 	 */
 	private record LimitedFigures(List<LoadResult> on, List<LoadResult> off, long buckets) {
 	}
 
 	/**
-	 * The fleet: its load as one, each instance's share, and the instances' counters
-	 * added up.
+	 * The fleet: its load as one, each instance's share, the instances' counters added
+	 * up, and the database's statements over the measurement.
 	 */
-	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics) {
+	private record FleetFigures(LoadResult load, List<LoadResult> runs, Map<String, Double> metrics,
+			StatementFigures statements) {
 	}
 
-	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib) {
+	private record ReferenceFigures(Duration startup, LoadResult load, long residentKib, FloodFigures flood) {
+	}
+
+	/**
+	 * Rows 15 and 16, or 17 and 18: what the measured flood and the users beside it got,
+	 * and how often the flooded server fetched the issuer's key set meanwhile.
+	 */
+	private record FloodFigures(LoadResult forged, LoadResult users, long keySetFetches) {
+	}
+
+	/**
+	 * Row 19's figures for one measured window.
+	 *
+	 * @param database the database the window's statements were counted in
+	 * @param counts what PostgreSQL counted; null when it cannot count statements
+	 * @param tokenAnswers the {@code /token} answers that the instances counted over the
+	 * same window
+	 */
+	private record StatementFigures(String database, DatabaseStatements.Counts counts, double tokenAnswers) {
 	}
 
 	/** A started HTTP server on loopback: its process and the port it was given. */

@@ -2,6 +2,8 @@ package benchmark;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,9 +19,11 @@ import java.util.regex.Pattern;
  * @param failures answers with a 4xx or 5xx status, or failed SDK calls
  * @param socketErrors wrk's connect, read, write and time-out errors
  * @param tokensWrapped how often a wrk thread came back to the first of its tokens
+ * @param statuses answers by HTTP status, when the script counts them
+ * ({@code scripts/benchmark/flood.lua} and {@code users.lua}); empty otherwise
  */
 record LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
-		long tokensWrapped) {
+		long tokensWrapped, Map<Integer, Long> statuses) {
 
 	private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(us|ms|s|m|h)");
 
@@ -33,10 +37,31 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 
 	private static final Pattern WRAPPED = Pattern.compile("tokens-wrapped (\\d+)");
 
+	private static final Pattern STATUSES = Pattern.compile("^statuses((?: \\d{3}=\\d+)*)\\s*$", Pattern.MULTILINE);
+
 	private static final String LINE_PREFIX = "load-result";
+
+	LoadResult {
+		statuses = Map.copyOf(statuses);
+	}
+
+	/** A run whose answers were not counted by status. */
+	LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
+			long tokensWrapped) {
+		this(requests, seconds, p50Millis, p99Millis, failures, socketErrors, tokensWrapped, Map.of());
+	}
 
 	double requestsPerSecond() {
 		return this.requests / this.seconds;
+	}
+
+	/** Answers with a status from {@code lowest} to {@code highest}, both included. */
+	long answers(int lowest, int highest) {
+		return this.statuses.entrySet()
+			.stream()
+			.filter((status) -> status.getKey() >= lowest && status.getKey() <= highest)
+			.mapToLong(Map.Entry::getValue)
+			.sum();
 	}
 
 	/**
@@ -53,7 +78,7 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 				runs.stream().mapToDouble(LoadResult::p99Millis).max().orElse(Double.NaN),
 				runs.stream().mapToLong(LoadResult::failures).sum(),
 				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
-				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum(), statuses(runs));
 	}
 
 	/**
@@ -68,7 +93,13 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 				median(runs.stream().mapToDouble(LoadResult::p99Millis).sorted().toArray()),
 				runs.stream().mapToLong(LoadResult::failures).sum(),
 				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
-				runs.stream().mapToLong(LoadResult::tokensWrapped).sum());
+				runs.stream().mapToLong(LoadResult::tokensWrapped).sum(), statuses(runs));
+	}
+
+	private static Map<Integer, Long> statuses(List<LoadResult> runs) {
+		Map<Integer, Long> sums = new TreeMap<>();
+		runs.forEach((run) -> run.statuses().forEach((status, count) -> sums.merge(status, count, Long::sum)));
+		return sums;
 	}
 
 	private static double median(double[] sorted) {
@@ -106,9 +137,20 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 		}
 		Matcher non2xx = NON_2XX.matcher(output);
 		Matcher wrapped = WRAPPED.matcher(output);
+		Map<Integer, Long> statuses = new TreeMap<>();
+		Matcher counted = STATUSES.matcher(output);
+		if (counted.find()) {
+			for (String pair : counted.group(1).strip().split(" ")) {
+				if (!pair.isEmpty()) {
+					int equals = pair.indexOf('=');
+					statuses.put(Integer.parseInt(pair.substring(0, equals)),
+							Long.parseLong(pair.substring(equals + 1)));
+				}
+			}
+		}
 		return new LoadResult(Long.parseLong(requests.group(1)), millis(requests.group(2), requests.group(3)) / 1000.0,
 				p50, p99, non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors,
-				wrapped.find() ? Long.parseLong(wrapped.group(1)) : 0);
+				wrapped.find() ? Long.parseLong(wrapped.group(1)) : 0, statuses);
 	}
 
 	/** The one line {@link SdkLoad} prints for the benchmark to read back. */

@@ -1,6 +1,7 @@
 package benchmark;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,10 +55,33 @@ class LoadResultTests {
 	}
 
 	@Test
+	void parseWrkWhenScriptCountsStatusesThenAnswersByStatus() {
+		LoadResult result = LoadResult.parseWrk(WRK_REPORT + "statuses 200=1 401=10 429=1040 503=6\n");
+		assertThat(result.statuses())
+			.containsExactlyInAnyOrderEntriesOf(Map.of(200, 1L, 401, 10L, 429, 1040L, 503, 6L));
+		assertThat(result.answers(400, 499)).isEqualTo(1050);
+		assertThat(result.answers(500, 599)).isEqualTo(6);
+	}
+
+	@Test
+	void parseWrkWhenScriptCountsNoStatusThenNone() {
+		assertThat(LoadResult.parseWrk(WRK_REPORT).statuses()).isEmpty();
+		assertThat(LoadResult.parseWrk(WRK_REPORT + "statuses\n").statuses()).isEmpty();
+	}
+
+	@Test
 	void parseLineWhenWrittenBySdkLoadThenSameResult() {
 		LoadResult written = new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0);
 		String output = "some log line\n" + written.toLine() + "\n";
 		assertThat(LoadResult.parseLine(output)).isEqualTo(new LoadResult(6400, 20.013, 96.123, 115.5, 2, 0, 0));
+	}
+
+	@Test
+	void togetherThenStatusesAddUp() {
+		LoadResult together = LoadResult
+			.together(List.of(new LoadResult(11, 3.0, 1.0, 2.0, 11, 0, 0, Map.of(401, 10L, 429, 1L)),
+					new LoadResult(5, 3.0, 1.0, 2.0, 5, 0, 0, Map.of(429, 5L))));
+		assertThat(together.statuses()).containsExactlyInAnyOrderEntriesOf(Map.of(401, 10L, 429, 6L));
 	}
 
 	@Test

@@ -32,6 +32,14 @@ final class Report {
 		this.rows.add(new Row(number, what, load, null, notes));
 	}
 
+	/**
+	 * A load row compared with another row of the run rather than with the reference
+	 * steady (the flood rows, each against the reference under the same flood).
+	 */
+	void load(String number, String what, LoadResult load, String versus, String notes) {
+		this.rows.add(new Row(number, what, load, versus, notes));
+	}
+
 	/** A row whose value is not a load figure (ACS calls, start-up time, memory). */
 	void value(String number, String what, String versusReference, String notes) {
 		this.rows.add(new Row(number, what, null, versusReference, notes));
@@ -53,9 +61,9 @@ final class Report {
 		out.append("|---|---|---:|---:|---:|---|---|\n");
 		for (Row row : this.rows) {
 			LoadResult load = row.load();
-			List<String> cells = (load != null)
-					? List.of(row.number(), row.what(), requestsPerSecond(load.requestsPerSecond()),
-							millis(load.p50Millis()), millis(load.p99Millis()), versusReference(load), row.notes())
+			List<String> cells = (load != null) ? List.of(row.number(), row.what(),
+					requestsPerSecond(load.requestsPerSecond()), millis(load.p50Millis()), millis(load.p99Millis()),
+					(row.versusReference() != null) ? row.versusReference() : versusReference(load), row.notes())
 					: List.of(row.number(), row.what(), "", "", "", row.versusReference(), row.notes());
 			out.append("| ").append(String.join(" | ", cells)).append(" |\n");
 		}

@@ -23,17 +23,24 @@ import java.util.Map;
  * @param latencyMillis what the emulator adds to each ACS call
  * @param instances service instances in the fleet rows
  * @param fleetWarmup load on the fleet before it is measured
+ * @param flood length of each measured flood of forged tokens
+ * @param floodWarmup a flood of the same kind before each measured one
+ * @param floodConnections wrk's connections sending the forged token
+ * @param floodUsers signed-in users during a flood, each on a connection of their own
+ * @param floodDelayMillis the pause between an answer and a flood user's next request
  * @param jar the service's jar
  * @param serviceArguments more arguments for the service, such as
  * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
- * @param lua wrk's script
+ * @param lua wrk's script for the load rows; the flood rows' scripts ({@code flood.lua},
+ * {@code users.lua}) are beside it
  * @param work where logs and results go
  * @param referenceClasspath the class path of the reference and the direct SDK client:
  * this JVM's, the test classes and the dependencies, without the service's own classes
  * and {@code application.yml}
  */
 record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice, int slices,
-		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup, Path jar,
+		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup,
+		int flood, int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis, Path jar,
 		List<String> serviceArguments, Path lua, Path work, String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
@@ -45,7 +52,9 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
 				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
 				number(values, "latency", 50), number(values, "instances", 3),
-				number(values, "fleet-warmup", smoke ? 6 : 120), Path.of(required(values, "jar")),
+				number(values, "fleet-warmup", smoke ? 6 : 120), number(values, "flood", smoke ? 3 : 15),
+				number(values, "flood-warmup", smoke ? 2 : 5), number(values, "flood-connections", 200),
+				number(values, "flood-users", 20), number(values, "flood-delay", 50), Path.of(required(values, "jar")),
 				List.of(values.getOrDefault("service-args", "").split(" "))
 					.stream()
 					.filter((a) -> !a.isBlank())
@@ -58,6 +67,12 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 		}
 		if (settings.instances() < 2) {
 			throw new IllegalArgumentException("--instances must be at least 2");
+		}
+		if (settings.floodUsers() < 1 || settings.floodUsers() > settings.users()) {
+			throw new IllegalArgumentException("--flood-users must be between 1 and --users");
+		}
+		if (settings.floodConnections() < settings.threads()) {
+			throw new IllegalArgumentException("--flood-connections must be at least --threads");
 		}
 		if (settings.coldSlice() < 1 || settings.coldSlice() > settings.slices()) {
 			throw new IllegalArgumentException("--cold-slice must be one of the --slices");

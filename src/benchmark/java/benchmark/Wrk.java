@@ -10,13 +10,19 @@ import benchmark.Processes.Child;
 
 /**
  * Runs wrk, the load generator, at the benchmark's fixed concurrency: {@code POST /token}
- * with the tokens of a file in turn ({@code scripts/benchmark/tokens.lua}).
+ * with the tokens of a file in turn ({@code scripts/benchmark/tokens.lua}); and the flood
+ * rows' two loads at once, one forged token from many connections ({@code flood.lua}) and
+ * a few signed-in users at a moderate pace ({@code users.lua}).
  */
 final class Wrk {
 
 	private final Processes processes;
 
 	private final Path script;
+
+	private final Path floodScript;
+
+	private final Path usersScript;
 
 	private final int threads;
 
@@ -30,6 +36,8 @@ final class Wrk {
 		}
 		this.processes = processes;
 		this.script = script;
+		this.floodScript = script.resolveSibling("flood.lua");
+		this.usersScript = script.resolveSibling("users.lua");
 		this.threads = threads;
 		this.connections = connections;
 	}
@@ -65,12 +73,44 @@ final class Wrk {
 		return runs.stream().map((run) -> finish(run, seconds)).toList();
 	}
 
+	/**
+	 * A flood and signed-in users beside it, two runs of wrk started together and lasting
+	 * as long. The flood: {@code floodConnections} connections on the benchmark's
+	 * threads, every request with the one token of {@code forged}. The users: one thread
+	 * and one connection for each of the {@code userCount} tokens of {@code users}, each
+	 * waiting {@code delayMillis} between an answer and its next request. Both count
+	 * their answers by status.
+	 * @param name what the runs are for, in their log files' names
+	 * @param url the {@code /token} endpoint
+	 * @param forged a file with the flood's one bearer token
+	 * @param floodConnections the flood's connections
+	 * @param users a file with a bearer token for each user
+	 * @param userCount the users, the tokens in {@code users}
+	 * @param delayMillis each user's pause between an answer and the next request
+	 * @param seconds how long
+	 * @return what the flood and the users measured
+	 */
+	Flood flood(String name, String url, Path forged, int floodConnections, Path users, int userCount, int delayMillis,
+			int seconds) {
+		Child flood = start(name + "-flood", this.floodScript, url, seconds, this.threads, floodConnections,
+				List.of(forged.toString()));
+		Child signedIn = start(name + "-users", this.usersScript, url, seconds, userCount, userCount,
+				List.of(users.toString(), Integer.toString(delayMillis)));
+		return new Flood(finish(flood, seconds), finish(signedIn, seconds));
+	}
+
 	private Child start(String name, String url, Path tokens, int seconds, int threads, int connections) {
+		return start(name, this.script, url, seconds, threads, connections,
+				List.of(tokens.toString(), Integer.toString(threads)));
+	}
+
+	private Child start(String name, Path script, String url, int seconds, int threads, int connections,
+			List<String> scriptArguments) {
 		this.runs++;
-		return this.processes.start(String.format("wrk-%02d-%s", this.runs, name),
-				List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout",
-						"10s", "-s", this.script.toString(), url, "--", tokens.toString(), Integer.toString(threads)),
-				Map.of());
+		List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+				"--latency", "--timeout", "10s", "-s", script.toString(), url, "--"));
+		command.addAll(scriptArguments);
+		return this.processes.start(String.format("wrk-%02d-%s", this.runs, name), command, Map.of());
 	}
 
 	private static LoadResult finish(Child wrk, int seconds) {
@@ -80,6 +120,15 @@ final class Wrk {
 			throw new IllegalStateException("wrk failed (exit " + exit + "):\n" + output);
 		}
 		return LoadResult.parseWrk(output);
+	}
+
+	/**
+	 * What a flood row measured.
+	 *
+	 * @param forged the flood of forged tokens, its answers counted by status
+	 * @param users the signed-in users beside it
+	 */
+	record Flood(LoadResult forged, LoadResult users) {
 	}
 
 }

@@ -10,6 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.KeyConverter;
 import com.nimbusds.jose.proc.JWSKeySelector;
@@ -23,7 +24,8 @@ import com.nimbusds.jose.proc.SecurityContext;
  * of a signed-in request. The cache is keyed by the JWK instance, which the key set
  * source keeps until it fetches the set again, so a rotated key set is converted afresh.
  * It also shows the whole set to {@link IssuerKeys}, which tells the verified-token cache
- * when the issuer's keys changed.
+ * when the issuer's keys changed, and asks it before the set is fetched again for a key
+ * it does not hold.
  */
 final class CachingJwsKeySelector implements JWSKeySelector<SecurityContext> {
 
@@ -49,13 +51,25 @@ final class CachingJwsKeySelector implements JWSKeySelector<SecurityContext> {
 		if (matcher == null) {
 			return List.of();
 		}
+		List<JWK> published = this.selector.getJWKSource().get(ALL_KEYS, context);
+		this.issuerKeys.saw(published);
+		List<JWK> matching = new JWKSelector(matcher).select(new JWKSet(published));
+		if (matching.isEmpty()) {
+			/*
+			 * A key the set does not hold: the source would fetch the set again for every
+			 * such token, so that a flood of forged tokens with made-up key ids would be
+			 * a flood of fetches at the issuer. Fetched at most once in a while.
+			 */
+			if (!this.issuerKeys.mayFetch()) {
+				return List.of();
+			}
+			matching = this.selector.getJWKSource().get(new JWKSelector(matcher), context);
+			this.issuerKeys.saw(this.selector.getJWKSource().get(ALL_KEYS, context));
+		}
 		List<Key> keys = new ArrayList<>();
-		for (JWK jwk : this.selector.getJWKSource().get(new JWKSelector(matcher), context)) {
+		for (JWK jwk : matching) {
 			keys.addAll(this.converted.get(jwk, (key) -> KeyConverter.toJavaKeys(List.of(key))));
 		}
-		// The whole set, as the source holds it now (fetched again, or not): has it
-		// changed?
-		this.issuerKeys.saw(this.selector.getJWKSource().get(ALL_KEYS, context));
 		return keys;
 	}
 

@@ -59,6 +59,8 @@ final class CachingJwtDecoder implements JwtDecoder {
 
 	private final Cache<String, BadJwtException> rejected;
 
+	private final IssuerKeys issuerKeys;
+
 	CachingJwtDecoder(JwtDecoder delegate, SignInProperties.VerifiedTokens settings, Clock clock,
 			IssuerKeys issuerKeys) {
 		this.delegate = delegate;
@@ -75,6 +77,7 @@ final class CachingJwtDecoder implements JwtDecoder {
 			.expireAfterWrite(REJECTED_FOR)
 			.ticker(() -> nanos(clock.instant()))
 			.build();
+		this.issuerKeys = issuerKeys;
 		issuerKeys.onChange(this::forgetAll);
 	}
 
@@ -90,11 +93,13 @@ final class CachingJwtDecoder implements JwtDecoder {
 			throw refused;
 		}
 		Jwt jwt;
+		this.issuerKeys.checkedWithoutFetch();
 		try {
 			jwt = this.delegate.decode(token);
 		}
 		catch (BadJwtException ex) {
-			if (!notValidYet(ex)) {
+			// A key not fetched for lack of time may be a new one: no verdict to keep.
+			if (!this.issuerKeys.checkedWithoutFetch() && !notValidYet(ex)) {
 				this.rejected.put(key, ex);
 			}
 			throw ex;

@@ -26,10 +26,16 @@ class CachingJwsKeySelectorTests {
 
 	private final AtomicInteger changes = new AtomicInteger();
 
+	/** Look-ups of particular keys: those that would make a real source fetch the set. */
+	private final AtomicInteger keyLookUps = new AtomicInteger();
+
 	private final CachingJwsKeySelector selector = new CachingJwsKeySelector(
-			new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256),
-					(jwkSelector, context) -> jwkSelector.select(this.published.get())),
-			this.issuerKeys);
+			new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256), (jwkSelector, context) -> {
+				if (jwkSelector.getMatcher().getKeyIDs() != null && !jwkSelector.getMatcher().getKeyIDs().isEmpty()) {
+					this.keyLookUps.incrementAndGet();
+				}
+				return jwkSelector.select(this.published.get());
+			}), this.issuerKeys);
 
 	CachingJwsKeySelectorTests() {
 		this.issuerKeys.onChange(this.changes::incrementAndGet);
@@ -72,6 +78,31 @@ class CachingJwsKeySelectorTests {
 		this.selector.selectJWSKeys(header("k1", JWSAlgorithm.RS256), null);
 
 		assertThat(this.changes).hasValue(0);
+	}
+
+	@Test
+	void selectWhenFloodOfUnknownKeyIdsThenTheSetLookedUpOnceInAWhile() throws Exception {
+		this.published.set(new JWKSet(rsaKey("k1").toPublicJWK()));
+
+		for (int i = 0; i < 100; i++) {
+			assertThat(this.selector.selectJWSKeys(header("made-up-" + i, JWSAlgorithm.RS256), null)).isEmpty();
+		}
+
+		assertThat(this.keyLookUps).as("at most one in " + IssuerKeys.FETCH_AT_MOST_EVERY).hasValue(1);
+		assertThat(this.issuerKeys.checkedWithoutFetch()).as("the last one was refused without a look").isTrue();
+		assertThat(this.issuerKeys.checkedWithoutFetch()).isFalse();
+	}
+
+	@Test
+	void selectWhenKnownKeyThenNoLookUpThatWouldFetch() throws Exception {
+		RSAKey key = rsaKey("k1");
+		this.published.set(new JWKSet(key.toPublicJWK()));
+
+		for (int i = 0; i < 10; i++) {
+			assertThat(this.selector.selectJWSKeys(header("k1", JWSAlgorithm.RS256), null)).hasSize(1);
+		}
+
+		assertThat(this.keyLookUps).hasValue(0);
 	}
 
 	@Test

@@ -59,6 +59,15 @@ class StartupFailureTests {
 	}
 
 	@Test
+	void startWhenProductionBelievesForwardedHeadersFromAnyoneThenFailsNamingTheSafeSettings() {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY,
+					"--spring.datasource.url=jdbc:h2:mem:forwarded", "--server.forward-headers-strategy=framework"))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("server.forward-headers-strategy=native")
+				.contains("server.tomcat.remoteip.internal-proxies"));
+	}
+
+	@Test
 	void startWhenLocalModeOnAllInterfacesThenFailsNamingWhatToConfigure() {
 		assertThatException()
 			.isThrownBy(() -> start("--server.address=0.0.0.0", "--spring.datasource.url=jdbc:h2:mem:exposed",

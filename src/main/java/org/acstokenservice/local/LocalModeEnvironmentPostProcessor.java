@@ -36,6 +36,7 @@ class LocalModeEnvironmentPostProcessor implements EnvironmentPostProcessor {
 						+ "and needs its PostgreSQL database: set spring.datasource.url (SPRING_DATASOURCE_URL), "
 						+ "spring.datasource.username and spring.datasource.password");
 			}
+			refuseForwardedHeadersFromAnyone(environment);
 			return;
 		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
@@ -53,6 +54,22 @@ class LocalModeEnvironmentPostProcessor implements EnvironmentPostProcessor {
 					+ "address only, but server.address is '" + address + "'. For production configure the ACS "
 					+ "resource: ACS_CONNECTION_STRING (acs.connection-string), or ACS_ENDPOINT (acs.endpoint) with "
 					+ "a managed identity; to try local mode, set server.address (SERVER_ADDRESS) to 127.0.0.1");
+		}
+	}
+
+	/**
+	 * Spring's own handling of forwarded headers believes {@code X-Forwarded-For} from
+	 * any client, so that a client could name a new address on every failed sign-in.
+	 * Tomcat's ({@code native}) believes it only from the proxies named in
+	 * {@code server.tomcat.remoteip.internal-proxies}.
+	 */
+	private static void refuseForwardedHeadersFromAnyone(ConfigurableEnvironment environment) {
+		String strategy = environment.getProperty("server.forward-headers-strategy");
+		if (strategy != null && strategy.trim().equalsIgnoreCase("framework")) {
+			throw new IllegalStateException("server.forward-headers-strategy=framework believes X-Forwarded-For from "
+					+ "any client, which could then choose its own address for the failed sign-in limit. Behind a "
+					+ "proxy set server.forward-headers-strategy=native (SERVER_FORWARD_HEADERS_STRATEGY) and name "
+					+ "the proxies in server.tomcat.remoteip.internal-proxies; otherwise leave it unset (none)");
 		}
 	}
 

@@ -24,9 +24,10 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * {@code WWW-Authenticate} challenge of each sign-in method that is on. The detail is the
  * same whatever went wrong, so that it tells an attacker nothing. A failure from an
  * address that has spent its allowance of failed sign-ins gets 429 with
- * {@code Retry-After} instead. When the sign-in could not be checked at all (the identity
- * provider's key set cannot be fetched), the answer is 503 with {@code Retry-After}: it
- * is not the client's fault, and it does not count as a failed sign-in.
+ * {@code Retry-After} instead, a little later ({@link RefusalDelay}). When the sign-in
+ * could not be checked at all (the identity provider's key set cannot be fetched), the
+ * answer is 503 with {@code Retry-After}: it is not the client's fault, and it does not
+ * count as a failed sign-in.
  */
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
@@ -47,8 +48,12 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final FailedSignInLimit failedSignIns;
 
-	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInLimit failedSignIns, boolean basic, boolean bearer) {
+	private final RefusalDelay refusalDelay;
+
+	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInLimit failedSignIns, RefusalDelay refusalDelay,
+			boolean basic, boolean bearer) {
 		this.problems = problems;
+		this.refusalDelay = refusalDelay;
 		this.failedSignIns = failedSignIns;
 		this.basic = basic;
 		this.bearer = bearer ? new BearerTokenAuthenticationEntryPoint() : null;
@@ -81,8 +86,10 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 			return;
 		}
 		if (wait.isPresent()) {
-			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
-			this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
+			this.refusalDelay.answer(request, () -> {
+				response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
+				this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
+			});
 			return;
 		}
 		if (this.bearer != null) {

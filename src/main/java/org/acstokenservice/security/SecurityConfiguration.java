@@ -50,7 +50,8 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, Problems problems, SignInProperties signIn,
 			ObjectProvider<UserDetailsService> demoUsers, ObjectProvider<JwtDecoder> jwtDecoder, MeterRegistry meters,
-			Environment environment, Clock clock, BucketStore buckets, IssuerKeys issuerKeys) throws Exception {
+			Environment environment, Clock clock, BucketStore buckets, IssuerKeys issuerKeys, RefusalDelay refusalDelay)
+			throws Exception {
 		boolean basic = demoUsers.getIfAvailable() != null;
 		boolean bearer = jwtDecoder.getIfAvailable() != null;
 		if (!basic && !bearer) {
@@ -61,8 +62,8 @@ class SecurityConfiguration {
 			requireIssuerAndAudience(environment);
 		}
 		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), buckets, meters);
-		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
-				bearer);
+		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns,
+				refusalDelay, basic, bearer);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
 		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
 		authorize(http, basic);
@@ -174,6 +175,11 @@ class SecurityConfiguration {
 				processor.setJWSKeySelector(new CachingJwsKeySelector(selector, issuerKeys));
 			}
 		});
+	}
+
+	@Bean
+	RefusalDelay refusalDelay(SignInProperties signIn) {
+		return new RefusalDelay(signIn.failedAttempts().refusalDelay());
 	}
 
 	/** Who hears of a change of the issuer's keys: the verified-token cache. */

@@ -50,19 +50,26 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 	}
 
 	/**
-	 * A limit on failed sign-ins per client address, against password and token guessing.
-	 * Behind a proxy set {@code server.forward-headers-strategy=native} so that the
-	 * address is the client's.
+	 * A limit on failed sign-ins per client address (per /64 for IPv6), against password
+	 * and token guessing. Behind a proxy set
+	 * {@code server.forward-headers-strategy=native} so that the address is the client's.
 	 *
 	 * @param capacity how many failures an address may have in a burst
 	 * @param period how long a spent allowance takes to come back in full
+	 * @param refusalDelay how long a further failure from an address that has spent its
+	 * allowance waits for its 429 (no thread waits with it), so that a flood of bad
+	 * sign-ins cannot take the machine from signed-in users; {@code 0} answers at once
 	 */
-	public record FailedAttempts(@DefaultValue("10") int capacity, @DefaultValue("1m") Duration period) {
+	public record FailedAttempts(@DefaultValue("10") int capacity, @DefaultValue("1m") Duration period,
+			@DefaultValue("50ms") Duration refusalDelay) {
 
 		public FailedAttempts {
 			if (capacity < 1 || period.isNegative() || period.isZero()) {
 				throw new IllegalArgumentException("sign-in.failed-attempts.capacity must be at least 1 and "
 						+ "sign-in.failed-attempts.period positive");
+			}
+			if (refusalDelay.isNegative() || refusalDelay.compareTo(Duration.ofSeconds(5)) > 0) {
+				throw new IllegalArgumentException("sign-in.failed-attempts.refusal-delay must be between 0 and 5s");
 			}
 		}
 

@@ -15,7 +15,7 @@ class SignInPropertiesTests {
 	private static final SignInProperties.Jwt CLAIMS = new SignInProperties.Jwt("sub", "roles", "tier");
 
 	private static final SignInProperties.FailedAttempts ATTEMPTS = new SignInProperties.FailedAttempts(10,
-			Duration.ofMinutes(1));
+			Duration.ofMinutes(1), Duration.ofMillis(50));
 
 	private static final SignInProperties.VerifiedTokens VERIFIED = new SignInProperties.VerifiedTokens(true,
 			DataSize.ofMegabytes(8), Duration.ofMinutes(5));

@@ -39,7 +39,16 @@ public final class Fleet implements AutoCloseable {
 	 * @param properties settings for every instance, {@code name=value}
 	 */
 	public static Fleet start(List<Duration> clockOffsets, String... properties) {
-		Fleet fleet = new Fleet(properties);
+		return start(AcsEmulatorSettings.inMemory(), clockOffsets, properties);
+	}
+
+	/**
+	 * @param acs the ACS resource's emulator: its limits, say
+	 * @param clockOffsets one per instance: how far its clock is from the true time
+	 * @param properties settings for every instance, {@code name=value}
+	 */
+	public static Fleet start(AcsEmulatorSettings acs, List<Duration> clockOffsets, String... properties) {
+		Fleet fleet = new Fleet(acs, properties);
 		try {
 			for (Duration offset : clockOffsets) {
 				fleet.instances.add(fleet.startInstance(offset, properties));
@@ -54,7 +63,7 @@ public final class Fleet implements AutoCloseable {
 
 	private final String[] properties;
 
-	private Fleet(String[] properties) {
+	private Fleet(AcsEmulatorSettings acs, String[] properties) {
 		this.properties = properties;
 		try {
 			this.postgres = EmbeddedPostgres.start();
@@ -62,7 +71,7 @@ public final class Fleet implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		this.acs = AcsEmulator.start(AcsEmulatorSettings.inMemory());
+		this.acs = AcsEmulator.start(acs);
 	}
 
 	private Instance startInstance(Duration clockOffset, String... properties) {

@@ -134,11 +134,15 @@ public class AcsGateway {
 				 */
 				this.circuitBreaker.releasePermission();
 			}
-			else if (failure.kind() == AcsException.Kind.UNAVAILABLE) {
+			else if (failure.kind() == AcsException.Kind.UNAVAILABLE && failure.status() != 429) {
 				this.circuitBreaker.onError(elapsed, TimeUnit.NANOSECONDS, failure);
 			}
 			else {
-				// ACS answered: ACS itself is fine.
+				/*
+				 * ACS answered: ACS itself is fine. Throttling (429) too: the resource's
+				 * allowance is spent, which its Retry-After says, not ACS down; opening
+				 * the breaker would turn ACS's own Retry-After into the breaker's.
+				 */
 				this.circuitBreaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
 			}
 			record(operation, outcome(failure), elapsed);

@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
+import org.acstokenservice.emulator.AcsLimit;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
+import org.acstokenservice.emulator.LimitSettings;
 import org.acstokenservice.fleet.BucketStore;
 import org.acstokenservice.fleet.InMemoryBucketStore;
 import org.junit.jupiter.api.AfterAll;
@@ -203,6 +205,51 @@ class AcsClientTests {
 			});
 	}
 
+	@Test
+	void issueTokenWhenAcsThrottlesForLongThenUnavailableWithItsRetryAfterAndBreakerStaysClosed() {
+		try (AcsEmulator throttling = AcsEmulator
+			.start(AcsEmulatorSettings.inMemory().withLimits(LimitSettings.acs().withLimit(AcsLimit.ISSUE_TOKEN, 2)))) {
+			client(throttling)
+				.withPropertyValues("acs.circuit-breaker.minimum-number-of-calls=4",
+						"acs.circuit-breaker.sliding-window-size=4")
+				.run((context) -> {
+					AcsGateway acs = context.getBean(AcsGateway.class);
+					String identity = acs.createIdentityWithToken(CHAT, HOUR).communicationUserId();
+					acs.issueToken(identity, CHAT, HOUR);
+					acs.issueToken(identity, CHAT, HOUR);
+
+					for (int i = 0; i < 6; i++) {
+						assertUnavailable(() -> acs.issueToken(identity, CHAT, HOUR)).satisfies((ex) -> {
+							assertThat(ex.status()).isEqualTo(429);
+							assertThat(ex.retryAfter()).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(30));
+						});
+					}
+
+					assertThat(acs.circuitState()).as("throttling is not ACS down").isEqualTo("CLOSED");
+					assertThat(throttling.limits().usage(AcsLimit.ISSUE_TOKEN).totalThrottled())
+						.as("not retried: the wait is too long")
+						.isEqualTo(6);
+				});
+		}
+	}
+
+	@Test
+	void issueTokenWhenAcsThrottlesBrieflyThenRetriedWithinTheRequestAndIssued() {
+		try (AcsEmulator throttling = AcsEmulator.start(AcsEmulatorSettings.inMemory()
+			.withLimits(LimitSettings.acs().withWindow(Duration.ofSeconds(1)).withLimit(AcsLimit.ISSUE_TOKEN, 1)))) {
+			client(throttling).run((context) -> {
+				AcsGateway acs = context.getBean(AcsGateway.class);
+				String identity = acs.createIdentityWithToken(CHAT, HOUR).communicationUserId();
+				acs.issueToken(identity, CHAT, HOUR);
+
+				assertThat(acs.issueToken(identity, CHAT, HOUR).token()).isNotEmpty();
+				assertThat(throttling.limits().usage(AcsLimit.ISSUE_TOKEN).totalThrottled())
+					.as("throttled once, then retried after ACS's Retry-After")
+					.isEqualTo(1);
+			});
+		}
+	}
+
 	/**
 	 * Runs the work against a gateway built as the service builds it, with quick retries
 	 * and a breaker that never opens unless the properties say otherwise; request counts
@@ -217,6 +264,10 @@ class AcsClientTests {
 
 	/** The ACS client alone, pointed at the emulator; later properties override these. */
 	private static ApplicationContextRunner client() {
+		return client(emulator);
+	}
+
+	private static ApplicationContextRunner client(AcsEmulator emulator) {
 		return new ApplicationContextRunner().withUserConfiguration(AcsConfiguration.class)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(BucketStore.class, InMemoryBucketStore::new)

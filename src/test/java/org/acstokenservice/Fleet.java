@@ -145,6 +145,11 @@ public final class Fleet implements AutoCloseable {
 		return JdbcClient.create(dataSource());
 	}
 
+	/** The JDBC URL of the fleet's database, for an instance in a JVM of its own. */
+	public String jdbcUrl() {
+		return this.postgres.getJdbcUrl("postgres", "postgres");
+	}
+
 	public javax.sql.DataSource dataSource() {
 		return this.postgres.getPostgresDatabase();
 	}

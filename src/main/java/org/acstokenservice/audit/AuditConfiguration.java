@@ -14,14 +14,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionOperations;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuditProperties.class)
 class AuditConfiguration {
 
 	@Bean
-	AuditWriter auditWriter(JdbcTemplate jdbc, AuditProperties properties) {
-		return new AuditWriter(jdbc, properties.queueCapacity(), properties.flushInterval(), properties.maxWait());
+	AuditWriter auditWriter(JdbcTemplate jdbc, TransactionOperations transactions, AuditProperties properties,
+			MeterRegistry meters) {
+		return new AuditWriter(jdbc, transactions, properties.queueCapacity(), properties.flushInterval(),
+				properties.maxWait(), meters);
 	}
 
 	@Bean

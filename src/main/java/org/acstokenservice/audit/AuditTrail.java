@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -39,6 +41,10 @@ public class AuditTrail {
 
 	private static final Duration MIN_LIMIT_WINDOW = Duration.ofSeconds(1);
 
+	/** Actions that change things here even when ACS fails them. */
+	private static final Set<AuditEvent.Action> CHANGES_WHEN_FAILED = EnumSet.of(AuditEvent.Action.TOKEN_REVOKE,
+			AuditEvent.Action.IDENTITY_ERASE);
+
 	/**
 	 * One refusal per window recorded, by actor and action: in the shared buckets, so
 	 * that the fleet records it once, not once per instance.
@@ -59,12 +65,29 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Records that the request was done.
+	 * Records that the request was done, for a request that changed nothing and obtained
+	 * nothing new from ACS (a look-up, a token handed back again): the row is written
+	 * within {@code audit.flush-interval}, and the request may be answered before.
 	 * @param communicationUserId the ACS identity it concerned, if known
 	 */
 	public void succeeded(AuditEntry entry, String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
-				entry.subject(), communicationUserId, null, entry.detail()));
+				entry.subject(), communicationUserId, null, entry.detail()), false);
+	}
+
+	/**
+	 * Records that the request was done, for a request that changed something or obtained
+	 * something new from ACS (a token issued, an identity created, a revocation, an
+	 * erasure, a Teams exchange), and returns only once the row is committed: a process
+	 * killed at any instant leaves no such answer unrecorded.
+	 * @param communicationUserId the ACS identity it concerned, if known
+	 * @throws org.springframework.dao.DataAccessResourceFailureException when the
+	 * database did not take the row within {@code audit.max-wait}: the request must then
+	 * fail (503 {@code database_unavailable}) rather than answer unrecorded
+	 */
+	public void changed(AuditEntry entry, String communicationUserId) {
+		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
+				entry.subject(), communicationUserId, null, entry.detail()), true);
 	}
 
 	/**
@@ -96,8 +119,23 @@ public class AuditTrail {
 		else {
 			return;
 		}
-		record(new AuditEvent(this.clock.instant(), entry.action(), outcome, entry.actor(), entry.subject(), null,
-				reason(ex), entry.detail()));
+		AuditEvent event = new AuditEvent(this.clock.instant(), entry.action(), outcome, entry.actor(), entry.subject(),
+				null, reason(ex), entry.detail());
+		if (outcome == AuditEvent.Outcome.FAILED && CHANGES_WHEN_FAILED.contains(entry.action())) {
+			/*
+			 * An erasure or revocation that ACS failed has changed things here already
+			 * (the mapping forgotten, the generation raised): recorded before the error
+			 * answer.
+			 */
+			try {
+				record(event, true);
+			}
+			catch (DataAccessException failure) {
+				ex.addSuppressed(failure);
+			}
+			return;
+		}
+		record(event, false);
 	}
 
 	/**
@@ -139,14 +177,20 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Records an event: counted at once, written to the database and the log within
-	 * {@code audit.flush-interval} by the {@link AuditWriter}.
+	 * Records an event: counted at once, written to the database and the log by the
+	 * {@link AuditWriter}, within {@code audit.flush-interval} or, when
+	 * {@code beforeAnswer}, before this returns.
 	 */
-	public void record(AuditEvent recorded) {
+	void record(AuditEvent recorded, boolean beforeAnswer) {
 		AuditEvent event = new AuditEvent(recorded.occurredAt(), recorded.action(), recorded.outcome(),
 				fit(recorded.actor(), 255), fit(recorded.subject(), 255), fit(recorded.communicationUserId(), 512),
 				fit(recorded.reason(), 64), fit(recorded.detail(), 512));
-		this.writer.write(event);
+		if (beforeAnswer) {
+			this.writer.writeAndWait(event);
+		}
+		else {
+			this.writer.write(event);
+		}
 		this.counters
 			.computeIfAbsent(new CounterKey(event.action(), event.outcome(), event.reason()),
 					(key) -> Counter.builder("acs.audit.events")

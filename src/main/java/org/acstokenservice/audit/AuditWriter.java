@@ -6,9 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -16,14 +21,20 @@ import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Writes audit events off the request threads: a bounded queue, drained by one thread
- * that inserts them in JDBC batches and logs them, at least every {@code flushInterval}.
- * A request never loses its event: when the queue is full it waits for room, up to
- * {@code maxWait}. A batch that the database refuses is kept and tried again. On
- * shutdown, after the web server has finished its requests, whatever is queued is written
- * before the database goes.
+ * Writes audit events on one thread of its own: a bounded queue, drained by the writer,
+ * which inserts whatever is queued in one JDBC batch and one transaction, then logs each
+ * event. So the rows of concurrent requests are committed together (a group commit): a
+ * request that must not be answered before its row is committed ({@link #writeAndWait})
+ * waits for one commit, not for a commit of its own, however many requests write at once;
+ * one that may be answered first ({@link #write}) does not wait at all. A request never
+ * loses its event: when the queue is full it waits for room, up to {@code maxWait}. A
+ * batch that the database refuses is kept and tried again. On shutdown, after the web
+ * server has finished its requests, whatever is queued is written before the database
+ * goes; what a killed process loses is what {@link #write} queued and no batch has
+ * committed yet.
  */
 class AuditWriter implements SmartLifecycle {
 
@@ -40,34 +51,58 @@ class AuditWriter implements SmartLifecycle {
 
 	private final JdbcTemplate jdbc;
 
-	private final BlockingQueue<Object> queue;
+	private final TransactionOperations transactions;
+
+	private final BlockingQueue<Queued> queue;
 
 	private final Duration flushInterval;
 
 	private final Duration maxWait;
+
+	private final Timer commits;
 
 	private volatile Thread thread;
 
 	private volatile boolean running;
 
 	/** A batch that the writer thread held when it was stopped. */
-	private volatile List<Object> leftover = List.of();
+	private volatile List<Queued> leftover = List.of();
 
-	AuditWriter(JdbcTemplate jdbc, int capacity, Duration flushInterval, Duration maxWait) {
+	AuditWriter(JdbcTemplate jdbc, TransactionOperations transactions, int capacity, Duration flushInterval,
+			Duration maxWait, MeterRegistry meters) {
 		this.jdbc = jdbc;
+		this.transactions = transactions;
 		this.queue = new ArrayBlockingQueue<>(capacity);
 		this.flushInterval = flushInterval;
 		this.maxWait = maxWait;
+		this.commits = Timer.builder("acs.audit.commits")
+			.description("Batches of audit rows committed together")
+			.register(meters);
+		Gauge.builder("acs.audit.queue", this.queue, BlockingQueue::size)
+			.description("Audit events waiting to be written")
+			.register(meters);
 	}
 
 	/**
-	 * Queues an event, waiting for room when the queue is full.
+	 * Queues an event whose request may be answered before its row is written: a reuse
+	 * hit, a refusal, a look-up. Waits for room when the queue is full.
 	 * @throws DataAccessResourceFailureException when no room came within the maximum
 	 * wait: the database has not taken the trail's entries for a while, and the request
 	 * gets the same 503 as any other request that needs it
 	 */
 	void write(AuditEvent event) {
-		enqueue(event);
+		enqueue(new Queued(event, null));
+	}
+
+	/**
+	 * Writes an event and returns once its row is committed, with the rows of whatever
+	 * other requests were queued with it: for a request that changed something or
+	 * obtained something new from ACS, which must not be answered unrecorded.
+	 * @throws DataAccessResourceFailureException when the row was not committed within
+	 * the maximum wait (it is still written once the database takes it)
+	 */
+	void writeAndWait(AuditEvent event) {
+		await(enqueue(new Queued(event, new CompletableFuture<>())), "recorded");
 	}
 
 	/**
@@ -79,29 +114,36 @@ class AuditWriter implements SmartLifecycle {
 			drain();
 			return;
 		}
-		CountDownLatch written = new CountDownLatch(1);
-		enqueue(written);
-		try {
-			if (!written.await(this.maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException("The audit trail could not be written within " + this.maxWait);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while the audit trail was written", ex);
-		}
+		await(enqueue(new Queued(null, new CompletableFuture<>())), "written");
 	}
 
-	private void enqueue(Object item) {
+	private Queued enqueue(Queued item) {
 		try {
 			if (!this.queue.offer(item, this.maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new DataAccessResourceFailureException(
 						"The audit trail is backed up: no room within " + this.maxWait);
 			}
+			return item;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for room in the audit trail", ex);
+		}
+	}
+
+	private void await(Queued item, String what) {
+		try {
+			item.committed().get(this.maxWait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new DataAccessResourceFailureException("The audit trail was not " + what + " within " + this.maxWait);
+		}
+		catch (ExecutionException ex) {
+			throw new DataAccessResourceFailureException("The audit trail was not " + what, ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while the audit trail was written", ex);
 		}
 	}
 
@@ -146,10 +188,12 @@ class AuditWriter implements SmartLifecycle {
 	}
 
 	private void run() {
-		List<Object> batch = new ArrayList<>();
+		List<Queued> batch = new ArrayList<>();
 		while (this.running) {
 			try {
-				Object first = this.queue.poll(this.flushInterval.toMillis(), TimeUnit.MILLISECONDS);
+				// Wakes as soon as anything is queued: a waiting request waits for one
+				// commit.
+				Queued first = this.queue.poll(this.flushInterval.toMillis(), TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
@@ -170,7 +214,7 @@ class AuditWriter implements SmartLifecycle {
 	 * Writes what is queued, on the caller's thread: at shutdown, or when not started.
 	 */
 	private synchronized void drain() {
-		List<Object> batch = new ArrayList<>(this.leftover);
+		List<Queued> batch = new ArrayList<>(this.leftover);
 		this.leftover = List.of();
 		while (!batch.isEmpty() || this.queue.drainTo(batch, MAX_BATCH) > 0) {
 			try {
@@ -183,7 +227,7 @@ class AuditWriter implements SmartLifecycle {
 		}
 	}
 
-	private void writeRetrying(List<Object> batch) throws InterruptedException {
+	private void writeRetrying(List<Queued> batch) throws InterruptedException {
 		while (true) {
 			try {
 				writeOnce(batch);
@@ -200,11 +244,13 @@ class AuditWriter implements SmartLifecycle {
 		}
 	}
 
-	private synchronized void writeOnce(List<Object> batch) {
+	/** One batch, one transaction; then the log lines, then the waiting requests. */
+	private synchronized void writeOnce(List<Queued> batch) {
 		List<Object[]> rows = new ArrayList<>(batch.size());
 		List<AuditEvent> events = new ArrayList<>(batch.size());
-		for (Object item : batch) {
-			if (item instanceof AuditEvent event) {
+		for (Queued item : batch) {
+			AuditEvent event = item.event();
+			if (event != null) {
 				events.add(event);
 				rows.add(new Object[] { event.occurredAt().atOffset(ZoneOffset.UTC), event.action().name(),
 						event.outcome().name(), event.actor(), event.subject(), event.communicationUserId(),
@@ -212,12 +258,14 @@ class AuditWriter implements SmartLifecycle {
 			}
 		}
 		if (!rows.isEmpty()) {
-			this.jdbc.batchUpdate(INSERT, rows);
+			long start = System.nanoTime();
+			this.transactions.executeWithoutResult((status) -> this.jdbc.batchUpdate(INSERT, rows));
+			this.commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			events.forEach(AuditWriter::log);
 		}
-		for (Object item : batch) {
-			if (item instanceof CountDownLatch written) {
-				written.countDown();
+		for (Queued item : batch) {
+			if (item.committed() != null) {
+				item.committed().complete(null);
 			}
 		}
 	}
@@ -235,6 +283,13 @@ class AuditWriter implements SmartLifecycle {
 			.addKeyValue("audit.detail", event.detail())
 			.log("{} {} for {}{}", event.action(), event.outcome(), event.subject(),
 					(event.reason() != null) ? ": " + event.reason() : "");
+	}
+
+	/**
+	 * An event (or none, for a flush), and the future of its commit when somebody waits
+	 * for it.
+	 */
+	private record Queued(AuditEvent event, CompletableFuture<Void> committed) {
 	}
 
 }

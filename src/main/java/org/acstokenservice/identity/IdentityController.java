@@ -62,7 +62,7 @@ class IdentityController {
 			this.audit.refused(entry, ex);
 			throw ex;
 		}
-		this.audit.succeeded(entry, null);
+		this.audit.changed(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -113,7 +113,7 @@ class IdentityController {
 			this.audit.refused(entry, ex);
 			throw ex;
 		}
-		this.audit.succeeded(entry, null);
+		this.audit.changed(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -130,7 +130,7 @@ class IdentityController {
 			this.audit.refused(entry, ex);
 			throw ex;
 		}
-		this.audit.succeeded(entry, null);
+		this.audit.changed(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 

@@ -185,12 +185,12 @@ public class IdentityService {
 		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime,
 				identity.revocationGeneration(), now);
 		if (fresh.isPresent()) {
-			return Optional.of(new IssuedToken(communicationUserId, fresh.get()));
+			return Optional.of(new IssuedToken(communicationUserId, fresh.get(), true));
 		}
 		try {
 			AcsToken token = this.acs.issueToken(communicationUserId, scopes, lifetime);
 			this.reusable.remember(communicationUserId, scopes, token, now, identity.revocationGeneration());
-			return Optional.of(new IssuedToken(communicationUserId, token));
+			return Optional.of(new IssuedToken(communicationUserId, token, false));
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -219,7 +219,7 @@ public class IdentityService {
 		this.reusable.forget(stale.communicationUserId());
 		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
 				replacement.revocationGeneration());
-		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
+		return Optional.of(new IssuedToken(created.communicationUserId(), created.token(), false));
 	}
 
 	/**
@@ -267,7 +267,7 @@ public class IdentityService {
 		count("created");
 		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
 				identity.revocationGeneration());
-		return Optional.of(new IssuedToken(created.communicationUserId(), created.token()));
+		return Optional.of(new IssuedToken(created.communicationUserId(), created.token(), false));
 	}
 
 	/**
@@ -315,8 +315,23 @@ public class IdentityService {
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}
 
-	/** A token and the identity it was issued for. */
-	public record IssuedToken(String communicationUserId, AcsToken token) {
+	/**
+	 * Forgets a token that was issued but not handed out (its audit row could not be
+	 * written): it must not be handed out later as a reuse hit, unrecorded.
+	 */
+	public void withdraw(IssuedToken issued) {
+		if (!issued.reused()) {
+			this.reusable.forget(issued.communicationUserId());
+		}
+	}
+
+	/**
+	 * A token and the identity it was issued for.
+	 *
+	 * @param reused whether it was issued before and is handed back again; otherwise ACS
+	 * issued it for this request
+	 */
+	public record IssuedToken(String communicationUserId, AcsToken token, boolean reused) {
 	}
 
 }

@@ -59,26 +59,40 @@ class TokenController {
 		TokenRequest request = (body != null) ? body : TokenRequest.EMPTY;
 		String tier = this.policy.tierOf(user);
 		AuditEntry entry = AuditEntry.of(Action.TOKEN_ISSUE, user.id()).withDetail(describe(request, tier));
-		TokenResponse response;
+		TokenGrant grant;
+		IssuedToken issued;
 		try {
-			response = grantAndIssue(user, request);
+			grant = this.policy.decide(user, request.acsScopes(), request.lifetime());
+			issued = this.identities.issueToken(user.id(), grant.scopes(), grant.lifetime());
 		}
 		catch (RuntimeException ex) {
 			this.audit.refused(entry, ex);
 			count(tier, (ex instanceof ProblemException) ? "denied" : "failed", AuditTrail.reason(ex));
 			throw ex;
 		}
-		this.audit.succeeded(entry, response.user().communicationUserId());
+		recordIssued(entry.withDetail(entry.detail() + (issued.reused() ? " reused" : " fresh")), issued);
 		count(tier, "issued", "none");
-		return noStore(response);
+		return noStore(new TokenResponse(issued.token().token(), issued.token().expiresOn(),
+				new TokenResponse.User(issued.communicationUserId()),
+				grant.scopes().stream().map(AcsScope::wireName).toList()));
 	}
 
-	private TokenResponse grantAndIssue(AppUser user, TokenRequest request) {
-		TokenGrant grant = this.policy.decide(user, request.acsScopes(), request.lifetime());
-		IssuedToken issued = this.identities.issueToken(user.id(), grant.scopes(), grant.lifetime());
-		return new TokenResponse(issued.token().token(), issued.token().expiresOn(),
-				new TokenResponse.User(issued.communicationUserId()),
-				grant.scopes().stream().map(AcsScope::wireName).toList());
+	/**
+	 * A token that ACS issued for this request is answered only once its row is
+	 * committed; one handed back again was recorded when it was issued.
+	 */
+	private void recordIssued(AuditEntry entry, IssuedToken issued) {
+		if (issued.reused()) {
+			this.audit.succeeded(entry, issued.communicationUserId());
+			return;
+		}
+		try {
+			this.audit.changed(entry, issued.communicationUserId());
+		}
+		catch (RuntimeException ex) {
+			this.identities.withdraw(issued);
+			throw ex;
+		}
 	}
 
 	/** Revokes every token of the caller's ACS identity. */
@@ -95,7 +109,7 @@ class TokenController {
 			this.audit.refused(entry, ex);
 			throw ex;
 		}
-		this.audit.succeeded(entry, null);
+		this.audit.changed(entry, null);
 		return ResponseEntity.noContent().build();
 	}
 
@@ -120,7 +134,7 @@ class TokenController {
 			this.audit.refused(entry, ex);
 			throw ex;
 		}
-		this.audit.succeeded(entry, null);
+		this.audit.changed(entry, null);
 		return noStore(new TeamsTokenResponse(token.token(), token.expiresOn()));
 	}
 

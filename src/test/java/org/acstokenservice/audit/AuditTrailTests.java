@@ -30,10 +30,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 class AuditTrailTests {
@@ -54,7 +58,8 @@ class AuditTrailTests {
 		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		Flyway.configure().dataSource(dataSource).load().migrate();
 		this.jdbc = new JdbcTemplate(dataSource);
-		this.writer = new AuditWriter(this.jdbc, 1, Duration.ofMillis(50), Duration.ofSeconds(5));
+		this.writer = new AuditWriter(this.jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+				1, Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
 		this.writer.start();
 		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, this.meters,
 				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
@@ -106,6 +111,63 @@ class AuditTrailTests {
 		assertThat(rows("frank")).isEqualTo(20);
 	}
 
+	@Test
+	void changedWhenReturnedThenItsRowIsCommitted() {
+		for (int i = 0; i < 5; i++) {
+			this.trail.changed(AuditEntry.of(Action.TOKEN_ISSUE, "gina"), "8:acs:r_7");
+
+			assertThat(rows("gina")).as("committed before the call returns").isEqualTo(i + 1);
+		}
+	}
+
+	@Test
+	void changedWhenManyRequestsAtOnceThenCommittedTogether() throws Exception {
+		this.writer.stop();
+		this.writer = new AuditWriter(this.jdbc,
+				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), 1000,
+				Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
+		this.writer.start();
+		AuditTrail trail = new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		ExecutorService callers = Executors.newFixedThreadPool(32);
+		try {
+			List<Future<?>> done = new ArrayList<>();
+			for (int i = 0; i < 320; i++) {
+				done.add(callers.submit(() -> trail.changed(AuditEntry.of(Action.TOKEN_ISSUE, "hank"), null)));
+			}
+			for (Future<?> call : done) {
+				call.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+
+		assertThat(rows("hank")).isEqualTo(320);
+		assertThat(this.meters.get("acs.audit.commits").timer().count()).as("commits for 320 rows").isLessThan(320);
+	}
+
+	@Test
+	void changedWhenDatabaseRefusesThenFailsWithinTheMaximumWaitAndIsWrittenLater() {
+		this.jdbc.execute("alter table audit_event rename to audit_event_away");
+		this.writer.stop();
+		this.writer = new AuditWriter(this.jdbc,
+				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), 100,
+				Duration.ofMillis(50), Duration.ofMillis(500), this.meters);
+		this.writer.start();
+		AuditTrail trail = new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		long start = System.nanoTime();
+
+		assertThatExceptionOfType(DataAccessResourceFailureException.class)
+			.isThrownBy(() -> trail.changed(AuditEntry.of(Action.IDENTITY_ERASE, "ivan"), null));
+
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+		this.jdbc.execute("alter table audit_event_away rename to audit_event");
+		this.writer.stop();
+		assertThat(rows("ivan")).as("still written once the database takes it").isEqualTo(1);
+	}
+
 	private int rows(String subject) {
 		return this.jdbc.queryForObject("select count(*) from audit_event where subject = ?", Integer.class, subject);
 	}
@@ -132,9 +194,9 @@ class AuditTrailTests {
 	@Test
 	void purgeWhenOlderThanRetentionThenOnlyThoseDeleted() {
 		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(100)), Action.TOKEN_ISSUE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null));
+				"bob", null, null, null), false);
 		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(1)), Action.TOKEN_REVOKE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null));
+				"bob", null, null, null), false);
 
 		int purged = this.trail.purgeOlderThan(NOW.minus(Duration.ofDays(90)));
 

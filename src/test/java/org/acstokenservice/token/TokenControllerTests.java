@@ -1,11 +1,18 @@
 package org.acstokenservice.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 import org.acstokenservice.WebSliceTest;
+import org.acstokenservice.acs.AcsScope;
+import org.acstokenservice.acs.AcsToken;
+import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.identity.IdentityService.IssuedToken;
 import org.acstokenservice.policy.EligibilityPolicy;
+import org.acstokenservice.policy.TokenGrant;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
@@ -13,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.test.web.servlet.MockMvc;
@@ -26,6 +34,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.never;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -52,6 +61,9 @@ class TokenControllerTests {
 
 	@Autowired
 	IdentityService identities;
+
+	@Autowired
+	AuditTrail audit;
 
 	@BeforeEach
 	void standardTier() {
@@ -125,6 +137,34 @@ class TokenControllerTests {
 
 		assertProblem(issue("{}"), 503, "service_closed").andExpect(header().string("Retry-After", "600"));
 		thenNothingIssued();
+	}
+
+	@Test
+	void issueTokenWhenItsAuditRowCannotBeCommittedThenDatabaseUnavailableAndTokenWithdrawn() throws Exception {
+		given(this.policy.decide(any(), any(), any()))
+			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
+		IssuedToken fresh = new IssuedToken("8:acs:r_alice",
+				new AcsToken("fresh-token", Instant.now().plusSeconds(3600)), false);
+		given(this.identities.issueToken(any(), any(), any())).willReturn(fresh);
+		willThrow(new DataAccessResourceFailureException("The audit trail was not recorded within PT2S"))
+			.given(this.audit)
+			.changed(any(), any());
+
+		assertProblem(issue("{}"), 503, "database_unavailable").andExpect(header().exists("Retry-After"))
+			.andExpect(content().string(not(containsString("fresh-token"))));
+		then(this.identities).should().withdraw(fresh);
+	}
+
+	@Test
+	void issueTokenWhenHandedBackAgainThenAnsweredWithoutWaitingForItsRow() throws Exception {
+		given(this.policy.decide(any(), any(), any()))
+			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
+		given(this.identities.issueToken(any(), any(), any())).willReturn(
+				new IssuedToken("8:acs:r_alice", new AcsToken("reused-token", Instant.now().plusSeconds(3600)), true));
+
+		issue("{}").andExpect(status().isOk());
+		then(this.audit).should().succeeded(any(), any());
+		then(this.audit).should(never()).changed(any(), any());
 	}
 
 	private ResultActions issue(String body) throws Exception {

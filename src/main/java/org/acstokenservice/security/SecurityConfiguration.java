@@ -62,7 +62,7 @@ class SecurityConfiguration {
 		}
 		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), buckets, meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns, basic,
-				bearer);
+				bearer, meters);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
 		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
 		authorize(http, basic);

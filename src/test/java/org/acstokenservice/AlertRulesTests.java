@@ -101,8 +101,7 @@ class AlertRulesTests {
 			assertThat(map(alert, "labels").get("severity")).as(name).isIn("critical", "warning");
 			Map<String, Object> annotations = map(alert, "annotations");
 			assertThat(annotations).as(name).containsKeys("summary", "description");
-			assertThat(annotations.get("runbook_url")).as(name)
-				.isEqualTo("docs/operations.md#" + name.toLowerCase());
+			assertThat(annotations.get("runbook_url")).as(name).isEqualTo("docs/operations.md#" + name.toLowerCase());
 			assertThat(runbooks).as("a runbook section for " + name).containsPattern("(?m)^## " + name + "$");
 			assertThat(alert.get("for")).as(name).isNotNull();
 		});
@@ -120,7 +119,8 @@ class AlertRulesTests {
 				.filter((check) -> name.equals(check.get("alertname")))
 				.map((check) -> KubernetesManifestTests.<List<Object>>cast(check.get("exp_alerts")))
 				.toList();
-			assertThat(expected).as("a test where %s fires", name).anySatisfy((alerts) -> assertThat(alerts).isNotEmpty());
+			assertThat(expected).as("a test where %s fires", name)
+				.anySatisfy((alerts) -> assertThat(alerts).isNotEmpty());
 			assertThat(expected).as("a test where %s stays silent", name)
 				.anySatisfy((alerts) -> assertThat(alerts).isEmpty());
 		}

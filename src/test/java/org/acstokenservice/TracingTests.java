@@ -24,6 +24,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -35,9 +38,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -46,11 +51,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Traces as an OpenTelemetry collector receives them: the service in local mode (the
- * real SDK calling the embedded emulator over HTTPS), JWT users of an issuer of its own,
- * spans exported over OTLP/HTTP to a receiver in this test, every request sampled, and
- * loopback ({@code 127.0.0.1}) as the one trusted proxy. Logs go to the console as
- * people read them and to a file as JSON (ECS), as a log collector reads them.
+ * Traces as an OpenTelemetry collector receives them: the service in local mode (the real
+ * SDK calling the embedded emulator over HTTPS), JWT users of an issuer of its own, spans
+ * exported over OTLP/HTTP to a receiver in this test, every request sampled, and loopback
+ * ({@code 127.0.0.1}) as the one trusted proxy. Logs go to the console as people read
+ * them and to a file as JSON (ECS), as a log collector reads them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTests {
@@ -65,7 +70,7 @@ class TracingTests {
 
 	private static TestJwtIssuer issuer;
 
-	private static Path logFile;
+	private static JsonLines jsonLines;
 
 	private static ConfigurableApplicationContext service;
 
@@ -78,7 +83,6 @@ class TracingTests {
 		receiver = new OtlpReceiver();
 		issuer = new TestJwtIssuer();
 		Path work = Files.createTempDirectory("tracing-tests-");
-		logFile = work.resolve("service.log");
 		service = new SpringApplicationBuilder(AcsTokenServiceApplication.class).run("--server.port=0",
 				"--spring.main.banner-mode=off", "--acs.emulator.access-key=" + ACCESS_KEY,
 				"--acs.emulator.data-dir=" + work.resolve("emulator"),
@@ -90,14 +94,17 @@ class TracingTests {
 				"--management.opentelemetry.tracing.export.otlp.endpoint=" + receiver.endpoint(),
 				"--management.opentelemetry.tracing.export.schedule-delay=100ms",
 				"--management.tracing.sampling.probability=1.0", "--server.forward-headers-strategy=native",
-				"--server.tomcat.remoteip.internal-proxies=127.0.0.1/32", "--logging.file.name=" + logFile,
-				"--logging.structured.format.file=ecs");
+				"--server.tomcat.remoteip.internal-proxies=127.0.0.1/32");
 		port = ((WebServerApplicationContext) service).getWebServer().getPort();
 		client = new ServiceClient(port, (user) -> "Bearer " + issuer.token(user));
+		jsonLines = new JsonLines();
 	}
 
 	@AfterAll
 	static void stop() {
+		if (jsonLines != null) {
+			jsonLines.close();
+		}
 		if (service != null) {
 			service.close();
 		}
@@ -122,14 +129,16 @@ class TracingTests {
 			.build());
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Trace trace = receiver.await(traceId, (spans) -> spans.server().isPresent() && spans.containsName("bucket token")
-				&& spans.fromScope("azure").size() > 0 && spans.containsName("connection"));
+		Trace trace = receiver.await(traceId,
+				(spans) -> spans.server().isPresent() && spans.containsName("bucket token")
+						&& spans.fromScope("azure").size() > 0 && spans.containsName("connection"));
 		Span request = trace.server().orElseThrow();
 		assertThat(id(request.getParentSpanId())).isEqualTo(callerSpanId);
 		assertThat(request.getName()).isEqualTo("http post /token");
 		assertThat(trace.descendantsOf(request)).extracting(Span::getName)
 			.contains("bucket token", "connection", "query");
-		assertThat(trace.fromScope("azure")).isNotEmpty().allSatisfy((acs) -> assertThat(trace.isUnder(acs, request)).isTrue());
+		assertThat(trace.fromScope("azure")).isNotEmpty()
+			.allSatisfy((acs) -> assertThat(trace.isUnder(acs, request)).isTrue());
 		assertThat(trace.spans()).allSatisfy((span) -> assertThat(id(span.getTraceId())).isEqualTo(traceId));
 		assertThat(receiver.resourceAttribute("service.name")).isEqualTo("acs-token-service");
 		assertThat(output.getAll()).as("human-readable lines").contains(traceId);
@@ -144,9 +153,12 @@ class TracingTests {
 		HttpResponse<String> response = client.post("/token", "key-set-" + UUID.randomUUID(), null);
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Trace all = receiver.await(null, (spans) -> spans.spans()
-			.stream()
-			.anyMatch((span) -> issuer.jwkSetUri().equals(attribute(span, "http.url"))));
+		// The request's span ends after the fetch's, and may be exported later.
+		Trace all = receiver.await(null,
+				(spans) -> spans.spans()
+					.stream()
+					.anyMatch((span) -> issuer.jwkSetUri().equals(attribute(span, "http.url"))
+							&& spans.ancestorsOf(span).stream().anyMatch(TracingTests::isServer)));
 		Span fetch = all.spans()
 			.stream()
 			.filter((span) -> issuer.jwkSetUri().equals(attribute(span, "http.url")))
@@ -162,7 +174,8 @@ class TracingTests {
 		String user = "untrusted-" + UUID.randomUUID();
 		int before = receiver.serverSpans().size();
 
-		String status = postFrom("127.0.0.2", "/token", issuer.token(user), "00-" + traceId + "-" + randomHex(8) + "-01");
+		String status = postFrom("127.0.0.2", "/token", issuer.token(user),
+				"00-" + traceId + "-" + randomHex(8) + "-01");
 
 		assertThat(status).startsWith("HTTP/1.1 200");
 		Trace all = receiver.await(null, (spans) -> receiver.serverSpans().size() > before);
@@ -183,7 +196,7 @@ class TracingTests {
 		// The request's span ends last: once it is here, so is every span under it.
 		receiver.await(null, (spans) -> receiver.serverSpans().size() > before);
 		String exported = receiver.rawExports();
-		String logs = output.getAll() + Files.readString(logFile);
+		String logs = output.getAll() + String.join("\n", jsonLines.lines);
 		for (String secret : List.of(ACCESS_KEY, DATABASE_PASSWORD, jwt, token)) {
 			assertThat(exported).as("spans").doesNotContain(secret);
 			assertThat(logs).as("logs").doesNotContain(secret);
@@ -229,18 +242,8 @@ class TracingTests {
 		}
 	}
 
-	/** The JSON lines written so far; one still being written is left for later. */
 	private static List<JsonNode> logLines() {
-		try {
-			return Files.readAllLines(logFile)
-				.stream()
-				.filter((line) -> line.startsWith("{") && line.endsWith("}"))
-				.map(json::readTree)
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return jsonLines.lines.stream().map(json::readTree).toList();
 	}
 
 	private static JsonNode awaitLogLine(Predicate<JsonNode> wanted) {
@@ -252,7 +255,11 @@ class TracingTests {
 			}
 			sleep();
 		}
-		throw new AssertionError("no such log line in " + logFile);
+		throw new AssertionError("no such log line in " + jsonLines.lines);
+	}
+
+	private static boolean isServer(Span span) {
+		return span.getKind() == Span.SpanKind.SPAN_KIND_SERVER;
 	}
 
 	private static String attribute(Span span, String key) {
@@ -298,7 +305,7 @@ class TracingTests {
 		}
 
 		Optional<Span> server() {
-			return spans().stream().filter((span) -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER).findFirst();
+			return spans().stream().filter(TracingTests::isServer).findFirst();
 		}
 
 		boolean containsName(String name) {
@@ -336,6 +343,44 @@ class TracingTests {
 	}
 
 	record ScopedSpan(String scope, Span span) {
+	}
+
+	/**
+	 * Every log event of the service as the image writes it
+	 * ({@code LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs}): Boot's own structured encoder,
+	 * attached to the root logger beside the console. An appender of the test's own,
+	 * since Boot sets up logging once per JVM while other contexts are open.
+	 */
+	static final class JsonLines extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+
+		final List<String> lines = new CopyOnWriteArrayList<>();
+
+		private final StructuredLogEncoder encoder = new StructuredLogEncoder();
+
+		private final ch.qos.logback.classic.Logger root;
+
+		JsonLines() {
+			LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+			this.encoder.setFormat("ecs");
+			this.encoder.setContext(logback);
+			this.encoder.start();
+			setContext(logback);
+			start();
+			this.root = logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+			this.root.addAppender(this);
+		}
+
+		@Override
+		protected void append(ILoggingEvent event) {
+			this.lines.add(new String(this.encoder.encode(event), StandardCharsets.UTF_8).strip());
+		}
+
+		@Override
+		public void close() {
+			this.root.detachAppender(this);
+			stop();
+		}
+
 	}
 
 	/**
@@ -410,7 +455,9 @@ class TracingTests {
 				.orElse(null);
 		}
 
-		/** Everything received, as bytes: a secret in any attribute, name or event shows. */
+		/**
+		 * Everything received, as bytes: a secret in any attribute, name or event shows.
+		 */
 		String rawExports() {
 			return this.raw.toString();
 		}

@@ -94,8 +94,7 @@ class AcsConfiguration {
 	 * {@code GlobalOpenTelemetry}, which Boot never sets, and records nothing.
 	 */
 	private static ClientOptions tracedBy(OpenTelemetry openTelemetry) {
-		return new ClientOptions()
-			.setTracingOptions(new OpenTelemetryTracingOptions().setOpenTelemetry(openTelemetry));
+		return new ClientOptions().setTracingOptions(new OpenTelemetryTracingOptions().setOpenTelemetry(openTelemetry));
 	}
 
 	@Bean

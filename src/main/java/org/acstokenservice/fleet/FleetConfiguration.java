@@ -143,7 +143,8 @@ class FleetConfiguration {
 		@Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
 		@SchedulerLock(name = "rate-limit-bucket-cleanup")
 		public void deleteFullBuckets() {
-			BucketStore store = (this.buckets instanceof ObservedBucketStore observed) ? observed.store() : this.buckets;
+			BucketStore store = (this.buckets instanceof ObservedBucketStore observed) ? observed.store()
+					: this.buckets;
 			if (store instanceof PostgreSqlBucketStore shared) {
 				int deleted = shared.deleteFullBuckets();
 				if (deleted > 0) {

@@ -60,7 +60,8 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		this.basic = basic;
 		this.bearer = bearer ? new BearerTokenAuthenticationEntryPoint() : null;
 		this.identityProviderUnavailable = Counter.builder("acs.identity_provider.unavailable")
-			.description("Sign-ins answered 503 identity_provider_unavailable: the issuer's key set could not be fetched")
+			.description(
+					"Sign-ins answered 503 identity_provider_unavailable: the issuer's key set could not be fetched")
 			.register(meters);
 		this.databaseUnavailable = Problems.databaseUnavailable(meters);
 	}

@@ -9,12 +9,12 @@ import org.springframework.core.Ordered;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /**
- * What a trace holds and who may continue one. Boot makes the spans and exports them
- * (the {@code management.opentelemetry.*} and {@code management.tracing.*} properties:
- * nothing leaves the process without an endpoint); the features add spans of their own
- * (the ACS SDK's, the shared buckets', the issuer's key set). Here: callers' trace
- * context is believed from trusted proxies only, and two kinds of observation are left
- * out because they would flood a trace store with traces of their own.
+ * What a trace holds and who may continue one. Boot makes the spans and exports them (the
+ * {@code management.opentelemetry.*} and {@code management.tracing.*} properties: nothing
+ * leaves the process without an endpoint); the features add spans of their own (the ACS
+ * SDK's, the shared buckets', the issuer's key set). Here: callers' trace context is
+ * believed from trusted proxies only, and two kinds of observation are left out because
+ * they would flood a trace store with traces of their own.
  */
 @Configuration(proxyBeanMethods = false)
 class TracingConfiguration {

@@ -51,8 +51,8 @@ public class Problems {
 
 	/**
 	 * Counts the answers 503 {@code database_unavailable}, whoever gives them (the MVC
-	 * advice, the sign-in's entry point): {@code acs_database_unavailable_total}, which an
-	 * alert watches.
+	 * advice, the sign-in's entry point): {@code acs_database_unavailable_total}, which
+	 * an alert watches.
 	 */
 	public static Counter databaseUnavailable(MeterRegistry meters) {
 		return Counter.builder("acs.database.unavailable")

@@ -46,8 +46,7 @@ class ObservedBucketStoreTests {
 
 		assertThat(this.stopped).extracting(Observation.Context::getContextualName)
 			.containsExactly("bucket token", "bucket token");
-		assertThat(this.stopped).extracting((context) -> value(context, "outcome"))
-			.containsExactly("taken", "refused");
+		assertThat(this.stopped).extracting((context) -> value(context, "outcome")).containsExactly("taken", "refused");
 		assertThat(this.stopped).allSatisfy((context) -> {
 			assertThat(context.getName()).isEqualTo("acs.fleet.bucket.decisions");
 			assertThat(value(context, "limit")).isEqualTo("token");

@@ -62,6 +62,11 @@ COPY --from=extract --chown=10001:10001 /workspace/extracted/data/ ./data/
 # rebuilding the image. Set before the training run below, so that the cache is made with the
 # flags it will be used with.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Logs as JSON lines in the Elastic Common Schema, one event a line with its trace and span ids,
+# for a log collector to ship as they are (README, "Traces, logs and alerts"). `logstash` or `gelf`
+# is another schema; an empty value (-e LOGGING_STRUCTURED_FORMAT_CONSOLE=) gives back the
+# human-readable lines of a local run.
+ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
 
 # Training run: start the application up to a refreshed context and exit (code 0), recording the
 # classes it loaded and linked and its method profiles into app.aot (Java 25's AOT cache,

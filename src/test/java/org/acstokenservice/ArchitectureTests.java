@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The rooms of the service and the doors between them: imports run one way, only
  * {@code acs/} touches the Azure SDK, the emulator stands alone, and the shared rooms
- * ({@code web/}, {@code fleet/}) know no feature.
+ * ({@code web/}, {@code fleet/}, {@code tracing/}) know no feature.
  */
 class ArchitectureTests {
 
@@ -48,7 +48,7 @@ class ArchitectureTests {
 			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.audit..",
 					"org.acstokenservice.fleet..", "org.acstokenservice.identity..", "org.acstokenservice.local..",
 					"org.acstokenservice.policy..", "org.acstokenservice.security..", "org.acstokenservice.token..",
-					"org.acstokenservice.web..")
+					"org.acstokenservice.tracing..", "org.acstokenservice.web..")
 			.check(classes);
 	}
 
@@ -67,7 +67,8 @@ class ArchitectureTests {
 	@Test
 	void sharedRoomsWhenBuiltThenKnowNoFeature() {
 		noClasses().that()
-			.resideInAnyPackage("org.acstokenservice.web..", "org.acstokenservice.fleet..")
+			.resideInAnyPackage("org.acstokenservice.web..", "org.acstokenservice.fleet..",
+					"org.acstokenservice.tracing..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.audit..",

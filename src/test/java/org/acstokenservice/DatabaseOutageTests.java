@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.acstokenservice.AcsTokenServiceApplication;
 import org.acstokenservice.ServiceClient;
@@ -94,6 +95,9 @@ class DatabaseOutageTests {
 			assertThat(counted.statusCode()).as(counted.body()).isEqualTo(401);
 			assertDatabaseUnavailable("failed sign-in",
 					() -> client.postWithToken("/token", issuer.tokenSignedByOtherKey("mallory"), null));
+			assertThat(service.getBean(MeterRegistry.class).get("acs.database.unavailable").counter().count())
+				.as("acs_database_unavailable_total, for the alert")
+				.isEqualTo(4);
 			HttpResponse<String> readiness = timed("readiness", () -> client.get("/actuator/health/readiness", null));
 			assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
 			assertThat(readiness.body()).contains("DOWN");

@@ -164,6 +164,20 @@ class KubernetesManifestTests {
 	}
 
 	@Test
+	void logsWhenDeployedThenStructuredAsInTheImageAndHumanReadableLocally() throws IOException {
+		String dockerfile = Files.readString(Path.of("Dockerfile"));
+		Matcher image = Pattern.compile("(?m)^ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=(\\S+)$").matcher(dockerfile);
+		Object deployed = map(manifest("ConfigMap"), "data").get("LOGGING_STRUCTURED_FORMAT_CONSOLE");
+
+		assertThat(image.find()).as("LOGGING_STRUCTURED_FORMAT_CONSOLE in the Dockerfile").isTrue();
+		assertThat(image.group(1)).isIn("ecs", "logstash", "gelf");
+		assertThat(deployed).isEqualTo(image.group(1));
+		// Local mode (./mvnw spring-boot:run, java -jar) keeps Boot's human-readable
+		// lines.
+		assertThat(map(application, "logging")).doesNotContainKey("structured");
+	}
+
+	@Test
 	void autoscalingWhenScaledThenTargetsDeploymentAndKeepsBudget() {
 		Map<String, Object> deployment = manifest("Deployment");
 		Map<String, Object> hpa = manifest("HorizontalPodAutoscaler");

@@ -9,12 +9,15 @@ import com.azure.communication.identity.CommunicationIdentityClientBuilder;
 import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.policy.RetryPolicy;
+import com.azure.core.tracing.opentelemetry.OpenTelemetryTracingOptions;
+import com.azure.core.util.ClientOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import org.acstokenservice.fleet.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +66,8 @@ class AcsConfiguration {
 
 	@Bean
 	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties, ResolvedConnection resolved,
-			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, BucketStore buckets) {
+			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, BucketStore buckets,
+			ObjectProvider<OpenTelemetry> openTelemetry) {
 		AcsConnectionDetails connection = resolved.details();
 		AcsProperties.Client settings = properties.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
@@ -72,6 +76,7 @@ class AcsConfiguration {
 			.retryPolicy(new RetryPolicy(
 					new AcsRetryStrategy(settings.maxRetries(), settings.retryDelay(), settings.maxRetryAfter())))
 			.addPolicy(new RepeatableCreatePolicy());
+		openTelemetry.ifAvailable((tracing) -> builder.clientOptions(tracedBy(tracing)));
 		if (properties.budget().enabled()) {
 			builder.addPolicy(new AcsBudgetPolicy(buckets, properties.budget().calls(), properties.budget().period()));
 		}
@@ -81,6 +86,15 @@ class AcsConfiguration {
 		logger.info("Calling ACS at {} with a Microsoft Entra ID credential", connection.endpoint());
 		return builder.credential(credential.getIfAvailable(() -> new DefaultAzureCredentialBuilder().build()))
 			.buildClient();
+	}
+
+	/**
+	 * Each SDK call and each HTTP attempt under it as a span of the current trace. Boot's
+	 * {@link OpenTelemetry} must be handed over: left to itself, azure-core's plugin asks
+	 * {@code GlobalOpenTelemetry}, which Boot never sets, and records nothing.
+	 */
+	private static ClientOptions tracedBy(OpenTelemetry openTelemetry) {
+		return new ClientOptions().setTracingOptions(new OpenTelemetryTracingOptions().setOpenTelemetry(openTelemetry));
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
@@ -16,6 +17,7 @@ import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,14 +45,16 @@ class FleetConfiguration {
 	/**
 	 * The rate limits' and the ACS budget's buckets: in PostgreSQL, which the fleet
 	 * shares, through a small pool of their own; on any other database (H2, local mode's
-	 * single instance) in memory.
+	 * single instance) in memory. Each decision is observed (a span of the request).
 	 */
 	@Bean
-	BucketStore bucketStore(DataSource dataSource, FleetProperties properties, MeterRegistry meters) {
-		return PostgreSqlConnection.of(dataSource)
+	BucketStore bucketStore(DataSource dataSource, FleetProperties properties, MeterRegistry meters,
+			ObjectProvider<ObservationRegistry> observations) {
+		BucketStore store = PostgreSqlConnection.of(dataSource)
 			.<BucketStore>map((database) -> new PostgreSqlBucketStore(
 					bucketsPool(database, properties.buckets(), meters), properties.buckets().syncInterval(), meters))
 			.orElseGet(InMemoryBucketStore::new);
+		return new ObservedBucketStore(store, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	static HikariDataSource bucketsPool(PostgreSqlConnection database, FleetProperties.Buckets buckets,
@@ -139,7 +143,9 @@ class FleetConfiguration {
 		@Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.MINUTES)
 		@SchedulerLock(name = "rate-limit-bucket-cleanup")
 		public void deleteFullBuckets() {
-			if (this.buckets instanceof PostgreSqlBucketStore shared) {
+			BucketStore store = (this.buckets instanceof ObservedBucketStore observed) ? observed.store()
+					: this.buckets;
+			if (store instanceof PostgreSqlBucketStore shared) {
 				int deleted = shared.deleteFullBuckets();
 				if (deleted > 0) {
 					logger.debug("Deleted {} full buckets", deleted);

@@ -40,6 +40,11 @@ class IdentityConfiguration {
 	}
 
 	@Bean
+	DeletionBacklog deletionBacklog(JdbcIdentityStore store, MeterRegistry meters) {
+		return new DeletionBacklog(store, meters);
+	}
+
+	@Bean
 	PendingDeletions pendingDeletions(IdentityDeletions deletions) {
 		return new PendingDeletions(deletions);
 	}

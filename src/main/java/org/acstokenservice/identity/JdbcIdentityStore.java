@@ -2,6 +2,7 @@ package org.acstokenservice.identity;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -204,6 +205,26 @@ class JdbcIdentityStore {
 			.param(timestamp(nextAttempt))
 			.param(communicationUserId)
 			.update();
+	}
+
+	/**
+	 * How many identities wait to be deleted at ACS, and how long the oldest has waited,
+	 * by the database's clock.
+	 */
+	DeletionQueue deletionQueue() {
+		return this.jdbc
+			.sql("select count(*) as waiting, min(requested_at) as oldest, current_timestamp as checked_at "
+					+ "from pending_acs_deletion")
+			.query((rs, row) -> {
+				Instant oldest = instant(rs, "oldest");
+				Duration age = (oldest != null) ? Duration.between(oldest, instant(rs, "checked_at")) : Duration.ZERO;
+				return new DeletionQueue(rs.getLong("waiting"), age.isNegative() ? Duration.ZERO : age);
+			})
+			.single();
+	}
+
+	/** The identities waiting to be deleted at ACS: how many, and the oldest's wait. */
+	record DeletionQueue(long waiting, Duration oldestAge) {
 	}
 
 	/*

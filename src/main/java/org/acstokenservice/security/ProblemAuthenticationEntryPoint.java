@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.acstokenservice.web.ErrorCode;
@@ -50,13 +52,22 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final RefusalDelay refusalDelay;
 
+	private final Counter identityProviderUnavailable;
+
+	private final Counter databaseUnavailable;
+
 	ProblemAuthenticationEntryPoint(Problems problems, FailedSignInLimit failedSignIns, RefusalDelay refusalDelay,
-			boolean basic, boolean bearer) {
+			boolean basic, boolean bearer, MeterRegistry meters) {
 		this.problems = problems;
 		this.refusalDelay = refusalDelay;
 		this.failedSignIns = failedSignIns;
 		this.basic = basic;
 		this.bearer = bearer ? new BearerTokenAuthenticationEntryPoint() : null;
+		this.identityProviderUnavailable = Counter.builder("acs.identity_provider.unavailable")
+			.description(
+					"Sign-ins answered 503 identity_provider_unavailable: the issuer's key set could not be fetched")
+			.register(meters);
+		this.databaseUnavailable = Problems.databaseUnavailable(meters);
 	}
 
 	@Override
@@ -65,6 +76,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		if (authException instanceof AuthenticationServiceException) {
 			// The message names the key set's address and the cause, never the token.
 			logger.warn("Sign-in could not be checked: {}", authException.getMessage());
+			this.identityProviderUnavailable.increment();
 			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(IDENTITY_PROVIDER_RETRY_AFTER));
 			this.problems.write(response, ErrorCode.IDENTITY_PROVIDER_UNAVAILABLE,
 					"The identity provider cannot be reached to check the sign-in; try again later.");
@@ -80,6 +92,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 			 * would have no limit, so the failure is not answered as a mere 401.
 			 */
 			logger.warn("Failed sign-in could not be counted: {}", ex.getMessage());
+			this.databaseUnavailable.increment();
 			response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(DATABASE_RETRY_AFTER));
 			this.problems.write(response, ErrorCode.DATABASE_UNAVAILABLE,
 					"The database is unavailable; try again later.");

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.acstokenservice.fleet.BucketStore;
 import org.acstokenservice.web.Problems;
 import org.springdoc.core.utils.SpringDocUtils;
@@ -19,6 +21,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -30,6 +33,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.util.StringUtils;
 import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.web.client.RestTemplate;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -63,7 +67,7 @@ class SecurityConfiguration {
 		}
 		FailedSignInLimit failedSignIns = new FailedSignInLimit(signIn.failedAttempts(), buckets, meters);
 		ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, failedSignIns,
-				refusalDelay, basic, bearer);
+				refusalDelay, basic, bearer, meters);
 		CorsFilter cors = new CorsFilter(corsConfiguration(signIn.corsAllowedOrigins()));
 		cors.setCorsProcessor(ProblemCorsProcessor.create(problems));
 		authorize(http, basic);
@@ -180,6 +184,23 @@ class SecurityConfiguration {
 	@Bean
 	RefusalDelay refusalDelay(SignInProperties signIn) {
 		return new RefusalDelay(signIn.failedAttempts().refusalDelay());
+	}
+
+	/**
+	 * Fetches the issuer's key set with an observed client, so that each fetch is a span
+	 * of the request that needed it ({@code http.client.requests}). The time-outs are
+	 * those of Spring Security's own client, Nimbus's defaults.
+	 */
+	@Bean
+	JwkSetUriJwtDecoderBuilderCustomizer observedKeySetFetch(ObjectProvider<ObservationRegistry> observations) {
+		return (builder) -> observations.ifAvailable((registry) -> {
+			SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+			requests.setConnectTimeout(Duration.ofMillis(JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT));
+			requests.setReadTimeout(Duration.ofMillis(JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT));
+			RestTemplate client = new RestTemplate(requests);
+			client.setObservationRegistry(registry);
+			builder.restOperations(client);
+		});
 	}
 
 	/** Who hears of a change of the issuer's keys: the verified-token cache. */

@@ -7,6 +7,8 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,12 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 	 */
 	private static final Duration DATABASE_RETRY_AFTER = Duration.ofSeconds(5);
 
+	private final Counter databaseUnavailable;
+
+	ProblemExceptionHandler(MeterRegistry meters) {
+		this.databaseUnavailable = Problems.databaseUnavailable(meters);
+	}
+
 	/**
 	 * The database is out of reach, refused the connection, dropped it or timed out: the
 	 * pool gives up after {@code spring.datasource.hikari.connection-timeout} (1.5 s), so
@@ -59,6 +67,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 		Throwable root = rootCause(ex);
 		logger.warn("Database unavailable while handling a request: {} ({}: {})", ex.getClass().getSimpleName(),
 				root.getClass().getName(), root.getMessage());
+		this.databaseUnavailable.increment();
 		return Problems.response(ErrorCode.DATABASE_UNAVAILABLE, "The database is unavailable; try again later.",
 				DATABASE_RETRY_AFTER, Map.of());
 	}

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,6 +47,17 @@ public class Problems {
 			builder.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter));
 		}
 		return builder.body(problem);
+	}
+
+	/**
+	 * Counts the answers 503 {@code database_unavailable}, whoever gives them (the MVC
+	 * advice, the sign-in's entry point): {@code acs_database_unavailable_total}, which
+	 * an alert watches.
+	 */
+	public static Counter databaseUnavailable(MeterRegistry meters) {
+		return Counter.builder("acs.database.unavailable")
+			.description("Requests answered 503 database_unavailable")
+			.register(meters);
 	}
 
 	/**

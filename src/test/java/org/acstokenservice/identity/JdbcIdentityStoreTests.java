@@ -1,10 +1,12 @@
 package org.acstokenservice.identity;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import javax.sql.DataSource;
 
+import org.acstokenservice.identity.JdbcIdentityStore.DeletionQueue;
 import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,19 @@ abstract class JdbcIdentityStoreTests {
 		flyway.migrate();
 		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource()),
 				new TransactionTemplate(new DataSourceTransactionManager(dataSource())));
+	}
+
+	@Test
+	void deletionQueueWhenDeletionsWaitThenCountAndOldestWaitOnTheDatabaseClock() {
+		assertThat(this.store.deletionQueue()).isEqualTo(new DeletionQueue(0, Duration.ZERO));
+		Instant now = this.store.databaseNow();
+		this.store.queueDeletion("8:acs:r_old", "alice", now.minus(2, ChronoUnit.HOURS), now);
+		this.store.queueDeletion("8:acs:r_new", "bob", now.minus(1, ChronoUnit.MINUTES), now);
+
+		DeletionQueue queue = this.store.deletionQueue();
+
+		assertThat(queue.waiting()).isEqualTo(2);
+		assertThat(queue.oldestAge()).isBetween(Duration.ofHours(2), Duration.ofHours(2).plusMinutes(1));
 	}
 
 	@Test

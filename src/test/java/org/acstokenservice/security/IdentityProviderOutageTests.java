@@ -2,11 +2,13 @@ package org.acstokenservice.security;
 
 import java.net.http.HttpResponse;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.LocalModeTestProperties;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.TestJwtIssuer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
@@ -31,6 +33,9 @@ class IdentityProviderOutageTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void issueTokenWhenKeySetUnreachableThenServiceUnavailableWithRetryAfter() {
 		ServiceClient client = new ServiceClient(this.port);
@@ -43,6 +48,7 @@ class IdentityProviderOutageTests {
 			assertThat(response.headers().firstValue("Retry-After"))
 				.hasValueSatisfying((seconds) -> assertThat(Long.parseLong(seconds)).isPositive());
 		}
+		assertThat(this.meters.get("acs.identity_provider.unavailable").counter().count()).isEqualTo(3);
 	}
 
 }

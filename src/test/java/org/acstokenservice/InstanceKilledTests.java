@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
+import org.acstokenservice.emulator.LimitSettings;
 import org.acstokenservice.identity.IdentityDeletions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +50,9 @@ class InstanceKilledTests {
 
 	@BeforeAll
 	static void start() throws Exception {
-		fleet = Fleet.start(List.of(Duration.ZERO, Duration.ZERO), "policy.rate-limit.capacity=100000",
+		// Neither the fleet's ACS budget nor ACS's limits are what this test is about.
+		fleet = Fleet.start(AcsEmulatorSettings.inMemory().withLimits(LimitSettings.off()),
+				List.of(Duration.ZERO, Duration.ZERO), "policy.rate-limit.capacity=100000", "acs.budget.calls=100000",
 				"identity.deletion-retry-interval=1h");
 		int port = freePort();
 		log = Files.createTempFile("instance-killed-", ".log");
@@ -215,7 +219,8 @@ class InstanceKilledTests {
 				"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestJwtIssuer.shared().jwkSetUri(),
 				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
 				"--spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
-				"--policy.rate-limit.capacity=100000", "--identity.deletion-retry-interval=1h");
+				"--policy.rate-limit.capacity=100000", "--acs.budget.calls=100000",
+				"--identity.deletion-retry-interval=1h");
 	}
 
 	private static void awaitReady(ServiceClient client) throws InterruptedException, IOException {

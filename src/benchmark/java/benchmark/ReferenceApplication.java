@@ -32,10 +32,19 @@ import org.springframework.web.bind.annotation.RestController;
  * It lives outside {@code org.acstokenservice} so that the service's component scan in
  * the tests never finds it, and it runs without the service's classes on its class path.
  * The database auto-configuration is left out: the class path has a JDBC driver because
- * the service's tests need one, not because the reference does.
+ * the service's tests need one, not because the reference does. So is tracing
+ * (OpenTelemetry, and the exemplars it adds to every timer): the service's own, which a
+ * bare endpoint does not have and which its figures include.
  */
 @SpringBootApplication(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.logging.OpenTelemetryLoggingAutoConfiguration",
+		"org.springframework.boot.opentelemetry.autoconfigure.logging.otlp.OtlpLoggingAutoConfiguration" })
 public class ReferenceApplication {
 
 	public static void main(String[] args) {

@@ -49,6 +49,20 @@ class StartupFailureTests {
 	}
 
 	@Test
+	void startWhenAssignmentNamesAnUnconfiguredResourceThenFailsNamingIt(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY,
+					"--acs.resources.eu.connection-string=endpoint=https://eu.example/;accesskey=" + ACCESS_KEY,
+					"--acs.assignment.claim=region", "--acs.assignment.resources.eu=eu",
+					"--acs.assignment.resources.apac=apac", "--spring.datasource.url=jdbc:h2:mem:unassigned",
+					"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=https://login.example/keys",
+					"--spring.security.oauth2.resourceserver.jwt.issuer-uri=https://login.example/",
+					"--spring.security.oauth2.resourceserver.jwt.audiences=api://acs"))
+			.satisfies((ex) -> assertThat(rootMessage(ex)).contains("acs.assignment").contains("[apac]"));
+		assertThat(output.getAll()).doesNotContain(ACCESS_KEY);
+	}
+
+	@Test
 	void startWhenJwtWithoutAudienceThenFailsNamingIt() {
 		assertThatException()
 			.isThrownBy(() -> start("--acs.connection-string=endpoint=https://x.example/;accesskey=" + ACCESS_KEY,

@@ -5,15 +5,19 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.Map;
+import java.util.Optional;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.fleet.BucketStore;
 import org.acstokenservice.fleet.InMemoryBucketStore;
 import org.acstokenservice.identity.IdentityDeletions;
 import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.identity.UserResources;
 import org.acstokenservice.policy.EligibilityPolicy;
 
 import org.springframework.boot.test.context.TestConfiguration;
@@ -53,6 +57,17 @@ public @interface WebSliceTest {
 		@Bean
 		MeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
+		}
+
+		/** The default resource alone, its gateway the mocked one. */
+		@Bean
+		AcsResources acsResources(AcsGateway gateway) {
+			return AcsResources.of(Map.of(AcsResources.DEFAULT, gateway));
+		}
+
+		@Bean
+		UserResources userResources(AcsResources resources) {
+			return new UserResources((user) -> Optional.of(AcsResources.DEFAULT), resources);
 		}
 
 		@Bean

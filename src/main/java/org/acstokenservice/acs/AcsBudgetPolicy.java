@@ -15,20 +15,25 @@ import reactor.core.publisher.Mono;
 /**
  * Spends one unit of the fleet's ACS budget per attempt, retries included, since ACS
  * counts each of them; refuses the attempt, unsent, when the budget is spent. The budget
- * is one bucket in the {@link BucketStore}, which every instance shares on PostgreSQL.
+ * is one bucket per ACS resource in the {@link BucketStore}, which every instance shares
+ * on PostgreSQL: {@code acs-budget} for the default resource, {@code acs-budget:<name>}
+ * for the others, since ACS limits each resource on its own.
  */
 class AcsBudgetPolicy implements HttpPipelinePolicy {
 
 	private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
 
-	static final String KEY = "acs-budget";
+	private static final String KEY = "acs-budget";
 
 	private final BucketStore buckets;
 
 	private final BucketLimit budget;
 
-	AcsBudgetPolicy(BucketStore buckets, int calls, Duration period) {
+	private final String key;
+
+	AcsBudgetPolicy(BucketStore buckets, String resource, int calls, Duration period) {
 		this.buckets = buckets;
+		this.key = AcsResources.DEFAULT.equals(resource) ? KEY : KEY + ":" + resource;
 		// Exact: ACS's limit is hard, and each call costs a round trip to ACS anyway.
 		this.budget = BucketLimit.exact(calls, period);
 	}
@@ -50,7 +55,7 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 	}
 
 	private void spend() {
-		this.buckets.tryConsume(KEY, this.budget).ifPresent((refill) -> {
+		this.buckets.tryConsume(this.key, this.budget).ifPresent((refill) -> {
 			/*
 			 * The next unit comes back within milliseconds under load; telling front ends
 			 * to retry that soon would only spend it again at once.

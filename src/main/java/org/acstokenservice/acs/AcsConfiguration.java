@@ -1,5 +1,7 @@
 package org.acstokenservice.acs;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,10 +30,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the one {@link CommunicationIdentityClient} from the
- * {@link AcsConnectionDetails} (a bean when local mode or a test provides one, else the
- * {@code acs.*} properties), and the {@link AcsGateway} with its circuit breaker around
- * it.
+ * Builds a {@link CommunicationIdentityClient} for each ACS resource, from its
+ * {@link AcsConnectionDetails} (for the default resource, a bean when local mode or a
+ * test provides one, else the {@code acs.*} properties; for the others, an
+ * {@link AcsResourceConnection} bean, else {@code acs.resources.<name>.*}), and the
+ * {@link AcsGateway} with its circuit breaker and budget around each:
+ * {@link AcsResources}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AcsProperties.class)
@@ -54,36 +58,70 @@ class AcsConfiguration {
 	}
 
 	/**
-	 * The connection the client uses, resolved once: the provided details, else those of
-	 * the properties (which reads the trusted certificate's file).
+	 * The connection to each resource, resolved once: the provided details, else those of
+	 * the properties (which reads the trusted certificate's file). The default resource
+	 * comes first; it may be left out when {@code acs.resources} names others.
 	 */
 	@Bean
-	ResolvedConnection acsConnection(AcsProperties properties, ObjectProvider<AcsConnectionDetails> provided) {
+	ResolvedConnections acsConnections(AcsProperties properties, ObjectProvider<AcsConnectionDetails> provided,
+			ObjectProvider<AcsResourceConnection> providedByName) {
+		Map<String, AcsConnectionDetails> connections = new LinkedHashMap<>();
 		AcsConnectionDetails connection = provided.getIfAvailable();
-		return new ResolvedConnection(
-				(connection != null) ? connection : PropertiesAcsConnectionDetails.of(properties));
+		if (connection != null) {
+			connections.put(AcsResources.DEFAULT, connection);
+		}
+		else if (properties.hasDefaultResource() || properties.resources().isEmpty()) {
+			connections.put(AcsResources.DEFAULT, PropertiesAcsConnectionDetails.of(properties));
+		}
+		for (String name : properties.resources().keySet()) {
+			connections.put(name, PropertiesAcsConnectionDetails.of(name, properties.resource(name)));
+		}
+		providedByName.orderedStream().forEach((named) -> connections.put(named.name(), named.details()));
+		return new ResolvedConnections(connections);
 	}
 
 	@Bean
-	CommunicationIdentityClient communicationIdentityClient(AcsProperties properties, ResolvedConnection resolved,
+	AcsResources acsResources(AcsProperties properties, ResolvedConnections connections,
 			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, BucketStore buckets,
-			ObjectProvider<OpenTelemetry> openTelemetry) {
-		AcsConnectionDetails connection = resolved.details();
-		AcsProperties.Client settings = properties.client();
+			ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meters) {
+		Map<String, AcsGateway> gateways = new LinkedHashMap<>();
+		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+		/*
+		 * resilience4j_circuitbreaker_state{name="acs"} and friends on
+		 * /actuator/prometheus; name="acs-<resource>" for the other resources.
+		 */
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+		connections.details().forEach((name, connection) -> {
+			AcsProperties.Resource settings = settings(properties, name);
+			CommunicationIdentityClient client = client(name, connection, settings, credential, acsHttpExecutor,
+					buckets, openTelemetry);
+			CircuitBreaker breaker = breakers.circuitBreaker(breakerName(name),
+					circuitBreakerConfig(settings.circuitBreaker()));
+			gateways.put(name,
+					new AcsGateway(name, client, breaker, settings.circuitBreaker().waitInOpenState(), meters));
+		});
+		return AcsResources.of(gateways);
+	}
+
+	private static CommunicationIdentityClient client(String name, AcsConnectionDetails connection,
+			AcsProperties.Resource settings, ObjectProvider<TokenCredential> credential, ExecutorService executor,
+			BucketStore buckets, ObjectProvider<OpenTelemetry> openTelemetry) {
+		AcsProperties.Client client = settings.client();
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.endpoint(connection.endpoint().toString())
-			.httpClient(AcsHttpClient.create(settings, connection.trustedCertificate(), acsHttpExecutor))
+			.httpClient(AcsHttpClient.create(client, connection.trustedCertificate(), executor))
 			.retryPolicy(new RetryPolicy(
-					new AcsRetryStrategy(settings.maxRetries(), settings.retryDelay(), settings.maxRetryAfter())))
+					new AcsRetryStrategy(client.maxRetries(), client.retryDelay(), client.maxRetryAfter())))
 			.addPolicy(new RepeatableCreatePolicy());
 		openTelemetry.ifAvailable((tracing) -> builder.clientOptions(tracedBy(tracing)));
-		if (properties.budget().enabled()) {
-			builder.addPolicy(new AcsBudgetPolicy(buckets, properties.budget().calls(), properties.budget().period()));
+		AcsProperties.Budget budget = settings.budget();
+		if (budget.enabled()) {
+			builder.addPolicy(new AcsBudgetPolicy(buckets, name, budget.calls(), budget.period()));
 		}
 		if (connection.accessKey() != null) {
 			return builder.credential(new AzureKeyCredential(connection.accessKey())).buildClient();
 		}
-		logger.info("Calling ACS at {} with a Microsoft Entra ID credential", connection.endpoint());
+		logger.info("Calling ACS resource {} at {} with a Microsoft Entra ID credential", name, connection.endpoint());
 		return builder.credential(credential.getIfAvailable(() -> new DefaultAzureCredentialBuilder().build()))
 			.buildClient();
 	}
@@ -98,29 +136,34 @@ class AcsConfiguration {
 	}
 
 	@Bean
-	AcsGateway acsGateway(CommunicationIdentityClient client, AcsProperties properties, MeterRegistry meters) {
-		AcsProperties.CircuitBreaker settings = properties.circuitBreaker();
-		return new AcsGateway(client, circuitBreaker(settings, meters), settings.waitInOpenState(), meters);
-	}
-
-	@Bean
-	AcsHealthIndicator acsHealthIndicator(AcsGateway gateway, ResolvedConnection resolved) {
-		return new AcsHealthIndicator(gateway, resolved.details());
+	AcsHealthIndicator acsHealthIndicator(AcsResources resources, ResolvedConnections connections) {
+		return new AcsHealthIndicator(resources, connections.details());
 	}
 
 	/**
 	 * A type of its own, so that it is no second {@link AcsConnectionDetails} bean beside
 	 * the one local mode or a test provides.
 	 */
-	record ResolvedConnection(AcsConnectionDetails details) {
+	record ResolvedConnections(Map<String, AcsConnectionDetails> details) {
 	}
 
-	private static CircuitBreaker circuitBreaker(AcsProperties.CircuitBreaker settings, MeterRegistry meters) {
+	/** A resource's settings; those of {@code acs.*} for one that local mode provides. */
+	private static AcsProperties.Resource settings(AcsProperties properties, String name) {
+		return properties.resources().containsKey(name) ? properties.resource(name) : new AcsProperties.Resource(null,
+				null, null, properties.client(), properties.circuitBreaker(), properties.budget());
+	}
+
+	/** {@code acs} for the default resource, as before there were several. */
+	static String breakerName(String resource) {
+		return AcsResources.DEFAULT.equals(resource) ? "acs" : "acs-" + resource;
+	}
+
+	private static CircuitBreakerConfig circuitBreakerConfig(AcsProperties.CircuitBreaker settings) {
 		/*
 		 * With the automatic transition, health shows HALF_OPEN as soon as a probe is
 		 * allowed, not only after the next call once the wait is over.
 		 */
-		CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+		return CircuitBreakerConfig.custom()
 			.failureRateThreshold(settings.failureRateThreshold())
 			.slidingWindowSize(settings.slidingWindowSize())
 			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
@@ -128,13 +171,6 @@ class AcsConfiguration {
 			.permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.build();
-		CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(config);
-		/*
-		 * resilience4j_circuitbreaker_state{name="acs"} and friends on
-		 * /actuator/prometheus.
-		 */
-		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
-		return registry.circuitBreaker("acs");
 	}
 
 }

@@ -44,6 +44,8 @@ public class AcsGateway {
 	/** Used when ACS is unavailable and says nothing of when to come back. */
 	private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
 
+	private final String resource;
+
 	private final CommunicationIdentityClient client;
 
 	private final CircuitBreaker circuitBreaker;
@@ -60,6 +62,16 @@ public class AcsGateway {
 	 */
 	AcsGateway(CommunicationIdentityClient client, CircuitBreaker circuitBreaker, Duration openRetryAfter,
 			MeterRegistry meters) {
+		this(AcsResources.DEFAULT, client, circuitBreaker, openRetryAfter, meters);
+	}
+
+	/**
+	 * @param resource the resource's name, as metrics and logs give it
+	 * @param openRetryAfter what to tell front ends while the circuit breaker is open
+	 */
+	AcsGateway(String resource, CommunicationIdentityClient client, CircuitBreaker circuitBreaker,
+			Duration openRetryAfter, MeterRegistry meters) {
+		this.resource = Objects.requireNonNull(resource, "resource");
 		this.client = Objects.requireNonNull(client, "client");
 		this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
 		this.openRetryAfter = Objects.requireNonNull(openRetryAfter, "openRetryAfter");
@@ -101,6 +113,11 @@ public class AcsGateway {
 	/**
 	 * The circuit breaker's state, such as {@code CLOSED} or {@code OPEN}, for health.
 	 */
+	/** The name of the resource this gateway calls. */
+	public String resource() {
+		return this.resource;
+	}
+
 	public String circuitState() {
 		return this.circuitBreaker.getState().name();
 	}
@@ -164,7 +181,7 @@ public class AcsGateway {
 	private AcsException translate(String operation, RuntimeException ex) {
 		AcsBudgetPolicy.BudgetSpentException spent = find(ex, AcsBudgetPolicy.BudgetSpentException.class);
 		if (spent != null) {
-			logger.warn("ACS {} held back: the fleet's ACS budget is spent", operation);
+			logger.warn("ACS {} held back: the fleet's budget for resource {} is spent", operation, this.resource);
 			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS call budget spent", 0, null, spent.retryAfter(),
 					spent);
 		}
@@ -172,18 +189,19 @@ public class AcsGateway {
 			return translate(operation, http);
 		}
 		if (isConnectionFailure(ex)) {
-			logger.warn("ACS {} failed: {}", operation, rootCause(ex).getClass().getSimpleName());
+			logger.warn("ACS {} at resource {} failed: {}", operation, this.resource,
+					rootCause(ex).getClass().getSimpleName());
 			return new AcsException(AcsException.Kind.UNAVAILABLE, "ACS could not be reached", 0, null,
 					DEFAULT_RETRY_AFTER, ex);
 		}
 		return null;
 	}
 
-	private static AcsException translate(String operation, HttpResponseException ex) {
+	private AcsException translate(String operation, HttpResponseException ex) {
 		HttpResponse response = ex.getResponse();
 		int status = (response != null) ? response.getStatusCode() : 0;
 		String code = acsErrorCode(ex);
-		logger.warn("ACS {} answered {} {}", operation, status, code);
+		logger.warn("ACS {} at resource {} answered {} {}", operation, this.resource, status, code);
 		/*
 		 * Only ACS's own answer says that the identity is gone. A 404 without it comes
 		 * from a proxy or a wrong endpoint path, and IdentityNotOwned means the identity
@@ -210,6 +228,7 @@ public class AcsGateway {
 						.description("Calls to ACS by operation and outcome")
 						.tag("operation", operation)
 						.tag("outcome", outcome)
+						.tag("resource", this.resource)
 						.register(this.meters))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}

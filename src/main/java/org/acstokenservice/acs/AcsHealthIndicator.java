@@ -1,32 +1,46 @@
 package org.acstokenservice.acs;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Shows operators which ACS endpoint the service calls, how it signs its calls, and the
- * circuit breaker's state. It is always UP: an ACS outage hits every instance alike, and
- * taking them all out of the load balancer would turn a retryable 503 into no answer at
- * all. It is not part of readiness.
+ * circuit breaker's state: the first resource's (the default one) at the top, and each
+ * resource's under {@code resources} when there are several. It is always UP: an ACS
+ * outage hits every instance alike, and taking them all out of the load balancer would
+ * turn a retryable 503 into no answer at all; nor does one resource down take the users
+ * of the others out. It is not part of readiness.
  */
 class AcsHealthIndicator implements HealthIndicator {
 
-	private final AcsGateway gateway;
+	private final AcsResources resources;
 
-	private final AcsConnectionDetails connection;
+	private final Map<String, AcsConnectionDetails> connections;
 
-	AcsHealthIndicator(AcsGateway gateway, AcsConnectionDetails connection) {
-		this.gateway = gateway;
-		this.connection = connection;
+	AcsHealthIndicator(AcsResources resources, Map<String, AcsConnectionDetails> connections) {
+		this.resources = resources;
+		this.connections = connections;
 	}
 
 	@Override
 	public Health health() {
-		return Health.up()
-			.withDetail("endpoint", this.connection.endpoint().toString())
-			.withDetail("credential", (this.connection.accessKey() != null) ? "access-key" : "entra-id")
-			.withDetail("circuitBreaker", this.gateway.circuitState())
-			.build();
+		Map<String, Map<String, String>> each = new LinkedHashMap<>();
+		for (String name : this.resources.names()) {
+			AcsConnectionDetails connection = this.connections.get(name);
+			Map<String, String> details = new LinkedHashMap<>();
+			details.put("endpoint", connection.endpoint().toString());
+			details.put("credential", (connection.accessKey() != null) ? "access-key" : "entra-id");
+			details.put("circuitBreaker", this.resources.gateway(name).circuitState());
+			each.put(name, details);
+		}
+		Health.Builder health = Health.up().withDetails(each.values().iterator().next());
+		if (each.size() > 1) {
+			health.withDetail("resources", each);
+		}
+		return health.build();
 	}
 
 }

@@ -3,6 +3,9 @@ package org.acstokenservice.acs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,17 +27,113 @@ import org.springframework.util.StringUtils;
  * @param client time-outs and retries of every ACS call
  * @param circuitBreaker when to stop calling a failing ACS for a while
  * @param budget how many calls the fleet may make to ACS
+ * @param resources further ACS resources by name ({@code acs.resources.eu.*}), each with
+ * the settings above; a setting a resource leaves out is the one above. The resource of
+ * the settings above is named {@value AcsResources#DEFAULT}
+ * @param assignment which resource a user's identity lives in
  */
 @ConfigurationProperties("acs")
 public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate, @DefaultValue Client client,
-		@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget) {
+		@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget, Map<String, Resource> resources,
+		@DefaultValue Assignment assignment) {
+
+	/** A resource's name: in URLs of metrics, health and the database. */
+	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+	public AcsProperties {
+		resources = (resources != null) ? new LinkedHashMap<>(resources) : new LinkedHashMap<>();
+		for (String name : resources.keySet()) {
+			if (AcsResources.DEFAULT.equals(name)) {
+				throw new IllegalArgumentException(
+						"acs.resources.default: the default resource is configured with acs.* itself");
+			}
+			if (!NAME.matcher(name).matches()) {
+				throw new IllegalArgumentException("acs.resources." + name
+						+ ": a resource's name is 1 to 32 lower-case letters, digits and hyphens");
+			}
+		}
+		resources = Map.copyOf(resources);
+	}
+
+	/** Whether the settings above name a resource: a connection string or an endpoint. */
+	public boolean hasDefaultResource() {
+		return StringUtils.hasText(this.connectionString)
+				|| (this.endpoint != null && !this.endpoint.toString().isEmpty());
+	}
+
+	/** The settings of a resource of {@link #resources()}, filled in from those above. */
+	Resource resource(String name) {
+		Resource resource = this.resources.get(name);
+		return new Resource(resource.connectionString(), resource.endpoint(), resource.trustedCertificate(),
+				(resource.client() != null) ? resource.client() : this.client,
+				(resource.circuitBreaker() != null) ? resource.circuitBreaker() : this.circuitBreaker,
+				(resource.budget() != null) ? resource.budget() : this.budget);
+	}
 
 	@Override
 	public String toString() {
 		// The connection string holds the access key.
 		return "AcsProperties[connectionString=" + (StringUtils.hasText(this.connectionString) ? "******" : "")
 				+ ", endpoint=" + this.endpoint + ", trustedCertificate=" + this.trustedCertificate + ", client="
-				+ this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + "]";
+				+ this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + ", resources="
+				+ this.resources + ", assignment=" + this.assignment + "]";
+	}
+
+	/**
+	 * Another ACS resource: another data location, or a customer's own. Its limits are
+	 * its own, so it has a budget and a circuit breaker of its own.
+	 *
+	 * @param connectionString its connection string; a secret
+	 * @param endpoint its endpoint, reached with a Microsoft Entra ID credential when no
+	 * connection string is given
+	 * @param trustedCertificate a PEM certificate to trust for calls to it (an emulator)
+	 * @param client as {@code acs.client} when left out
+	 * @param circuitBreaker as {@code acs.circuit-breaker} when left out
+	 * @param budget as {@code acs.budget} when left out: each resource has a budget of
+	 * its own of that size
+	 */
+	public record Resource(String connectionString, URI endpoint, Path trustedCertificate, Client client,
+			CircuitBreaker circuitBreaker, Budget budget) {
+
+		@Override
+		public String toString() {
+			return "Resource[connectionString=" + (StringUtils.hasText(this.connectionString) ? "******" : "")
+					+ ", endpoint=" + this.endpoint + ", trustedCertificate=" + this.trustedCertificate + ", client="
+					+ this.client + ", circuitBreaker=" + this.circuitBreaker + ", budget=" + this.budget + "]";
+		}
+
+	}
+
+	/**
+	 * Which resource each user's identity lives in, decided from the validated sign-in on
+	 * every request. Without a claim, every user is in {@code default-resource}. With
+	 * one, its value picks the resource through {@code resources}; a value that the map
+	 * does not name, or no such claim, gives {@code default-resource} when that is set,
+	 * and otherwise a 403 {@code resource_not_assigned}: never a resource by accident. An
+	 * application's own {@code AcsResourceAssignment} bean replaces all of this.
+	 *
+	 * @param claim the JWT claim to read, such as {@code tid} (the Microsoft Entra
+	 * tenant) or {@code region}
+	 * @param resources the claim's values and the resource of each, e.g.
+	 * {@code acs.assignment.resources.[contoso-tenant-id]=eu}
+	 * @param defaultResource the resource of users whose value the map does not name;
+	 * {@value AcsResources#DEFAULT} when no claim is set
+	 */
+	public record Assignment(String claim, Map<String, String> resources, String defaultResource) {
+
+		public Assignment {
+			resources = (resources != null) ? Map.copyOf(resources) : Map.of();
+			if (!StringUtils.hasText(claim)) {
+				claim = null;
+				if (!StringUtils.hasText(defaultResource)) {
+					defaultResource = AcsResources.DEFAULT;
+				}
+			}
+			if (!StringUtils.hasText(defaultResource)) {
+				defaultResource = null;
+			}
+		}
+
 	}
 
 	/**

@@ -43,6 +43,29 @@ final class PropertiesAcsConnectionDetails {
 		return new AcsConnection(properties.endpoint(), null, trusted);
 	}
 
+	/**
+	 * Reads the details of resource {@code name} from {@code acs.resources.<name>.*}.
+	 * @throws IllegalStateException as {@link #of(AcsProperties)}
+	 */
+	static AcsConnectionDetails of(String name, AcsProperties.Resource resource) {
+		String prefix = "acs.resources." + name;
+		X509Certificate trusted = (resource.trustedCertificate() != null)
+				? readCertificate(resource.trustedCertificate()) : null;
+		if (StringUtils.hasText(resource.connectionString())) {
+			try {
+				return AcsConnectionDetails.ofConnectionString(resource.connectionString(), trusted);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(prefix + ".connection-string is malformed: " + ex.getMessage());
+			}
+		}
+		if (resource.endpoint() == null || resource.endpoint().toString().isEmpty()) {
+			throw new IllegalStateException("ACS resource " + name + " has neither " + prefix
+					+ ".connection-string nor " + prefix + ".endpoint");
+		}
+		return new AcsConnection(resource.endpoint(), null, trusted);
+	}
+
 	private static X509Certificate readCertificate(Path pem) {
 		try (InputStream in = Files.newInputStream(pem)) {
 			return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

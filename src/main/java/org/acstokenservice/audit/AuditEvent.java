@@ -13,9 +13,16 @@ import java.time.Instant;
  * @param communicationUserId the ACS identity it concerned, if known
  * @param reason the error code or policy reason of a denial or failure
  * @param detail scopes, lifetime or tier, for the record
+ * @param resource the ACS resource it acted in, when it acted in one
  */
 public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, String actor, String subject,
-		String communicationUserId, String reason, String detail) {
+		String communicationUserId, String reason, String detail, String resource) {
+
+	/** An event that acted in no particular ACS resource. */
+	public AuditEvent(Instant occurredAt, Action action, Outcome outcome, String actor, String subject,
+			String communicationUserId, String reason, String detail) {
+		this(occurredAt, action, outcome, actor, subject, communicationUserId, reason, detail, null);
+	}
 
 	/** What was asked for. */
 	public enum Action {

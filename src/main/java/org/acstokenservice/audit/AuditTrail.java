@@ -72,7 +72,7 @@ public class AuditTrail {
 	 */
 	public void succeeded(AuditEntry entry, String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
-				entry.subject(), communicationUserId, null, entry.detail()), false);
+				entry.subject(), communicationUserId, null, entry.detail(), entry.resource()), false);
 	}
 
 	/**
@@ -87,7 +87,7 @@ public class AuditTrail {
 	 */
 	public void changed(AuditEntry entry, String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
-				entry.subject(), communicationUserId, null, entry.detail()), true);
+				entry.subject(), communicationUserId, null, entry.detail(), entry.resource()), true);
 	}
 
 	/**
@@ -120,7 +120,7 @@ public class AuditTrail {
 			return;
 		}
 		AuditEvent event = new AuditEvent(this.clock.instant(), entry.action(), outcome, entry.actor(), entry.subject(),
-				null, reason(ex), entry.detail());
+				null, reason(ex), entry.detail(), entry.resource());
 		if (outcome == AuditEvent.Outcome.FAILED && CHANGES_WHEN_FAILED.contains(entry.action())) {
 			/*
 			 * An erasure or revocation that ACS failed has changed things here already
@@ -184,7 +184,7 @@ public class AuditTrail {
 	void record(AuditEvent recorded, boolean beforeAnswer) {
 		AuditEvent event = new AuditEvent(recorded.occurredAt(), recorded.action(), recorded.outcome(),
 				fit(recorded.actor(), 255), fit(recorded.subject(), 255), fit(recorded.communicationUserId(), 512),
-				fit(recorded.reason(), 64), fit(recorded.detail(), 512));
+				fit(recorded.reason(), 64), fit(recorded.detail(), 512), recorded.resource());
 		if (beforeAnswer) {
 			this.writer.writeAndWait(event);
 		}
@@ -209,14 +209,15 @@ public class AuditTrail {
 	public List<AuditEvent> recent(String subject, int limit) {
 		this.writer.flush();
 		return this.jdbc
-			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail "
-					+ "from audit_event where subject = ? order by occurred_at desc, id desc fetch first " + limit
-					+ " rows only")
+			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail, "
+					+ "resource from audit_event where subject = ? order by occurred_at desc, id desc fetch first "
+					+ limit + " rows only")
 			.param(subject)
 			.query((rs, row) -> new AuditEvent(rs.getObject("occurred_at", java.time.OffsetDateTime.class).toInstant(),
 					AuditEvent.Action.valueOf(rs.getString("action")),
 					AuditEvent.Outcome.valueOf(rs.getString("outcome")), rs.getString("actor"), rs.getString("subject"),
-					rs.getString("communication_user_id"), rs.getString("reason"), rs.getString("detail")))
+					rs.getString("communication_user_id"), rs.getString("reason"), rs.getString("detail"),
+					rs.getString("resource")))
 			.list();
 	}
 

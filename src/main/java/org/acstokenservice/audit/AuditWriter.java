@@ -43,7 +43,7 @@ class AuditWriter implements SmartLifecycle {
 	private static final Logger logger = LoggerFactory.getLogger(AuditWriter.class);
 
 	private static final String INSERT = "insert into audit_event (occurred_at, action, outcome, actor, subject, "
-			+ "communication_user_id, reason, detail) values (?, ?, ?, ?, ?, ?, ?, ?)";
+			+ "communication_user_id, reason, detail, resource) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	private static final int MAX_BATCH = 500;
 
@@ -254,7 +254,7 @@ class AuditWriter implements SmartLifecycle {
 				events.add(event);
 				rows.add(new Object[] { event.occurredAt().atOffset(ZoneOffset.UTC), event.action().name(),
 						event.outcome().name(), event.actor(), event.subject(), event.communicationUserId(),
-						event.reason(), event.detail() });
+						event.reason(), event.detail(), event.resource() });
 			}
 		}
 		if (!rows.isEmpty()) {
@@ -281,6 +281,7 @@ class AuditWriter implements SmartLifecycle {
 			.addKeyValue("audit.communicationUserId", event.communicationUserId())
 			.addKeyValue("audit.reason", event.reason())
 			.addKeyValue("audit.detail", event.detail())
+			.addKeyValue("audit.resource", event.resource())
 			.log("{} {} for {}{}", event.action(), event.outcome(), event.subject(),
 					(event.reason() != null) ? ": " + event.reason() : "");
 	}

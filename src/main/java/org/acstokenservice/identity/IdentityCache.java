@@ -2,6 +2,7 @@ package org.acstokenservice.identity;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -29,7 +30,10 @@ class IdentityCache implements ChangeFeed.Listener {
 
 	private final ChangeFeed changes;
 
+	/** By resource and app user: {@link #key}. */
 	private final Cache<String, StoredIdentity> identities;
+
+	private final Set<String> resources;
 
 	/** Counts forgettings, so that a read that one overtook is not kept. */
 	private final AtomicLong forgotten = new AtomicLong();
@@ -40,8 +44,14 @@ class IdentityCache implements ChangeFeed.Listener {
 
 	private final Counter bypassed;
 
-	IdentityCache(JdbcIdentityStore store, ChangeFeed changes, long maxEntries, MeterRegistry meters) {
+	/**
+	 * @param resources the names of the ACS resources: a change of a user forgets the
+	 * user's identity in each
+	 */
+	IdentityCache(JdbcIdentityStore store, ChangeFeed changes, Set<String> resources, long maxEntries,
+			MeterRegistry meters) {
 		this.store = store;
+		this.resources = Set.copyOf(resources);
 		this.changes = changes;
 		this.identities = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(MAX_AGE).build();
 		this.hits = counter(meters, "hit");
@@ -58,31 +68,42 @@ class IdentityCache implements ChangeFeed.Listener {
 			.register(meters);
 	}
 
-	/** The user's current mapping: from memory when the change feed allows. */
-	Optional<StoredIdentity> find(String appUserId) {
+	/**
+	 * The user's current mapping in a resource: from memory when the change feed allows.
+	 */
+	Optional<StoredIdentity> find(String appUserId, String resource) {
 		if (!this.changes.upToDate()) {
 			this.bypassed.increment();
-			return this.store.findByAppUserId(appUserId);
+			return this.store.findByAppUserId(appUserId, resource);
 		}
-		StoredIdentity cached = this.identities.getIfPresent(appUserId);
+		String key = key(appUserId, resource);
+		StoredIdentity cached = this.identities.getIfPresent(key);
 		if (cached != null) {
 			this.hits.increment();
 			return Optional.of(cached);
 		}
 		this.misses.increment();
 		long before = this.forgotten.get();
-		Optional<StoredIdentity> read = this.store.findByAppUserId(appUserId);
+		Optional<StoredIdentity> read = this.store.findByAppUserId(appUserId, resource);
 		// Kept only if no change was heard meanwhile: it might have been this user's.
 		if (read.isPresent() && this.forgotten.get() == before && this.changes.upToDate()) {
-			this.identities.put(appUserId, read.get());
+			this.identities.put(key, read.get());
 		}
 		return read;
 	}
 
-	/** Forgets a user's mapping: this instance just changed it, or another did. */
+	/**
+	 * Forgets a user's mappings in every resource: this instance just changed one, or
+	 * another did (the database's trigger names the user, not the resource).
+	 */
 	void forget(String appUserId) {
 		this.forgotten.incrementAndGet();
-		this.identities.invalidate(appUserId);
+		this.identities.invalidateAll(this.resources.stream().map((resource) -> key(appUserId, resource)).toList());
+	}
+
+	private static String key(String appUserId, String resource) {
+		// No resource name holds a line feed.
+		return resource + '\n' + appUserId;
 	}
 
 	/**

@@ -34,9 +34,12 @@ class IdentityController {
 
 	private final AuditTrail audit;
 
+	private final UserResources resources;
+
 	IdentityController(IdentityService identities, IdentityDeletions deletions, EligibilityPolicy policy,
-			AuditTrail audit) {
+			AuditTrail audit, UserResources resources) {
 		this.identities = identities;
+		this.resources = resources;
 		this.deletions = deletions;
 		this.policy = policy;
 		this.audit = audit;
@@ -44,13 +47,16 @@ class IdentityController {
 
 	@GetMapping("/identity")
 	IdentityResponse identity(AppUser user) {
-		return this.identities.find(user.id())
+		return this.identities.find(user.id(), this.resources.of(user))
 			.map(IdentityResponse::of)
 			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND,
 					"No ACS identity yet: the first POST /token creates it."));
 	}
 
-	/** The right to erasure: the identity goes at ACS and here. */
+	/**
+	 * The right to erasure: the user's identities in every resource go at ACS and here.
+	 * Open to a user in no resource too.
+	 */
 	@DeleteMapping("/identity")
 	ResponseEntity<Void> erase(AppUser user) {
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, user.id());
@@ -66,12 +72,17 @@ class IdentityController {
 		return ResponseEntity.noContent().build();
 	}
 
+	/**
+	 * Another user's identity in the caller's resource: a user whose identity lives in
+	 * another resource cannot be called from the caller's, so is not found.
+	 */
 	@GetMapping("/users/{appUserId}/identity")
 	IdentityResponse identityOf(AppUser user, @PathVariable String appUserId) {
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_LOOKUP, user.id())
 			.about(appUserId)
 			.withDetail("by app user id");
-		return lookUp(user, entry, () -> this.identities.find(appUserId), "That user has no ACS identity.");
+		return lookUp(user, entry, () -> this.identities.find(appUserId, this.resources.of(user)),
+				"That user has no ACS identity in the caller's ACS resource.");
 	}
 
 	@GetMapping("/identities/{communicationUserId}")
@@ -105,7 +116,7 @@ class IdentityController {
 		requireAdmin(admin);
 		AuditEntry entry = AuditEntry.of(Action.TOKEN_REVOKE, admin.id()).about(appUserId).withDetail("by admin");
 		try {
-			if (!this.identities.revokeTokens(appUserId)) {
+			if (!this.identities.revokeTokensEverywhere(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
 		}
@@ -145,10 +156,14 @@ class IdentityController {
 		}
 	}
 
-	record IdentityResponse(String appUserId, String communicationUserId, Instant createdAt) {
+	/**
+	 * @param resource the name of the ACS resource the identity lives in
+	 */
+	record IdentityResponse(String appUserId, String communicationUserId, Instant createdAt, String resource) {
 
 		static IdentityResponse of(StoredIdentity identity) {
-			return new IdentityResponse(identity.appUserId(), identity.communicationUserId(), identity.createdAt());
+			return new IdentityResponse(identity.appUserId(), identity.communicationUserId(), identity.createdAt(),
+					identity.resource());
 		}
 
 	}

@@ -3,12 +3,11 @@ package org.acstokenservice.identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,7 @@ public class IdentityDeletions {
 
 	private final JdbcIdentityStore store;
 
-	private final AcsGateway acs;
+	private final AcsResources acs;
 
 	private final ReusableTokens reusable;
 
@@ -49,7 +48,7 @@ public class IdentityDeletions {
 
 	private final MeterRegistry meters;
 
-	IdentityDeletions(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs, ReusableTokens reusable,
+	IdentityDeletions(JdbcIdentityStore store, IdentityCache cache, AcsResources acs, ReusableTokens reusable,
 			MeterRegistry meters) {
 		this.store = store;
 		this.cache = cache;
@@ -59,8 +58,9 @@ public class IdentityDeletions {
 	}
 
 	/**
-	 * Erases the user's identity, here and at ACS. If ACS fails, the deletion stays
-	 * queued and is retried, and the {@link AcsException} tells the caller.
+	 * Erases the user's identities in every resource, here and at ACS. If ACS fails, the
+	 * deletion stays queued and is retried, and the {@link AcsException} tells the caller
+	 * (after every other deletion was tried).
 	 * @return {@code false} when there was nothing to erase
 	 */
 	public boolean erase(String appUserId) {
@@ -71,17 +71,28 @@ public class IdentityDeletions {
 		 * the database's clock, which the job compares with: an instance whose clock is
 		 * behind would otherwise make its own claim due at once.
 		 */
-		Optional<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now, now.plus(CLAIM));
+		List<String> forgotten = this.store.forgetAndQueueDeletion(appUserId, now, now.plus(CLAIM));
 		long committed = System.nanoTime();
 		this.cache.forget(appUserId);
-		forgotten.ifPresent(this.reusable::forget);
+		forgotten.forEach(this.reusable::forget);
 		List<PendingDeletion> pending = this.store.pendingDeletionsOf(appUserId);
 		if (forgotten.isEmpty() && pending.isEmpty()) {
 			return false;
 		}
+		AcsException failed = null;
 		for (PendingDeletion deletion : pending) {
-			deleteAtAcs(deletion);
-			count(this.meters, "erased");
+			try {
+				if (deleteAtAcs(deletion)) {
+					count(this.meters, "erased");
+				}
+			}
+			catch (AcsException ex) {
+				// The others are still tried: each resource fails on its own.
+				failed = ex;
+			}
+		}
+		if (failed != null) {
+			throw failed;
 		}
 		logger.info("Erased the ACS identity of app user {}", appUserId);
 		// No instance may hand out a token of the erased identity once this is answered.
@@ -101,8 +112,9 @@ public class IdentityDeletions {
 				continue;
 			}
 			try {
-				deleteAtAcs(pending);
-				done++;
+				if (deleteAtAcs(pending)) {
+					done++;
+				}
 			}
 			catch (AcsException ex) {
 				logger.warn("Deletion of ACS identity {} still pending after {} attempts: {}",
@@ -118,9 +130,9 @@ public class IdentityDeletions {
 	 * may be why the identity is surplus), the identity is logged at ERROR so that an
 	 * operator can delete it. Never throws: the caller is already on its way out.
 	 */
-	void deleteSurplus(String appUserId, String communicationUserId) {
+	void deleteSurplus(String appUserId, String resource, String communicationUserId) {
 		try {
-			this.acs.deleteIdentity(communicationUserId);
+			this.acs.gateway(resource).deleteIdentity(communicationUserId);
 			count(this.meters, "surplus_deleted");
 			return;
 		}
@@ -133,7 +145,7 @@ public class IdentityDeletions {
 		}
 		try {
 			Instant now = this.store.databaseNow();
-			this.store.queueDeletion(communicationUserId, appUserId, now, now.plus(backoff(0)));
+			this.store.queueDeletion(communicationUserId, appUserId, resource, now, now.plus(backoff(0)));
 		}
 		catch (RuntimeException ex) {
 			logger.error("Surplus ACS identity {} of app user {} could be neither deleted at ACS nor queued for "
@@ -141,9 +153,21 @@ public class IdentityDeletions {
 		}
 	}
 
-	private void deleteAtAcs(PendingDeletion pending) {
+	/**
+	 * @return {@code false} when the identity's resource is not configured (any more):
+	 * the deletion waits, retried with its back-off, for the configuration to name it
+	 * again
+	 */
+	private boolean deleteAtAcs(PendingDeletion pending) {
+		if (!this.acs.contains(pending.resource())) {
+			logger.warn("Deletion of ACS identity {} waits: its resource {} is not configured",
+					pending.communicationUserId(), pending.resource());
+			this.store.deletionFailed(pending.communicationUserId(),
+					this.store.databaseNow().plus(backoff(pending.attempts())));
+			return false;
+		}
 		try {
-			this.acs.deleteIdentity(pending.communicationUserId());
+			this.acs.gateway(pending.resource()).deleteIdentity(pending.communicationUserId());
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -154,6 +178,7 @@ public class IdentityDeletions {
 			// Already gone at ACS: the deletion is complete all the same.
 		}
 		this.store.deletionDone(pending.communicationUserId());
+		return true;
 	}
 
 	/** 30 s, 1 min, 2 min, … up to an hour between tries. */

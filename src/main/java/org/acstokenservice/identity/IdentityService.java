@@ -14,8 +14,8 @@ import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.web.ErrorCode;
@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each app user's one ACS identity, issues its tokens and revokes them. Erasure and
- * the deletions at ACS that may need retrying are {@link IdentityDeletions}'.
+ * Keeps each app user's one ACS identity per ACS resource, issues its tokens and revokes
+ * them. Erasure and the deletions at ACS that may need retrying are
+ * {@link IdentityDeletions}'.
  * <ul>
  * <li>A user's first token creates the identity and the token in one ACS call. Concurrent
  * first requests in this instance wait for one creation; across instances the database's
@@ -47,7 +48,7 @@ public class IdentityService {
 
 	private final JdbcIdentityStore store;
 
-	private final AcsGateway acs;
+	private final AcsResources acs;
 
 	private final ReusableTokens reusable;
 
@@ -61,7 +62,7 @@ public class IdentityService {
 
 	private final MeterRegistry meters;
 
-	IdentityService(JdbcIdentityStore store, IdentityCache cache, AcsGateway acs, ReusableTokens reusable,
+	IdentityService(JdbcIdentityStore store, IdentityCache cache, AcsResources acs, ReusableTokens reusable,
 			IdentityDeletions deletions, Clock clock, MeterRegistry meters) {
 		this.store = store;
 		this.cache = cache;
@@ -72,20 +73,27 @@ public class IdentityService {
 		this.meters = meters;
 	}
 
-	/** The user's stored identity, if the user has been issued a token before. */
-	public Optional<StoredIdentity> find(String appUserId) {
-		return this.store.findByAppUserId(appUserId);
+	/**
+	 * The user's stored identity in a resource, if the user has been issued a token there
+	 * before.
+	 */
+	public Optional<StoredIdentity> find(String appUserId, String resource) {
+		return this.store.findByAppUserId(appUserId, resource);
 	}
 
-	/** The app user an ACS identity belongs to, if this service made it. */
+	/**
+	 * The app user an ACS identity belongs to, in whichever resource, if this service
+	 * made it.
+	 */
 	public Optional<StoredIdentity> findByCommunicationUserId(String communicationUserId) {
 		return this.store.findByCommunicationUserId(communicationUserId);
 	}
 
 	/**
-	 * Issues a token for the user's identity, creating the identity on the first call.
+	 * Issues a token for the user's identity in a resource, creating the identity on the
+	 * first call there.
 	 */
-	public IssuedToken issueToken(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+	public IssuedToken issueToken(String appUserId, String resource, Set<AcsScope> scopes, Duration lifetime) {
 		/*
 		 * Each pass reads the mapping afresh; a pass gives up (empty) when the mapping
 		 * changed under it (replaced, erased, or created by another request), and the
@@ -95,10 +103,10 @@ public class IdentityService {
 		for (int pass = 0; pass < MAX_PASSES; pass++) {
 			// The first pass from memory when the fleet's change feed allows: a reuse hit
 			// reads nothing.
-			Optional<StoredIdentity> stored = (pass == 0) ? this.cache.find(appUserId)
-					: this.store.findByAppUserId(appUserId);
+			Optional<StoredIdentity> stored = (pass == 0) ? this.cache.find(appUserId, resource)
+					: this.store.findByAppUserId(appUserId, resource);
 			Optional<IssuedToken> issued = stored.isPresent() ? issueFor(stored.get(), scopes, lifetime)
-					: createOrJoin(appUserId, scopes, lifetime);
+					: createOrJoin(appUserId, resource, scopes, lifetime);
 			if (issued.isPresent()) {
 				return issued.get();
 			}
@@ -109,15 +117,28 @@ public class IdentityService {
 	}
 
 	/**
-	 * Revokes every token of the user's identity: recorded here first, so that this
-	 * service hands out none of them again even if ACS fails, then at ACS, then here
-	 * again. When the identity is replaced while its tokens are revoked, the new one's
-	 * tokens were issued during the revocation, and are revoked too.
+	 * Revokes every token of the user's identities in every resource (an admin's
+	 * revocation, which knows nothing of the user's sign-in).
 	 * @return {@code false} when the user has no identity
 	 */
-	public boolean revokeTokens(String appUserId) {
+	public boolean revokeTokensEverywhere(String appUserId) {
+		boolean revoked = false;
+		for (StoredIdentity identity : this.store.findAllByAppUserId(appUserId)) {
+			revoked |= revokeTokens(appUserId, identity.resource());
+		}
+		return revoked;
+	}
+
+	/**
+	 * Revokes every token of the user's identity in a resource: recorded here first, so
+	 * that this service hands out none of them again even if ACS fails, then at ACS, then
+	 * here again. When the identity is replaced while its tokens are revoked, the new
+	 * one's tokens were issued during the revocation, and are revoked too.
+	 * @return {@code false} when the user has no identity there
+	 */
+	public boolean revokeTokens(String appUserId, String resource) {
 		for (int pass = 0; pass < MAX_PASSES; pass++) {
-			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId, resource);
 			if (stored.isEmpty()) {
 				// Erased during an earlier pass: erasure deletes the identity at ACS.
 				return pass > 0;
@@ -129,7 +150,7 @@ public class IdentityService {
 				continue;
 			}
 			this.reusable.forget(communicationUserId);
-			revokeAtAcs(appUserId, communicationUserId);
+			revokeAtAcs(appUserId, resource, communicationUserId);
 			/*
 			 * Again, now that ACS has revoked: a token that ACS issued while the
 			 * revocation was on its way is revoked at ACS too, so it must not be reused
@@ -151,9 +172,9 @@ public class IdentityService {
 				Duration.ofSeconds(1), Map.of());
 	}
 
-	private void revokeAtAcs(String appUserId, String communicationUserId) {
+	private void revokeAtAcs(String appUserId, String resource, String communicationUserId) {
 		try {
-			this.acs.revokeTokens(communicationUserId);
+			this.acs.gateway(resource).revokeTokens(communicationUserId);
 		}
 		catch (AcsException ex) {
 			if (ex.kind() == AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -188,7 +209,7 @@ public class IdentityService {
 			return Optional.of(new IssuedToken(communicationUserId, fresh.get(), true));
 		}
 		try {
-			AcsToken token = this.acs.issueToken(communicationUserId, scopes, lifetime);
+			AcsToken token = this.acs.gateway(identity.resource()).issueToken(communicationUserId, scopes, lifetime);
 			this.reusable.remember(communicationUserId, scopes, token, now, identity.revocationGeneration());
 			return Optional.of(new IssuedToken(communicationUserId, token, false));
 		}
@@ -206,9 +227,11 @@ public class IdentityService {
 	 */
 	private Optional<IssuedToken> replaceStale(StoredIdentity stale, Set<AcsScope> scopes, Duration lifetime) {
 		Instant now = now();
-		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
-		StoredIdentity replacement = new StoredIdentity(stale.appUserId(), created.communicationUserId(), now, null);
-		boolean replaced = storeOrGiveBack(stale.appUserId(), created, () -> this.store.replace(stale, replacement));
+		AcsIdentityAndToken created = this.acs.gateway(stale.resource()).createIdentityWithToken(scopes, lifetime);
+		StoredIdentity replacement = StoredIdentity.created(stale.appUserId(), stale.resource(),
+				created.communicationUserId(), now);
+		boolean replaced = storeOrGiveBack(stale.appUserId(), stale.resource(), created,
+				() -> this.store.replace(stale, replacement));
 		this.cache.forget(stale.appUserId());
 		if (!replaced) {
 			return Optional.empty();
@@ -226,15 +249,17 @@ public class IdentityService {
 	 * The first request for a user in this instance creates the identity; concurrent ones
 	 * wait for it, then read the mapping again.
 	 */
-	private Optional<IssuedToken> createOrJoin(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+	private Optional<IssuedToken> createOrJoin(String appUserId, String resource, Set<AcsScope> scopes,
+			Duration lifetime) {
+		String creation = resource + '\n' + appUserId;
 		CompletableFuture<Void> mine = new CompletableFuture<>();
-		CompletableFuture<Void> running = this.creating.putIfAbsent(appUserId, mine);
+		CompletableFuture<Void> running = this.creating.putIfAbsent(creation, mine);
 		if (running != null) {
 			await(running);
 			return Optional.empty();
 		}
 		try {
-			Optional<IssuedToken> issued = create(appUserId, scopes, lifetime);
+			Optional<IssuedToken> issued = create(appUserId, resource, scopes, lifetime);
 			mine.complete(null);
 			return issued;
 		}
@@ -244,26 +269,27 @@ public class IdentityService {
 			throw ex;
 		}
 		finally {
-			this.creating.remove(appUserId, mine);
+			this.creating.remove(creation, mine);
 		}
 	}
 
 	/**
 	 * @return empty when another instance stored the user's identity first
 	 */
-	private Optional<IssuedToken> create(String appUserId, Set<AcsScope> scopes, Duration lifetime) {
+	private Optional<IssuedToken> create(String appUserId, String resource, Set<AcsScope> scopes, Duration lifetime) {
 		// Another instance, or a creation that just finished here, may have stored it.
-		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId);
+		Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId, resource);
 		if (stored.isPresent()) {
 			return issueFor(stored.get(), scopes, lifetime);
 		}
 		Instant now = now();
-		AcsIdentityAndToken created = this.acs.createIdentityWithToken(scopes, lifetime);
-		StoredIdentity identity = new StoredIdentity(appUserId, created.communicationUserId(), now, null);
-		if (!storeOrGiveBack(appUserId, created, () -> this.store.insertIfAbsent(identity))) {
+		AcsIdentityAndToken created = this.acs.gateway(resource).createIdentityWithToken(scopes, lifetime);
+		StoredIdentity identity = StoredIdentity.created(appUserId, resource, created.communicationUserId(), now);
+		if (!storeOrGiveBack(appUserId, resource, created, () -> this.store.insertIfAbsent(identity))) {
 			return Optional.empty();
 		}
-		logger.info("Created ACS identity {} for app user {}", identity.communicationUserId(), appUserId);
+		logger.info("Created ACS identity {} for app user {} in resource {}", identity.communicationUserId(), appUserId,
+				resource);
 		count("created");
 		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
 				identity.revocationGeneration());
@@ -276,17 +302,18 @@ public class IdentityService {
 	 * {@link IdentityDeletions#deleteSurplus}), so that ACS keeps no identity the service
 	 * has forgotten.
 	 */
-	private boolean storeOrGiveBack(String appUserId, AcsIdentityAndToken created, BooleanSupplier store) {
+	private boolean storeOrGiveBack(String appUserId, String resource, AcsIdentityAndToken created,
+			BooleanSupplier store) {
 		boolean stored;
 		try {
 			stored = store.getAsBoolean();
 		}
 		catch (RuntimeException ex) {
-			this.deletions.deleteSurplus(appUserId, created.communicationUserId());
+			this.deletions.deleteSurplus(appUserId, resource, created.communicationUserId());
 			throw ex;
 		}
 		if (!stored) {
-			this.deletions.deleteSurplus(appUserId, created.communicationUserId());
+			this.deletions.deleteSurplus(appUserId, resource, created.communicationUserId());
 		}
 		return stored;
 	}

@@ -15,14 +15,15 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * The mapping from app users to ACS identities ({@code acs_identity}), and the identities
- * waiting to be deleted at ACS ({@code pending_acs_deletion}).
+ * The mapping from app users to ACS identities, one per user and resource
+ * ({@code acs_identity}), and the identities waiting to be deleted at ACS
+ * ({@code pending_acs_deletion}).
  */
 @Repository
 class JdbcIdentityStore {
 
 	private static final String COLUMNS = "app_user_id, communication_user_id, created_at, tokens_revoked_at, "
-			+ "revocation_generation";
+			+ "revocation_generation, resource";
 
 	private final JdbcClient jdbc;
 
@@ -33,11 +34,21 @@ class JdbcIdentityStore {
 		this.transactions = transactions;
 	}
 
-	Optional<StoredIdentity> findByAppUserId(String appUserId) {
-		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ?")
+	/** The user's identity in a resource. */
+	Optional<StoredIdentity> findByAppUserId(String appUserId, String resource) {
+		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? and resource = ?")
 			.param(appUserId)
+			.param(resource)
 			.query(JdbcIdentityStore::map)
 			.optional();
+	}
+
+	/** The user's identities in every resource. */
+	List<StoredIdentity> findAllByAppUserId(String appUserId) {
+		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? order by resource")
+			.param(appUserId)
+			.query(JdbcIdentityStore::map)
+			.list();
 	}
 
 	Optional<StoredIdentity> findByCommunicationUserId(String communicationUserId) {
@@ -48,17 +59,19 @@ class JdbcIdentityStore {
 	}
 
 	/**
-	 * Stores the identity unless the user already has one.
-	 * @return {@code false} when another request stored an identity for the user first
+	 * Stores the identity unless the user already has one in its resource.
+	 * @return {@code false} when another request stored an identity for the user in that
+	 * resource first
 	 */
 	boolean insertIfAbsent(StoredIdentity identity) {
 		try {
-			this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?, ?)")
+			this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?)")
 				.param(identity.appUserId())
 				.param(identity.communicationUserId())
 				.param(timestamp(identity.createdAt()))
 				.param(timestamp(identity.tokensRevokedAt()))
 				.param(identity.revocationGeneration())
+				.param(identity.resource())
 				.update();
 			return true;
 		}
@@ -84,8 +97,8 @@ class JdbcIdentityStore {
 				.param(stale.communicationUserId())
 				.update() == 1;
 			if (replaced) {
-				insertPendingDeletion(stale.communicationUserId(), stale.appUserId(), replacement.createdAt(),
-						replacement.createdAt());
+				insertPendingDeletion(stale.communicationUserId(), stale.appUserId(), stale.resource(),
+						replacement.createdAt(), replacement.createdAt());
 			}
 			return replaced;
 		}));
@@ -109,24 +122,27 @@ class JdbcIdentityStore {
 	}
 
 	/**
-	 * Forgets the user's mapping and queues its identity for deletion at ACS, in one
-	 * transaction: from here on the identity is never handed out, and never forgotten.
-	 * @param nextAttempt when the retry job may try it: the caller, about to delete it
-	 * itself, keeps it until then
-	 * @return the identity queued, or empty when the user had none
+	 * Forgets the user's mappings in every resource and queues their identities for
+	 * deletion at ACS, in one transaction: from here on none of them is handed out, and
+	 * none is forgotten.
+	 * @param nextAttempt when the retry job may try them: the caller, about to delete
+	 * them itself, keeps them until then
+	 * @return the identities queued, none when the user had none
 	 */
-	Optional<String> forgetAndQueueDeletion(String appUserId, Instant now, Instant nextAttempt) {
+	List<String> forgetAndQueueDeletion(String appUserId, Instant now, Instant nextAttempt) {
 		return this.transactions.execute((status) -> {
-			Optional<String> identity = this.jdbc
-				.sql("select communication_user_id from acs_identity where app_user_id = ? for update")
+			List<StoredIdentity> identities = this.jdbc
+				.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? for update")
 				.param(appUserId)
-				.query(String.class)
-				.optional();
-			identity.ifPresent((communicationUserId) -> {
-				insertPendingDeletion(communicationUserId, appUserId, now, nextAttempt);
+				.query(JdbcIdentityStore::map)
+				.list();
+			for (StoredIdentity identity : identities) {
+				insertPendingDeletion(identity.communicationUserId(), appUserId, identity.resource(), now, nextAttempt);
+			}
+			if (!identities.isEmpty()) {
 				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
-			});
-			return identity;
+			}
+			return identities.stream().map(StoredIdentity::communicationUserId).toList();
 		});
 	}
 
@@ -135,16 +151,19 @@ class JdbcIdentityStore {
 	 * created by a request that lost a race and that ACS did not delete at once.
 	 * @param nextAttempt when to try again
 	 */
-	void queueDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
-		insertPendingDeletion(communicationUserId, appUserId, now, nextAttempt);
+	void queueDeletion(String communicationUserId, String appUserId, String resource, Instant now,
+			Instant nextAttempt) {
+		insertPendingDeletion(communicationUserId, appUserId, resource, now, nextAttempt);
 	}
 
-	private void insertPendingDeletion(String communicationUserId, String appUserId, Instant now, Instant nextAttempt) {
+	private void insertPendingDeletion(String communicationUserId, String appUserId, String resource, Instant now,
+			Instant nextAttempt) {
 		this.jdbc
-			.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, requested_at, "
-					+ "attempts, next_attempt_at) values (?, ?, ?, 0, ?)")
+			.sql("insert into pending_acs_deletion (communication_user_id, app_user_id, resource, requested_at, "
+					+ "attempts, next_attempt_at) values (?, ?, ?, ?, 0, ?)")
 			.param(communicationUserId)
 			.param(appUserId)
+			.param(resource)
 			.param(timestamp(now))
 			.param(timestamp(nextAttempt))
 			.update();
@@ -152,7 +171,8 @@ class JdbcIdentityStore {
 
 	/** The user's identities still waiting for deletion at ACS. */
 	List<PendingDeletion> pendingDeletionsOf(String appUserId) {
-		return this.jdbc.sql("select communication_user_id, attempts from pending_acs_deletion where app_user_id = ?")
+		return this.jdbc
+			.sql("select communication_user_id, resource, attempts from pending_acs_deletion where app_user_id = ?")
 			.param(appUserId)
 			.query(JdbcIdentityStore::pending)
 			.list();
@@ -169,9 +189,9 @@ class JdbcIdentityStore {
 
 	/** Identities whose deletion at ACS is due for another try, oldest first. */
 	List<PendingDeletion> pendingDeletionsDue(Instant now, int limit) {
-		return this.jdbc
-			.sql("select communication_user_id, attempts from pending_acs_deletion where next_attempt_at <= ? "
-					+ "order by next_attempt_at fetch first " + limit + " rows only")
+		return this.jdbc.sql(
+				"select communication_user_id, resource, attempts from pending_acs_deletion where next_attempt_at <= ? "
+						+ "order by next_attempt_at fetch first " + limit + " rows only")
 			.param(timestamp(now))
 			.query(JdbcIdentityStore::pending)
 			.list();
@@ -241,16 +261,18 @@ class JdbcIdentityStore {
 	}
 
 	private static PendingDeletion pending(ResultSet rs, int row) throws SQLException {
-		return new PendingDeletion(rs.getString("communication_user_id"), rs.getInt("attempts"));
+		return new PendingDeletion(rs.getString("communication_user_id"), rs.getString("resource"),
+				rs.getInt("attempts"));
 	}
 
-	/** An identity to delete at ACS, and how often that failed so far. */
-	record PendingDeletion(String communicationUserId, int attempts) {
+	/** An identity to delete at ACS, its resource, and how often that failed so far. */
+	record PendingDeletion(String communicationUserId, String resource, int attempts) {
 	}
 
 	private static StoredIdentity map(ResultSet rs, int row) throws SQLException {
 		return new StoredIdentity(rs.getString("app_user_id"), rs.getString("communication_user_id"),
-				instant(rs, "created_at"), instant(rs, "tokens_revoked_at"), rs.getLong("revocation_generation"));
+				instant(rs, "created_at"), instant(rs, "tokens_revoked_at"), rs.getLong("revocation_generation"),
+				rs.getString("resource"));
 	}
 
 }

@@ -3,7 +3,10 @@ package org.acstokenservice.local;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.core.env.PropertySource;
 import org.springframework.util.StringUtils;
 
 /**
@@ -19,13 +22,31 @@ final class LocalMode {
 
 	/**
 	 * Whether the service runs in local mode: neither {@code acs.connection-string} nor
-	 * {@code acs.endpoint} is set. Readable before configuration properties are bound.
+	 * {@code acs.endpoint} is set, nor any {@code acs.resources.*}. Readable before
+	 * configuration properties are bound.
 	 * @param environment the environment to read
 	 * @return {@code true} in local mode
 	 */
 	static boolean isActive(PropertyResolver environment) {
 		return !StringUtils.hasText(environment.getProperty("acs.connection-string"))
-				&& !StringUtils.hasText(environment.getProperty("acs.endpoint"));
+				&& !StringUtils.hasText(environment.getProperty("acs.endpoint")) && !namesResources(environment);
+	}
+
+	/** Whether any property, or environment variable, configures a resource by name. */
+	private static boolean namesResources(PropertyResolver environment) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
+			return false;
+		}
+		for (PropertySource<?> source : configurable.getPropertySources()) {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					if (name.startsWith("acs.resources.") || name.startsWith("ACS_RESOURCES_")) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
 	}
 
 	/**

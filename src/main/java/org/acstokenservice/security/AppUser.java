@@ -1,5 +1,6 @@
 package org.acstokenservice.security;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,8 +13,11 @@ import java.util.Set;
  * @param id the user's id in the application
  * @param tier the user's tier, if the sign-in names one
  * @param roles the user's roles, such as {@code ADMIN}
+ * @param claims what else the sign-in says of the user: a JWT's claims, or those of a
+ * principal that implements {@link SignInClaims}; which ACS resource the user belongs to
+ * is decided from them
  */
-public record AppUser(String id, Optional<String> tier, Set<String> roles) {
+public record AppUser(String id, Optional<String> tier, Set<String> roles, Map<String, Object> claims) {
 
 	/** The role of operators: the admin endpoints, metrics, and every look-up. */
 	public static final String ADMIN = "ADMIN";
@@ -29,6 +33,24 @@ public record AppUser(String id, Optional<String> tier, Set<String> roles) {
 			throw new IllegalArgumentException("An app user needs an id");
 		}
 		roles = Set.copyOf(roles);
+		claims = (claims != null) ? Map.copyOf(claims) : Map.of();
+	}
+
+	/** A user whose sign-in says nothing but id, tier and roles. */
+	public AppUser(String id, Optional<String> tier, Set<String> roles) {
+		this(id, tier, roles, Map.of());
+	}
+
+	/**
+	 * A claim as a string: a string claim as it is, a number or boolean as text, and
+	 * nothing for a list, an object or no such claim.
+	 */
+	public Optional<String> claim(String name) {
+		Object value = this.claims.get(name);
+		if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+			return Optional.of(value.toString());
+		}
+		return Optional.empty();
 	}
 
 	public boolean hasRole(String role) {

@@ -1,6 +1,7 @@
 package org.acstokenservice.security;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,6 +13,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -55,7 +57,17 @@ class AppUserArgumentResolver implements HandlerMethodArgumentResolver {
 				roles.add(authority.substring(AppUser.ROLE_PREFIX.length()));
 			}
 		}
-		return new AppUser(authentication.getName(), tier, roles);
+		return new AppUser(authentication.getName(), tier, roles, claims(authentication));
+	}
+
+	private static Map<String, Object> claims(Authentication authentication) {
+		if (authentication instanceof JwtAuthenticationToken jwt) {
+			return jwt.getTokenAttributes();
+		}
+		if (authentication.getPrincipal() instanceof SignInClaims principal) {
+			return principal.claims();
+		}
+		return Map.of();
 	}
 
 }

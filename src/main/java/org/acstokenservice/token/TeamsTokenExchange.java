@@ -8,7 +8,7 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
@@ -26,9 +26,9 @@ class TeamsTokenExchange {
 
 	private final TeamsProperties properties;
 
-	private final AcsGateway acs;
+	private final AcsResources acs;
 
-	TeamsTokenExchange(TeamsProperties properties, AcsGateway acs) {
+	TeamsTokenExchange(TeamsProperties properties, AcsResources acs) {
 		this.properties = properties;
 		this.acs = acs;
 	}
@@ -57,10 +57,11 @@ class TeamsTokenExchange {
 		return new TeamsUserToken(request.token(), clientId, objectId);
 	}
 
-	/** Exchanges a token that {@link #read} accepted for an ACS token. */
-	AcsToken exchange(TeamsUserToken teamsToken) {
+	/** Exchanges a token that {@link #read} accepted for an ACS token of a resource. */
+	AcsToken exchange(TeamsUserToken teamsToken, String resource) {
 		try {
-			return this.acs.exchangeTeamsToken(teamsToken.token(), teamsToken.clientId(), teamsToken.objectId());
+			return this.acs.gateway(resource)
+				.exchangeTeamsToken(teamsToken.token(), teamsToken.clientId(), teamsToken.objectId());
 		}
 		catch (AcsException ex) {
 			// A 404 is a proxy's or a wrong path's, not a judgement on the Teams token.

@@ -12,8 +12,9 @@ import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
-import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.identity.IdentityService.IssuedToken;
+import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.identity.UserResources;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.policy.TokenGrant;
 import org.acstokenservice.security.AppUser;
@@ -45,9 +46,12 @@ class TokenController {
 
 	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
+	private final UserResources resources;
+
 	TokenController(EligibilityPolicy policy, IdentityService identities, TeamsTokenExchange teams, AuditTrail audit,
-			MeterRegistry meters) {
+			MeterRegistry meters, UserResources resources) {
 		this.policy = policy;
+		this.resources = resources;
 		this.identities = identities;
 		this.teams = teams;
 		this.audit = audit;
@@ -62,8 +66,10 @@ class TokenController {
 		TokenGrant grant;
 		IssuedToken issued;
 		try {
+			String resource = this.resources.of(user);
+			entry = entry.in(resource);
 			grant = this.policy.decide(user, request.acsScopes(), request.lifetime());
-			issued = this.identities.issueToken(user.id(), grant.scopes(), grant.lifetime());
+			issued = this.identities.issueToken(user.id(), resource, grant.scopes(), grant.lifetime());
 		}
 		catch (RuntimeException ex) {
 			this.audit.refused(entry, ex);
@@ -95,13 +101,15 @@ class TokenController {
 		}
 	}
 
-	/** Revokes every token of the caller's ACS identity. */
+	/** Revokes every token of the caller's ACS identity in the caller's resource. */
 	@PostMapping("/token/revoke")
 	ResponseEntity<Void> revoke(AppUser user) {
 		AuditEntry entry = AuditEntry.of(Action.TOKEN_REVOKE, user.id());
 		try {
+			String resource = this.resources.of(user);
+			entry = entry.in(resource);
 			this.policy.checkRateOnly(user);
-			if (!this.identities.revokeTokens(user.id())) {
+			if (!this.identities.revokeTokens(user.id(), resource)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
 			}
 		}
@@ -125,10 +133,12 @@ class TokenController {
 		AuditEntry entry = AuditEntry.of(Action.TEAMS_EXCHANGE, user.id()).withDetail(tier);
 		AcsToken token;
 		try {
+			String resource = this.resources.of(user);
+			entry = entry.in(resource);
 			this.policy.checkTeamsExchange(user);
 			TeamsUserToken teamsToken = this.teams.read(body);
 			entry = entry.withDetail(tier + " teamsUserId=" + teamsToken.objectId());
-			token = this.teams.exchange(teamsToken);
+			token = this.teams.exchange(teamsToken, resource);
 		}
 		catch (RuntimeException ex) {
 			this.audit.refused(entry, ex);

@@ -24,6 +24,8 @@ public enum ErrorCode {
 
 	NOT_ELIGIBLE("not_eligible", HttpStatus.FORBIDDEN, "Not eligible"),
 
+	RESOURCE_NOT_ASSIGNED("resource_not_assigned", HttpStatus.FORBIDDEN, "No ACS resource assigned"),
+
 	NOT_FOUND("not_found", HttpStatus.NOT_FOUND, "Not found"),
 
 	METHOD_NOT_ALLOWED("method_not_allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),

@@ -60,6 +60,9 @@ class OpenApiConfiguration {
 	/** What a call to ACS may meet. */
 	static final Set<ErrorCode> ACS_ERRORS = EnumSet.of(ErrorCode.ACS_UNAVAILABLE, ErrorCode.ACS_REJECTED);
 
+	/** What a request in the user's ACS resource may meet besides. */
+	static final Set<ErrorCode> RESOURCE_ERRORS = EnumSet.of(ErrorCode.RESOURCE_NOT_ASSIGNED);
+
 	/**
 	 * The operations of the HTTP contract (README's "HTTP API"), with the error codes of
 	 * their own; each also gets {@link #SIGNED_IN_ERRORS}.
@@ -69,26 +72,28 @@ class OpenApiConfiguration {
 					"Omitted scopes or lifetime take the user's tier defaults. A scope the tier does not allow is "
 							+ "refused (scope_not_allowed), never dropped. Answered with Cache-Control: no-store.",
 					200,
-					union(BODY_ERRORS, ACS_ERRORS,
+					union(BODY_ERRORS, ACS_ERRORS, RESOURCE_ERRORS,
 							EnumSet.of(ErrorCode.INVALID_SCOPE, ErrorCode.INVALID_EXPIRY, ErrorCode.SCOPE_NOT_ALLOWED,
 									ErrorCode.NOT_ELIGIBLE, ErrorCode.SERVICE_CLOSED))),
 			new ContractOperation("post", "/token/revoke", "Revoke every token of the caller's ACS identity",
 					"Tokens issued before the revocation stop working at ACS and are never handed back again.", 204,
-					union(ACS_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
+					union(ACS_ERRORS, RESOURCE_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("post", "/token/teams", "Exchange a Teams user's Entra ID token for an ACS token",
 					"Decided like a token request for chat and voip; not_found while teams.client-id is not set.", 200,
-					union(BODY_ERRORS, ACS_ERRORS,
+					union(BODY_ERRORS, ACS_ERRORS, RESOURCE_ERRORS,
 							EnumSet.of(ErrorCode.SCOPE_NOT_ALLOWED, ErrorCode.NOT_ELIGIBLE, ErrorCode.SERVICE_CLOSED,
 									ErrorCode.NOT_FOUND))),
 			new ContractOperation("get", "/identity", "The caller's stored ACS identity",
-					"not_found before the caller's first token.", 200, EnumSet.of(ErrorCode.NOT_FOUND)),
+					"not_found before the caller's first token in their ACS resource.", 200,
+					union(RESOURCE_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("delete", "/identity", "Erase the caller's ACS identity (right to erasure)",
 					"At ACS and here; 204 also when there was nothing left to erase. On acs_unavailable the identity "
 							+ "is already forgotten here and its deletion at ACS is retried in the background.",
 					204, ACS_ERRORS),
 			new ContractOperation("get", "/users/{appUserId}/identity", "Another app user's ACS identity, to call them",
-					"As policy.lookup allows (forbidden otherwise); look-ups have a per-user rate limit.", 200,
-					EnumSet.of(ErrorCode.NOT_FOUND)),
+					"As policy.lookup allows (forbidden otherwise); look-ups have a per-user rate limit. The identity "
+							+ "in the caller's ACS resource: not_found for a user who has none there.",
+					200, union(RESOURCE_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("get", "/identities/{communicationUserId}",
 					"Which app user an ACS identity belongs to (who is calling)",
 					"As policy.lookup allows (forbidden otherwise); look-ups have a per-user rate limit.", 200,
@@ -116,7 +121,7 @@ class OpenApiConfiguration {
 		components.addSecuritySchemes("demoUser",
 				new SecurityScheme().type(SecurityScheme.Type.HTTP)
 					.scheme("basic")
-					.description("Local mode only: the demo users alice, bob and admin, password = user name."));
+					.description("Local mode only: the demo users alice, bob, carol and admin, password = user name."));
 		components.addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP)
 			.scheme("bearer")
 			.bearerFormat("JWT")

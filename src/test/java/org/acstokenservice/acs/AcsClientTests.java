@@ -183,7 +183,7 @@ class AcsClientTests {
 					"acs.circuit-breaker.minimum-number-of-calls=4", "acs.circuit-breaker.wait-in-open-state=1s",
 					"acs.circuit-breaker.permitted-calls-in-half-open-state=1")
 			.run((context) -> {
-				AcsGateway acs = context.getBean(AcsGateway.class);
+				AcsGateway acs = context.getBean(AcsResources.class).gateway(AcsResources.DEFAULT);
 				AcsHealthIndicator health = context.getBean(AcsHealthIndicator.class);
 				String identity = identity(acs);
 				emulator.faults().injectShare(1.0, AcsOperation.ISSUE_TOKEN, Fault.status(500));
@@ -213,7 +213,7 @@ class AcsClientTests {
 				.withPropertyValues("acs.circuit-breaker.minimum-number-of-calls=4",
 						"acs.circuit-breaker.sliding-window-size=4")
 				.run((context) -> {
-					AcsGateway acs = context.getBean(AcsGateway.class);
+					AcsGateway acs = context.getBean(AcsResources.class).gateway(AcsResources.DEFAULT);
 					String identity = acs.createIdentityWithToken(CHAT, HOUR).communicationUserId();
 					acs.issueToken(identity, CHAT, HOUR);
 					acs.issueToken(identity, CHAT, HOUR);
@@ -238,7 +238,7 @@ class AcsClientTests {
 		try (AcsEmulator throttling = AcsEmulator.start(AcsEmulatorSettings.inMemory()
 			.withLimits(LimitSettings.acs().withWindow(Duration.ofSeconds(1)).withLimit(AcsLimit.ISSUE_TOKEN, 1)))) {
 			client(throttling).run((context) -> {
-				AcsGateway acs = context.getBean(AcsGateway.class);
+				AcsGateway acs = context.getBean(AcsResources.class).gateway(AcsResources.DEFAULT);
 				String identity = acs.createIdentityWithToken(CHAT, HOUR).communicationUserId();
 				acs.issueToken(identity, CHAT, HOUR);
 
@@ -258,7 +258,7 @@ class AcsClientTests {
 	private static void withGateway(Consumer<AcsGateway> work, String... properties) {
 		client().withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasNotFailed();
-			work.accept(context.getBean(AcsGateway.class));
+			work.accept(context.getBean(AcsResources.class).gateway(AcsResources.DEFAULT));
 		});
 	}
 

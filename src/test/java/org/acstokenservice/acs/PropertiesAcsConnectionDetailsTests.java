@@ -49,7 +49,7 @@ class PropertiesAcsConnectionDetailsTests {
 	}
 
 	private static AcsProperties properties(String connectionString, URI endpoint) {
-		return new AcsProperties(connectionString, endpoint, null, null, null, null);
+		return new AcsProperties(connectionString, endpoint, null, null, null, null, null, null);
 	}
 
 }

@@ -1,8 +1,10 @@
 package org.acstokenservice.identity;
 
+import java.util.Set;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.fleet.ChangeFeed;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -42,7 +44,7 @@ record H2Stores(JdbcIdentityStore store, JdbcClient jdbc) {
 			public void awaitPropagation(long committedAt) {
 			}
 
-		}, 100, new SimpleMeterRegistry());
+		}, Set.of(AcsResources.DEFAULT), 100, new SimpleMeterRegistry());
 	}
 
 	static H2Stores migrated() {

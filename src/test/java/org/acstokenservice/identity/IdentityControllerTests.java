@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.acstokenservice.WebSliceTest;
 import org.acstokenservice.acs.AcsFailures;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
@@ -62,7 +63,7 @@ class IdentityControllerTests {
 
 	@Test
 	void identityWhenStoredThenItsIdsAndCreationTime() throws Exception {
-		given(this.identities.find("alice")).willReturn(Optional.of(ALICE));
+		given(this.identities.find("alice", AcsResources.DEFAULT)).willReturn(Optional.of(ALICE));
 
 		this.mvc.perform(as("alice", get("/identity")))
 			.andExpect(status().isOk())
@@ -73,7 +74,7 @@ class IdentityControllerTests {
 
 	@Test
 	void identityWhenNoneYetThenNotFoundProblem() throws Exception {
-		given(this.identities.find("bob")).willReturn(Optional.empty());
+		given(this.identities.find("bob", AcsResources.DEFAULT)).willReturn(Optional.empty());
 
 		assertProblem(this.mvc.perform(as("bob", get("/identity"))), 404, "not_found");
 	}
@@ -123,7 +124,7 @@ class IdentityControllerTests {
 
 	@Test
 	void adminEndpointsWhenUserHasNoIdentityThenNotFound() throws Exception {
-		given(this.identities.revokeTokens("ghost")).willReturn(false);
+		given(this.identities.revokeTokensEverywhere("ghost")).willReturn(false);
 		given(this.deletions.erase("ghost")).willReturn(false);
 
 		assertProblem(this.mvc.perform(asAdmin(post("/admin/users/ghost/revoke"))), 404, "not_found");
@@ -139,7 +140,7 @@ class IdentityControllerTests {
 		IdentityService identities = mock(IdentityService.class);
 		IdentityDeletions deletions = mock(IdentityDeletions.class);
 		IdentityController controller = new IdentityController(identities, deletions, mock(EligibilityPolicy.class),
-				mock(AuditTrail.class));
+				mock(AuditTrail.class), mock(UserResources.class));
 		AppUser alice = new AppUser("alice", Optional.of("standard"), Set.of("OPERATOR"));
 
 		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> controller.revokeAny(alice, "bob"))

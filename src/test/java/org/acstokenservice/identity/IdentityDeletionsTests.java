@@ -3,9 +3,11 @@ package org.acstokenservice.identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsResources;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +37,8 @@ class IdentityDeletionsTests {
 		H2Stores database = H2Stores.migrated();
 		this.store = database.store();
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		this.deletions = new IdentityDeletions(this.store, database.cache(), this.acs,
-				new ReusableTokens(false, 10, meters), meters);
+		this.deletions = new IdentityDeletions(this.store, database.cache(),
+				AcsResources.of(Map.of(AcsResources.DEFAULT, this.acs)), new ReusableTokens(false, 10, meters), meters);
 	}
 
 	@Test

@@ -11,7 +11,7 @@ import org.acstokenservice.JwtServiceTest;
 import org.acstokenservice.MutableClock;
 import org.acstokenservice.ServiceClient;
 import org.acstokenservice.TestUsers;
-import org.acstokenservice.acs.AcsGateway;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class IdentityLifecycleTests {
 	AcsEmulator emulator;
 
 	@Autowired
-	AcsGateway acs;
+	AcsResources acs;
 
 	@Autowired
 	MeterRegistry meters;
@@ -187,7 +187,7 @@ class IdentityLifecycleTests {
 		String original = token(admin, null).path("user").path("communicationUserId").asString();
 		// Revoked first, so that no token issued before can be reused and ACS is asked.
 		assertThat(this.client.post("/token/revoke", admin, null).statusCode()).isEqualTo(204);
-		this.acs.deleteIdentity(original);
+		this.acs.gateway(AcsResources.DEFAULT).deleteIdentity(original);
 
 		JsonNode replaced = token(admin, null);
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +15,7 @@ import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsIdentityAndToken;
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,12 +69,16 @@ class IdentityServiceTests {
 		this.identities = service(this.store, false, this.clock);
 	}
 
+	private AcsResources resources() {
+		return AcsResources.of(Map.of(AcsResources.DEFAULT, this.acs));
+	}
+
 	private IdentityService service(JdbcIdentityStore store, boolean reuse, Clock clock) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		ReusableTokens reusable = new ReusableTokens(reuse, 10, meters);
 		IdentityCache cache = H2Stores.localCache(store);
-		return new IdentityService(store, cache, this.acs, reusable,
-				new IdentityDeletions(store, cache, this.acs, reusable, meters), clock, meters);
+		return new IdentityService(store, cache, resources(), reusable,
+				new IdentityDeletions(store, cache, resources(), reusable, meters), clock, meters);
 	}
 
 	@Test
@@ -86,10 +92,10 @@ class IdentityServiceTests {
 		}).willReturn(created("8:acs:r_new2"));
 
 		IdentityService.IssuedToken issued = assertTimeoutPreemptively(Duration.ofSeconds(10),
-				() -> this.identities.issueToken("alice", CHAT, HOUR));
+				() -> this.identities.issueToken("alice", AcsResources.DEFAULT, CHAT, HOUR));
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_new2");
-		assertThat(this.store.findByAppUserId("alice"))
+		assertThat(this.store.findByAppUserId("alice", AcsResources.DEFAULT))
 			.hasValueSatisfying((identity) -> assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_new2"));
 		verify(this.acs).deleteIdentity("8:acs:r_new1");
 	}
@@ -100,7 +106,7 @@ class IdentityServiceTests {
 		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_gone"), any(), any());
 		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_fresh"));
 
-		IdentityService.IssuedToken issued = this.identities.issueToken("grace", CHAT, HOUR);
+		IdentityService.IssuedToken issued = this.identities.issueToken("grace", AcsResources.DEFAULT, CHAT, HOUR);
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_fresh");
 		assertThat(this.store.pendingDeletionsOf("grace"))
@@ -117,7 +123,7 @@ class IdentityServiceTests {
 		IdentityService service = service(failing, false, Clock.systemUTC());
 
 		assertThatExceptionOfType(org.springframework.dao.DataAccessResourceFailureException.class)
-			.isThrownBy(() -> service.issueToken("bob", CHAT, HOUR));
+			.isThrownBy(() -> service.issueToken("bob", AcsResources.DEFAULT, CHAT, HOUR));
 		verify(this.acs).deleteIdentity("8:acs:r_orphan");
 	}
 
@@ -132,7 +138,7 @@ class IdentityServiceTests {
 			.willReturn(new AcsToken("token-winner", Instant.now().plus(HOUR)));
 		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_surplus");
 
-		IdentityService.IssuedToken issued = this.identities.issueToken("erin", CHAT, HOUR);
+		IdentityService.IssuedToken issued = this.identities.issueToken("erin", AcsResources.DEFAULT, CHAT, HOUR);
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_winner");
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10))
@@ -143,7 +149,7 @@ class IdentityServiceTests {
 		// Deletions are scheduled on the database's clock: a minute passes there.
 		this.jdbc.sql("update pending_acs_deletion set next_attempt_at = next_attempt_at - interval '1' minute")
 			.update();
-		assertThat(new IdentityDeletions(this.store, H2Stores.localCache(this.store), this.acs,
+		assertThat(new IdentityDeletions(this.store, H2Stores.localCache(this.store), resources(),
 				new ReusableTokens(false, 10, new SimpleMeterRegistry()), new SimpleMeterRegistry())
 			.retryPendingDeletions()).isOne();
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10)).isEmpty();
@@ -157,12 +163,12 @@ class IdentityServiceTests {
 		DataAccessResourceFailureException down = new DataAccessResourceFailureException("down");
 		given(failing.insertIfAbsent(any())).willThrow(down);
 		given(failing.databaseNow()).willReturn(Instant.now());
-		willThrow(down).given(failing).queueDeletion(any(), any(), any(), any());
+		willThrow(down).given(failing).queueDeletion(any(), any(), any(), any(), any());
 		IdentityService service = service(failing, false, Clock.systemUTC());
 
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
-			.isThrownBy(() -> service.issueToken("frank", CHAT, HOUR));
-		verify(failing).queueDeletion(eq("8:acs:r_stranded"), eq("frank"), any(), any());
+			.isThrownBy(() -> service.issueToken("frank", AcsResources.DEFAULT, CHAT, HOUR));
+		verify(failing).queueDeletion(eq("8:acs:r_stranded"), eq("frank"), eq(AcsResources.DEFAULT), any(), any());
 		assertThat(output).containsPattern("ERROR .*8:acs:r_stranded");
 	}
 
@@ -171,8 +177,9 @@ class IdentityServiceTests {
 		this.store.insertIfAbsent(new StoredIdentity("carol", "8:acs:r_gone", now(), null));
 		willThrow(notFound()).given(this.acs).revokeTokens("8:acs:r_gone");
 
-		assertThat(this.identities.revokeTokens("carol")).isTrue();
-		assertThat(this.store.findByAppUserId("carol").map(StoredIdentity::tokensRevokedAt)).isPresent();
+		assertThat(this.identities.revokeTokens("carol", AcsResources.DEFAULT)).isTrue();
+		assertThat(this.store.findByAppUserId("carol", AcsResources.DEFAULT).map(StoredIdentity::tokensRevokedAt))
+			.isPresent();
 	}
 
 	@Test
@@ -185,10 +192,10 @@ class IdentityServiceTests {
 			throw notFound();
 		}).given(this.acs).revokeTokens("8:acs:r_before");
 
-		assertThat(this.identities.revokeTokens("henry")).isTrue();
+		assertThat(this.identities.revokeTokens("henry", AcsResources.DEFAULT)).isTrue();
 
 		verify(this.acs).revokeTokens("8:acs:r_after");
-		assertThat(this.store.findByAppUserId("henry")).hasValueSatisfying((identity) -> {
+		assertThat(this.store.findByAppUserId("henry", AcsResources.DEFAULT)).hasValueSatisfying((identity) -> {
 			assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_after");
 			assertThat(identity.tokensRevokedAt()).isNotNull();
 		});
@@ -203,15 +210,16 @@ class IdentityServiceTests {
 		AtomicReference<String> meanwhile = new AtomicReference<>();
 		willAnswer((invocation) -> {
 			this.clock.advance(Duration.ofSeconds(10));
-			meanwhile.set(reusing.issueToken("ivy", CHAT, HOUR).token().token());
+			meanwhile.set(reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR).token().token());
 			this.clock.advance(Duration.ofSeconds(10));
 			// ACS revoked (that token too), but its answer never came back.
 			throw unavailable();
 		}).given(this.acs).revokeTokens("8:acs:r_ivy");
 
-		assertThatExceptionOfType(AcsException.class).isThrownBy(() -> reusing.revokeTokens("ivy"));
+		assertThatExceptionOfType(AcsException.class)
+			.isThrownBy(() -> reusing.revokeTokens("ivy", AcsResources.DEFAULT));
 		this.clock.advance(Duration.ofSeconds(1));
-		String after = reusing.issueToken("ivy", CHAT, HOUR).token().token();
+		String after = reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR).token().token();
 
 		assertThat(after).isNotEqualTo(meanwhile.get());
 	}

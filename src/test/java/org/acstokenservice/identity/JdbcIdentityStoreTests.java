@@ -3,9 +3,9 @@ package org.acstokenservice.identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-
 import javax.sql.DataSource;
 
+import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.identity.JdbcIdentityStore.DeletionQueue;
 import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.flywaydb.core.Flyway;
@@ -43,8 +43,8 @@ abstract class JdbcIdentityStoreTests {
 	void deletionQueueWhenDeletionsWaitThenCountAndOldestWaitOnTheDatabaseClock() {
 		assertThat(this.store.deletionQueue()).isEqualTo(new DeletionQueue(0, Duration.ZERO));
 		Instant now = this.store.databaseNow();
-		this.store.queueDeletion("8:acs:r_old", "alice", now.minus(2, ChronoUnit.HOURS), now);
-		this.store.queueDeletion("8:acs:r_new", "bob", now.minus(1, ChronoUnit.MINUTES), now);
+		this.store.queueDeletion("8:acs:r_old", "alice", AcsResources.DEFAULT, now.minus(2, ChronoUnit.HOURS), now);
+		this.store.queueDeletion("8:acs:r_new", "bob", AcsResources.DEFAULT, now.minus(1, ChronoUnit.MINUTES), now);
 
 		DeletionQueue queue = this.store.deletionQueue();
 
@@ -58,13 +58,13 @@ abstract class JdbcIdentityStoreTests {
 
 		assertThat(this.store.insertIfAbsent(alice)).isTrue();
 
-		assertThat(this.store.findByAppUserId("alice")).contains(alice);
+		assertThat(this.store.findByAppUserId("alice", AcsResources.DEFAULT)).contains(alice);
 		assertThat(this.store.findByCommunicationUserId("8:acs:r_1")).contains(alice);
 	}
 
 	@Test
 	void findWhenNothingStoredThenEmpty() {
-		assertThat(this.store.findByAppUserId("nobody")).isEmpty();
+		assertThat(this.store.findByAppUserId("nobody", AcsResources.DEFAULT)).isEmpty();
 		assertThat(this.store.findByCommunicationUserId("8:acs:r_404")).isEmpty();
 	}
 
@@ -76,7 +76,7 @@ abstract class JdbcIdentityStoreTests {
 			.insertIfAbsent(new StoredIdentity("alice", "8:acs:r_2", CREATED.plus(1, ChronoUnit.SECONDS), null));
 
 		assertThat(inserted).isFalse();
-		assertThat(this.store.findByAppUserId("alice"))
+		assertThat(this.store.findByAppUserId("alice", AcsResources.DEFAULT))
 			.hasValueSatisfying((identity) -> assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_1"));
 		assertThat(this.store.findByCommunicationUserId("8:acs:r_2")).isEmpty();
 	}
@@ -86,7 +86,7 @@ abstract class JdbcIdentityStoreTests {
 		this.store.insertIfAbsent(new StoredIdentity("alice", "8:acs:r_1", CREATED, null));
 
 		assertThat(this.store.insertIfAbsent(new StoredIdentity("bob", "8:acs:r_1", CREATED, null))).isFalse();
-		assertThat(this.store.findByAppUserId("bob")).isEmpty();
+		assertThat(this.store.findByAppUserId("bob", AcsResources.DEFAULT)).isEmpty();
 	}
 
 	@Test
@@ -94,7 +94,7 @@ abstract class JdbcIdentityStoreTests {
 		Instant revoked = CREATED.plus(5, ChronoUnit.MINUTES);
 		this.store.insertIfAbsent(new StoredIdentity("carol", "8:acs:r_3", CREATED, revoked));
 
-		assertThat(this.store.findByAppUserId("carol"))
+		assertThat(this.store.findByAppUserId("carol", AcsResources.DEFAULT))
 			.hasValueSatisfying((identity) -> assertThat(identity.tokensRevokedAt()).isEqualTo(revoked));
 	}
 
@@ -105,9 +105,9 @@ abstract class JdbcIdentityStoreTests {
 		StoredIdentity fresh = new StoredIdentity("dave", "8:acs:r_5", CREATED.plus(1, ChronoUnit.HOURS), null);
 
 		assertThat(this.store.replace(stale, fresh)).isTrue();
-		assertThat(this.store.findByAppUserId("dave")).contains(fresh);
+		assertThat(this.store.findByAppUserId("dave", AcsResources.DEFAULT)).contains(fresh);
 		assertThat(this.store.replace(stale, new StoredIdentity("dave", "8:acs:r_6", CREATED, null))).isFalse();
-		assertThat(this.store.findByAppUserId("dave")).contains(fresh);
+		assertThat(this.store.findByAppUserId("dave", AcsResources.DEFAULT)).contains(fresh);
 	}
 
 	@Test
@@ -118,7 +118,8 @@ abstract class JdbcIdentityStoreTests {
 		assertThat(this.store.markRevoked("erin", "8:acs:r_7", revoked)).isTrue();
 		assertThat(this.store.markRevoked("erin", "8:acs:r_replaced", revoked.plusSeconds(1))).isFalse();
 		assertThat(this.store.markRevoked("nobody", "8:acs:r_7", revoked)).isFalse();
-		assertThat(this.store.findByAppUserId("erin").map(StoredIdentity::tokensRevokedAt)).contains(revoked);
+		assertThat(this.store.findByAppUserId("erin", AcsResources.DEFAULT).map(StoredIdentity::tokensRevokedAt))
+			.contains(revoked);
 	}
 
 	@Test
@@ -127,13 +128,16 @@ abstract class JdbcIdentityStoreTests {
 
 		assertThat(this.store.forgetAndQueueDeletion("fay", CREATED, CREATED)).contains("8:acs:r_8");
 
-		assertThat(this.store.findByAppUserId("fay")).isEmpty();
-		assertThat(this.store.pendingDeletionsOf("fay")).containsExactly(new PendingDeletion("8:acs:r_8", 0));
-		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).containsExactly(new PendingDeletion("8:acs:r_8", 0));
+		assertThat(this.store.findByAppUserId("fay", AcsResources.DEFAULT)).isEmpty();
+		assertThat(this.store.pendingDeletionsOf("fay"))
+			.containsExactly(new PendingDeletion("8:acs:r_8", AcsResources.DEFAULT, 0));
+		assertThat(this.store.pendingDeletionsDue(CREATED, 10))
+			.containsExactly(new PendingDeletion("8:acs:r_8", AcsResources.DEFAULT, 0));
 		this.store.deletionFailed("8:acs:r_8", CREATED.plus(1, ChronoUnit.MINUTES));
 		assertThat(this.store.pendingDeletionsDue(CREATED, 10)).isEmpty();
 		Instant later = CREATED.plus(2, ChronoUnit.MINUTES);
-		assertThat(this.store.pendingDeletionsDue(later, 10)).containsExactly(new PendingDeletion("8:acs:r_8", 1));
+		assertThat(this.store.pendingDeletionsDue(later, 10))
+			.containsExactly(new PendingDeletion("8:acs:r_8", AcsResources.DEFAULT, 1));
 		assertThat(this.store.claimDeletion("8:acs:r_8", later, later.plus(5, ChronoUnit.MINUTES))).isTrue();
 		assertThat(this.store.claimDeletion("8:acs:r_8", later, later.plus(5, ChronoUnit.MINUTES)))
 			.as("another instance cannot take it again")

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The demo users of local mode sign in over HTTP Basic with password = user name:
  * {@code alice} of tier standard, {@code bob} of tier basic, {@code admin} with role
- * ADMIN. The rest of the end-to-end tests sign in as JWT users, each of its own.
+ * ADMIN, {@code carol} of tier standard in the second ACS resource, {@code eu}. The rest
+ * of the end-to-end tests sign in as JWT users, each of its own.
  */
 @ServiceTest
 class DemoUsersTests {
@@ -30,6 +31,27 @@ class DemoUsersTests {
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(ServiceClient.json(response).path("scopes").toString()).isEqualTo("[\"chat\",\"voip\"]");
+	}
+
+	@Test
+	void issueTokenWhenCarolThenIdentityInTheSecondResource() {
+		JsonNode carol = ServiceClient.json(this.client.post("/token", "carol", null));
+		JsonNode alice = ServiceClient.json(this.client.post("/token", "alice", null));
+
+		String carolsIdentity = carol.path("user").path("communicationUserId").asString();
+		String alicesIdentity = alice.path("user").path("communicationUserId").asString();
+		// 8:acs:<resource id>_<guid>: each emulator is a resource of its own.
+		assertThat(resourceOf(carolsIdentity)).isNotEqualTo(resourceOf(alicesIdentity));
+		assertThat(ServiceClient.json(this.client.get("/identity", "carol")).path("resource").asString())
+			.isEqualTo("eu");
+		assertThat(ServiceClient.json(this.client.get("/identity", "alice")).path("resource").asString())
+			.isEqualTo("default");
+		JsonNode health = ServiceClient.json(this.client.get("/actuator/health", "admin"));
+		assertThat(health.path("components").path("acs").path("details").path("resources").has("eu")).isTrue();
+	}
+
+	private static String resourceOf(String communicationUserId) {
+		return communicationUserId.substring(0, communicationUserId.indexOf('_'));
 	}
 
 	@Test

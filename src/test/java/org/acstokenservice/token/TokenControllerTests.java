@@ -9,8 +9,8 @@ import org.acstokenservice.WebSliceTest;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.audit.AuditTrail;
-import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.identity.IdentityService.IssuedToken;
+import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.policy.TokenGrant;
 import org.acstokenservice.security.AppUser;
@@ -145,7 +145,7 @@ class TokenControllerTests {
 			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
 		IssuedToken fresh = new IssuedToken("8:acs:r_alice",
 				new AcsToken("fresh-token", Instant.now().plusSeconds(3600)), false);
-		given(this.identities.issueToken(any(), any(), any())).willReturn(fresh);
+		given(this.identities.issueToken(any(), any(), any(), any())).willReturn(fresh);
 		willThrow(new DataAccessResourceFailureException("The audit trail was not recorded within PT2S"))
 			.given(this.audit)
 			.changed(any(), any());
@@ -159,7 +159,7 @@ class TokenControllerTests {
 	void issueTokenWhenHandedBackAgainThenAnsweredWithoutWaitingForItsRow() throws Exception {
 		given(this.policy.decide(any(), any(), any()))
 			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
-		given(this.identities.issueToken(any(), any(), any())).willReturn(
+		given(this.identities.issueToken(any(), any(), any(), any())).willReturn(
 				new IssuedToken("8:acs:r_alice", new AcsToken("reused-token", Instant.now().plusSeconds(3600)), true));
 
 		issue("{}").andExpect(status().isOk());
@@ -177,7 +177,7 @@ class TokenControllerTests {
 	}
 
 	private void thenNothingIssued() {
-		then(this.identities).should(never()).issueToken(any(), any(), any());
+		then(this.identities).should(never()).issueToken(any(), any(), any(), any());
 	}
 
 	private static ResultActions assertProblem(ResultActions result, int status, String code) throws Exception {

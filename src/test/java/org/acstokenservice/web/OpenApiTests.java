@@ -110,7 +110,7 @@ class OpenApiTests {
 				"expiresOn", "user", "scopes");
 		assertThat(schemas.path("User").path("properties").has("communicationUserId")).isTrue();
 		assertThat(names(schemas.path("IdentityResponse").path("properties"))).containsExactlyInAnyOrder("appUserId",
-				"communicationUserId", "createdAt");
+				"communicationUserId", "createdAt", "resource");
 		assertThat(texts(schemas.path("TeamsTokenRequest").path("required"))).containsExactly("token");
 		assertThat(names(schemas.path("Problem").path("properties"))).contains("type", "title", "status", "detail",
 				"code", "scopes", "validScopes", "reason");

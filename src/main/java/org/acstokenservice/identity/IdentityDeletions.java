@@ -91,12 +91,14 @@ public class IdentityDeletions {
 				failed = ex;
 			}
 		}
+		// No instance may hand out a token of the erased identities once this is
+		// answered,
+		// whatever ACS said: they are forgotten here.
+		this.cache.awaitEverywhere(committed);
 		if (failed != null) {
 			throw failed;
 		}
-		logger.info("Erased the ACS identity of app user {}", appUserId);
-		// No instance may hand out a token of the erased identity once this is answered.
-		this.cache.awaitEverywhere(committed);
+		logger.info("Erased the ACS identities of app user {}", appUserId);
 		return true;
 	}
 

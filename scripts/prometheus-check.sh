@@ -162,7 +162,8 @@ alert_state() {
   local line
   line="$(sed 's/{"labels":/\n&/g' <<<"$alerts" | grep "\"alertname\":\"$alert\"" || true)"
   if [[ -n "$line" ]]; then
-    grep -o '"state":"[a-z]*"' <<<"$line" | head -n 1 | cut -d'"' -f4
+    # The alert's own state, which follows its labels (one of them may be called state too).
+    grep -o '"state":"[a-z]*","activeAt"' <<<"$line" | head -n 1 | cut -d'"' -f4
     return 0
   fi
   rules="$(curl -fs "$prometheus/api/v1/rules?type=alert")" || return 1

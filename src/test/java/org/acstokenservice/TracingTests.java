@@ -148,6 +148,26 @@ class TracingTests {
 				.contains(user));
 	}
 
+	/**
+	 * Every request here is sampled and times a query: a Prometheus exemplar on a
+	 * summary's {@code _count} would make Prometheus 2.x refuse the whole scrape.
+	 */
+	@Test
+	void metricsWhenScrapedAsOpenMetricsAfterSampledRequestsThenNoExemplar() {
+		assertThat(client.post("/token", "scraped-" + UUID.randomUUID(), null).statusCode()).isEqualTo(200);
+		String admin = "Bearer "
+				+ issuer.token("ops-" + UUID.randomUUID(), (claims) -> claims.claim("roles", List.of("ADMIN")));
+
+		HttpResponse<String> scrape = client.send(client.request("/actuator/prometheus", null)
+			.header("Authorization", admin)
+			.header("Accept", "application/openmetrics-text;version=1.0.0")
+			.GET()
+			.build());
+
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		assertThat(scrape.body()).contains("jdbc_query_seconds_count").doesNotContain("trace_id");
+	}
+
 	@Test
 	void keySetWhenFetchedThenSpanOfTheRequestThatNeededIt() {
 		HttpResponse<String> response = client.post("/token", "key-set-" + UUID.randomUUID(), null);

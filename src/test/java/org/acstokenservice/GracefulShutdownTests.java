@@ -1,20 +1,14 @@
 package org.acstokenservice;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
-import org.acstokenservice.AcsTokenServiceApplication;
 import org.acstokenservice.ServiceClient;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +25,14 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermWhenTokenRequestsWaitOnAcsThenTheyAreAnsweredAndTheServiceStopsPromptly() throws Exception {
-		int port = freePort();
+		int port = ServiceProcess.freePort();
 		Path log = Files.createTempFile("graceful-shutdown-", ".log");
 		Process service = new ProcessBuilder(command(port)).redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
 		try {
 			ServiceClient client = new ServiceClient(port);
-			awaitReady(client, service, log);
+			ServiceProcess.awaitReady(client, service, log, Duration.ofSeconds(90));
 			List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
 			for (String user : List.of("alice", "bob", "admin")) {
 				inFlight.add(CompletableFuture.supplyAsync(() -> client.post("/token", user, null)));
@@ -63,41 +57,9 @@ class GracefulShutdownTests {
 	}
 
 	private static List<String> command(int port) {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		/*
-		 * The application as it ships: the test classes stay out of its component scan.
-		 */
-		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter((entry) -> !entry.endsWith("test-classes"))
-			.collect(Collectors.joining(File.pathSeparator));
-		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-				AcsTokenServiceApplication.class.getName(), "--server.port=" + port, "--spring.main.banner-mode=off",
+		return ServiceProcess.command(List.of("--server.port=" + port,
 				"--spring.datasource.url=jdbc:h2:mem:shutdown;DB_CLOSE_DELAY=-1", "--acs.emulator.data-dir=",
-				"--acs.emulator.faults.latency=" + ACS_LATENCY.toMillis() + "ms", "--tokens.reuse.enabled=false");
-	}
-
-	private static void awaitReady(ServiceClient client, Process service, Path log)
-			throws InterruptedException, IOException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-		while (System.nanoTime() < deadline) {
-			assertThat(service.isAlive()).as("the service exited; log: %s", Files.readString(log)).isTrue();
-			try {
-				if (client.get("/actuator/health/readiness", null).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (RuntimeException notYet) {
-				/* Not listening yet. */
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("not ready within 90 s; log: " + Files.readString(log));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+				"--acs.emulator.faults.latency=" + ACS_LATENCY.toMillis() + "ms", "--tokens.reuse.enabled=false"));
 	}
 
 }

@@ -1,16 +1,12 @@
 package org.acstokenservice;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,10 +50,10 @@ class InstanceKilledTests {
 		fleet = Fleet.start(AcsEmulatorSettings.inMemory().withLimits(LimitSettings.off()),
 				List.of(Duration.ZERO, Duration.ZERO), "policy.rate-limit.capacity=100000", "acs.budget.calls=100000",
 				"identity.deletion-retry-interval=1h");
-		int port = freePort();
+		int port = ServiceProcess.freePort();
 		log = Files.createTempFile("instance-killed-", ".log");
 		victim = new ProcessBuilder(command(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		awaitReady(new ServiceClient(port));
+		ServiceProcess.awaitReady(new ServiceClient(port), victim, log, Duration.ofSeconds(120));
 		victimClient = new ServiceClient(port, fleet.users()::authorization);
 	}
 
@@ -205,45 +201,15 @@ class InstanceKilledTests {
 	}
 
 	private static List<String> command(int port) {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		// The application as it ships: the test classes stay out of its component scan.
-		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-			.filter((entry) -> !entry.endsWith("test-classes"))
-			.collect(Collectors.joining(File.pathSeparator));
-		return List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-				AcsTokenServiceApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
-				"--spring.main.banner-mode=off", "--spring.datasource.url=" + fleet.jdbcUrl(),
-				"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-				"--acs.connection-string=" + fleet.acs().connectionString(),
+		return ServiceProcess.command(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.datasource.url=" + fleet.jdbcUrl(), "--spring.datasource.username=postgres",
+				"--spring.datasource.password=postgres", "--acs.connection-string=" + fleet.acs().connectionString(),
 				"--acs.trusted-certificate=" + fleet.acs().certificateFile(),
 				"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestJwtIssuer.shared().jwkSetUri(),
 				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
 				"--spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
 				"--policy.rate-limit.capacity=100000", "--acs.budget.calls=100000",
-				"--identity.deletion-retry-interval=1h");
-	}
-
-	private static void awaitReady(ServiceClient client) throws InterruptedException, IOException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-		while (System.nanoTime() < deadline) {
-			assertThat(victim.isAlive()).as("the instance exited; log: %s", Files.readString(log)).isTrue();
-			try {
-				if (client.get("/actuator/health/readiness", null).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (RuntimeException notYet) {
-				// Not listening yet.
-			}
-			Thread.sleep(200);
-		}
-		throw new AssertionError("not ready within 120 s; log: " + Files.readString(log));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+				"--identity.deletion-retry-interval=1h"));
 	}
 
 }

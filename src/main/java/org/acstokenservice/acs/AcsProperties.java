@@ -3,6 +3,7 @@ package org.acstokenservice.acs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -52,7 +53,8 @@ public record AcsProperties(String connectionString, URI endpoint, Path trustedC
 						+ ": a resource's name is 1 to 32 lower-case letters, digits and hyphens");
 			}
 		}
-		resources = Map.copyOf(resources);
+		// In the order configured: health lists them so.
+		resources = Collections.unmodifiableMap(resources);
 	}
 
 	/** Whether the settings above name a resource: a connection string or an endpoint. */

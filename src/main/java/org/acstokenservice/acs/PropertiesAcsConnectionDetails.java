@@ -2,6 +2,7 @@ package org.acstokenservice.acs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -25,22 +26,9 @@ final class PropertiesAcsConnectionDetails {
 	 * string is malformed; the message never echoes the connection string
 	 */
 	static AcsConnectionDetails of(AcsProperties properties) {
-		X509Certificate trusted = (properties.trustedCertificate() != null)
-				? readCertificate(properties.trustedCertificate()) : null;
-		if (StringUtils.hasText(properties.connectionString())) {
-			try {
-				return AcsConnectionDetails.ofConnectionString(properties.connectionString(), trusted);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(
-						"acs.connection-string (ACS_CONNECTION_STRING) is malformed: " + ex.getMessage());
-			}
-		}
-		if (properties.endpoint() == null || properties.endpoint().toString().isEmpty()) {
-			throw new IllegalStateException("No ACS resource is configured: set acs.connection-string "
-					+ "(ACS_CONNECTION_STRING) or acs.endpoint (ACS_ENDPOINT)");
-		}
-		return new AcsConnection(properties.endpoint(), null, trusted);
+		return read(properties.connectionString(), properties.endpoint(), properties.trustedCertificate(),
+				"acs.connection-string (ACS_CONNECTION_STRING)", "No ACS resource is configured: set "
+						+ "acs.connection-string (ACS_CONNECTION_STRING) or acs.endpoint (ACS_ENDPOINT)");
 	}
 
 	/**
@@ -49,21 +37,32 @@ final class PropertiesAcsConnectionDetails {
 	 */
 	static AcsConnectionDetails of(String name, AcsProperties.Resource resource) {
 		String prefix = "acs.resources." + name;
-		X509Certificate trusted = (resource.trustedCertificate() != null)
-				? readCertificate(resource.trustedCertificate()) : null;
-		if (StringUtils.hasText(resource.connectionString())) {
+		return read(resource.connectionString(), resource.endpoint(), resource.trustedCertificate(),
+				prefix + ".connection-string",
+				"ACS resource " + name + " has neither " + prefix + ".connection-string nor " + prefix + ".endpoint");
+	}
+
+	/**
+	 * @param connectionStringName the setting that gave the connection string, for the
+	 * message when it is malformed
+	 * @param missing the message when neither a connection string nor an endpoint is
+	 * given
+	 */
+	private static AcsConnectionDetails read(String connectionString, URI endpoint, Path trustedCertificate,
+			String connectionStringName, String missing) {
+		X509Certificate trusted = (trustedCertificate != null) ? readCertificate(trustedCertificate) : null;
+		if (StringUtils.hasText(connectionString)) {
 			try {
-				return AcsConnectionDetails.ofConnectionString(resource.connectionString(), trusted);
+				return AcsConnectionDetails.ofConnectionString(connectionString, trusted);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(prefix + ".connection-string is malformed: " + ex.getMessage());
+				throw new IllegalStateException(connectionStringName + " is malformed: " + ex.getMessage());
 			}
 		}
-		if (resource.endpoint() == null || resource.endpoint().toString().isEmpty()) {
-			throw new IllegalStateException("ACS resource " + name + " has neither " + prefix
-					+ ".connection-string nor " + prefix + ".endpoint");
+		if (endpoint == null || endpoint.toString().isEmpty()) {
+			throw new IllegalStateException(missing);
 		}
-		return new AcsConnection(resource.endpoint(), null, trusted);
+		return new AcsConnection(endpoint, null, trusted);
 	}
 
 	private static X509Certificate readCertificate(Path pem) {

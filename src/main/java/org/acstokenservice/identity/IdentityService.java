@@ -124,6 +124,11 @@ public class IdentityService {
 	public boolean revokeTokensEverywhere(String appUserId) {
 		boolean revoked = false;
 		for (StoredIdentity identity : this.store.findAllByAppUserId(appUserId)) {
+			if (!this.acs.contains(identity.resource())) {
+				logger.warn("Tokens of ACS identity {} of app user {} not revoked: its resource {} is not configured",
+						identity.communicationUserId(), appUserId, identity.resource());
+				continue;
+			}
 			revoked |= revokeTokens(appUserId, identity.resource());
 		}
 		return revoked;

@@ -171,16 +171,6 @@ class LocalModeConfiguration {
 			return this.claims;
 		}
 
-		@Override
-		public boolean equals(Object other) {
-			return super.equals(other);
-		}
-
-		@Override
-		public int hashCode() {
-			return super.hashCode();
-		}
-
 	}
 
 }

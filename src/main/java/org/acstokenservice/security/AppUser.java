@@ -1,5 +1,6 @@
 package org.acstokenservice.security;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +34,8 @@ public record AppUser(String id, Optional<String> tier, Set<String> roles, Map<S
 			throw new IllegalArgumentException("An app user needs an id");
 		}
 		roles = Set.copyOf(roles);
-		claims = (claims != null) ? Map.copyOf(claims) : Map.of();
+		// A view, not a copy: made on every request, and a JWT may hold a null claim.
+		claims = (claims != null) ? Collections.unmodifiableMap(claims) : Map.of();
 	}
 
 	/** A user whose sign-in says nothing but id, tier and roles. */

@@ -122,13 +122,7 @@ class AuditTrailTests {
 
 	@Test
 	void changedWhenManyRequestsAtOnceThenCommittedTogether() throws Exception {
-		this.writer.stop();
-		this.writer = new AuditWriter(this.jdbc,
-				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), 1000,
-				Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
-		this.writer.start();
-		AuditTrail trail = new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		AuditTrail trail = trailWithWriter(1000, Duration.ofSeconds(5));
 		ExecutorService callers = Executors.newFixedThreadPool(32);
 		try {
 			List<Future<?>> done = new ArrayList<>();
@@ -150,13 +144,7 @@ class AuditTrailTests {
 	@Test
 	void changedWhenDatabaseRefusesThenFailsWithinTheMaximumWaitAndIsWrittenLater() {
 		this.jdbc.execute("alter table audit_event rename to audit_event_away");
-		this.writer.stop();
-		this.writer = new AuditWriter(this.jdbc,
-				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), 100,
-				Duration.ofMillis(50), Duration.ofMillis(500), this.meters);
-		this.writer.start();
-		AuditTrail trail = new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		AuditTrail trail = trailWithWriter(100, Duration.ofMillis(500));
 		long start = System.nanoTime();
 
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
@@ -238,6 +226,17 @@ class AuditTrailTests {
 				.containsEntry("audit.subject", "alice")
 				.containsEntry("audit.communicationUserId", "8:acs:r_1");
 		});
+	}
+
+	/** A trail whose writer, replacing the test's, has this queue and maximum wait. */
+	private AuditTrail trailWithWriter(int queueCapacity, Duration maxWait) {
+		this.writer.stop();
+		this.writer = new AuditWriter(this.jdbc,
+				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), queueCapacity,
+				Duration.ofMillis(50), maxWait, this.meters);
+		this.writer.start();
+		return new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
 	}
 
 }

@@ -65,8 +65,11 @@ import org.slf4j.LoggerFactory;
  * signed-in users during a flood, a connection each), {@code --flood-delay} (50,
  * milliseconds between a flood user's answer and next request), {@code --jar},
  * {@code --service-args} (more arguments for every service process; one naming an option
- * the benchmark sets replaces it, except a row's own switches), {@code --lua} (the load
- * rows' wrk script; the flood rows' are beside it), {@code --work}.
+ * the benchmark sets replaces it, except a row's own switches),
+ * {@code --service-jvm-args} (more flags for every service JVM), {@code --cold-start}
+ * (only rows 1, 2 and 10: the service's warm-up curve and the reference, a few minutes),
+ * {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
+ * {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -191,12 +194,15 @@ public final class Benchmark implements AutoCloseable {
 		progress("starting PostgreSQL and the ACS emulator (+" + this.settings.latencyMillis() + " ms a call)");
 		startPostgres();
 		startEmulator();
+		if (this.settings.coldStart()) {
+			return runColdStart(tokens);
+		}
 		ServiceFigures service = measureServiceWithReuse(tokens);
 		FloodFigures serviceFlood = flood("service", service.server(), tokens.floodUsers());
 		LimitedFigures limited = measureLimitsOff(tokens.users(), service.server());
 		stop(service.server());
 		FleetFigures fleet = measureFleet(tokens.users());
-		ReferenceFigures reference = measureReference(tokens, service.bodySize());
+		ReferenceFigures reference = measureReference(tokens, service.bodySize(), true);
 		LoadResult fresh = measureFreshTokens(tokens.users());
 		progress("direct SDK calls");
 		LoadResult sdk = measured("direct SDK call", sdkLoad());
@@ -206,14 +212,39 @@ public final class Benchmark implements AutoCloseable {
 		addFleetRows(service, fleet, limited);
 		addFloodRows(serviceFlood, reference.flood());
 		addStatementsRow(service.statements(), fleet.statements());
-		List<String> secrets = new ArrayList<>(List.of(this.accessKey, this.databasePassword, this.adminToken,
-				Files.readAllLines(tokens.users()).get(0), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
+		List<String> secrets = new ArrayList<>(
+				List.of(this.adminToken, Files.readAllLines(tokens.newUsersMeasured()).get(0)));
 		secrets.addAll(this.forgedTokens);
+		return finish(tokens, secrets);
+	}
+
+	/**
+	 * Checks the logs for the secrets of the run (the access key, the database password,
+	 * a user's token and the {@code more} of the rows run) and prints the table.
+	 */
+	private int finish(Tokens tokens, List<String> more) throws IOException {
+		List<String> secrets = new ArrayList<>(
+				List.of(this.accessKey, this.databasePassword, Files.readAllLines(tokens.users()).get(0)));
+		secrets.addAll(more);
 		checkNoSecretLogged(secrets);
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(this.settings.work().resolve("results.md"), table);
 		return this.report.problems().isEmpty() ? 0 : 1;
+	}
+
+	/** {@code --cold-start}: rows 1, 2 and 10 only. */
+	private int runColdStart(Tokens tokens) throws Exception {
+		progress("service, token reuse on, from a cold start");
+		Server service = startService("service-reuse", createDatabase("bench_reuse"), List.of());
+		awaitReady(service);
+		List<LoadResult> curve = warmupCurve(service.url("/token"), tokens.users());
+		int bodySize = tokenBodySize(service.url("/token"), Files.readAllLines(tokens.users()).get(0));
+		stop(service);
+		ReferenceFigures reference = measureReference(tokens, bodySize, false);
+		header(bodySize);
+		addColdStartRows(curve, reference.load());
+		return finish(tokens, List.of());
 	}
 
 	/**
@@ -227,11 +258,7 @@ public final class Benchmark implements AutoCloseable {
 		Server service = startService("service-reuse", createDatabase("bench_reuse"), List.of());
 		Duration startup = awaitReady(service);
 		String url = service.url("/token");
-		List<LoadResult> curve = new ArrayList<>();
-		for (int slice = 1; slice <= s.slices(); slice++) {
-			curve.add(warmup("warm-up curve slice " + slice,
-					this.wrk.run("reuse-slice-" + slice, url, tokens.users(), s.slice())));
-		}
+		List<LoadResult> curve = warmupCurve(url, tokens.users());
 		int beforeSteady = s.steadyAfter() - s.slices() * s.slice();
 		if (beforeSteady > 0) {
 			warmup("reuse warm-up", this.wrk.run("reuse-warmup", url, tokens.users(), beforeSteady));
@@ -255,8 +282,21 @@ public final class Benchmark implements AutoCloseable {
 				new StatementFigures("bench_reuse", statements, answers - answersBefore));
 	}
 
-	/** Row 1, the reference's 8 and 9, then its flood (rows 17 and 18). */
-	private ReferenceFigures measureReference(Tokens tokens, int bodySize) throws Exception {
+	/** Row 10: the service's req/s in slices of load from its cold start. */
+	private List<LoadResult> warmupCurve(String url, Path users) {
+		List<LoadResult> curve = new ArrayList<>();
+		for (int slice = 1; slice <= this.settings.slices(); slice++) {
+			curve.add(warmup("warm-up curve slice " + slice,
+					this.wrk.run("reuse-slice-" + slice, url, users, this.settings.slice())));
+		}
+		return curve;
+	}
+
+	/**
+	 * Row 1, the reference's 8 and 9, then, with {@code flood}, its flood (rows 17 and
+	 * 18).
+	 */
+	private ReferenceFigures measureReference(Tokens tokens, int bodySize, boolean flood) throws Exception {
 		progress("reference endpoint");
 		Path users = tokens.users();
 		Server reference = startReference(bodySize);
@@ -269,10 +309,10 @@ public final class Benchmark implements AutoCloseable {
 		warmup("reference warm-up", this.wrk.run("reference-warmup", url, users, this.settings.warmup()));
 		LoadResult load = measured("reference", this.wrk.run("reference", url, users, this.settings.measure()));
 		long residentKib = reference.process().residentKib();
-		FloodFigures flood = flood("reference", reference, tokens.floodUsers());
+		FloodFigures floodFigures = flood ? flood("reference", reference, tokens.floodUsers()) : null;
 		stop(reference);
 		this.report.reference(load);
-		return new ReferenceFigures(startup, load, residentKib, flood);
+		return new ReferenceFigures(startup, load, residentKib, floodFigures);
 	}
 
 	/** Row 4: a service process that never reuses a token. */
@@ -467,9 +507,7 @@ public final class Benchmark implements AutoCloseable {
 		String measured = s.measure() + " s measured";
 		String acsLatency = "; ACS +" + s.latencyMillis() + " ms";
 		this.report.load("1", "reference, steady", reference.load(), s.warmup() + " s warm-up, " + measured);
-		int coldFrom = (s.coldSlice() - 1) * s.slice();
-		this.report.load("2", "reuse hit, " + coldFrom + "–" + (coldFrom + s.slice()) + " s after a cold start",
-				service.curve().get(s.coldSlice() - 1), "the warm-up curve's slice " + s.coldSlice());
+		addColdStartRow(service.curve());
 		this.report.load("3", "reuse hit, steady", service.steady(), s.steadyAfter() + " s warm-up, " + measured);
 		this.report.load("4", "fresh token (reuse off)", fresh, s.warmup() + " s warm-up, " + measured + acsLatency);
 		/*
@@ -498,12 +536,30 @@ public final class Benchmark implements AutoCloseable {
 				Report.ratio((double) service.residentKib() / reference.residentKib()) + " RSS",
 				mebibytes(service.residentKib()) + " after rows 2, 3, 6; reference "
 						+ mebibytes(reference.residentKib()) + " after row 1");
-		LoadResult lastSlice = service.curve().get(service.curve().size() - 1);
-		this.report.value("10", "warm-up curve: req/s per " + s.slice() + " s from a cold start",
-				"last slice " + Report.ratio(lastSlice.requestsPerSecond() / reference.load().requestsPerSecond())
-						+ " req/s",
-				service.curve()
-					.stream()
+		addCurveRow(service.curve(), reference.load());
+	}
+
+	/** {@code --cold-start}'s rows. */
+	private void addColdStartRows(List<LoadResult> curve, LoadResult reference) {
+		Settings s = this.settings;
+		this.report.load("1", "reference, steady", reference,
+				s.warmup() + " s warm-up, " + s.measure() + " s measured");
+		addColdStartRow(curve);
+		addCurveRow(curve, reference);
+	}
+
+	private void addColdStartRow(List<LoadResult> curve) {
+		Settings s = this.settings;
+		int coldFrom = (s.coldSlice() - 1) * s.slice();
+		this.report.load("2", "reuse hit, " + coldFrom + "–" + (coldFrom + s.slice()) + " s after a cold start",
+				curve.get(s.coldSlice() - 1), "the warm-up curve's slice " + s.coldSlice());
+	}
+
+	private void addCurveRow(List<LoadResult> curve, LoadResult reference) {
+		LoadResult lastSlice = curve.get(curve.size() - 1);
+		this.report.value("10", "warm-up curve: req/s per " + this.settings.slice() + " s from a cold start",
+				"last slice " + Report.ratio(lastSlice.requestsPerSecond() / reference.requestsPerSecond()) + " req/s",
+				curve.stream()
 					.map((slice) -> Report.requestsPerSecond(slice.requestsPerSecond()))
 					.collect(Collectors.joining(", ")));
 	}
@@ -696,8 +752,12 @@ public final class Benchmark implements AutoCloseable {
 						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16, 19 and row 14's "
 						+ "rounds on row 3's process; limits off (%s): row 14's own process only; no service: rows "
 						+ "1, 5, 17, 18%s",
-				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF), s.serviceArguments().isEmpty() ? ""
-						: "; every service process also with " + String.join(" ", s.serviceArguments())));
+				String.join(" ", LIMITS_UNREACHABLE), String.join(" ", LIMITS_OFF),
+				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
+	}
+
+	private static String alsoWith(List<String> arguments, String what) {
+		return arguments.isEmpty() ? "" : "; every " + what + " also with " + String.join(" ", arguments);
 	}
 
 	/** A measurement: every answer a 2xx, and at least one. */
@@ -886,6 +946,7 @@ public final class Benchmark implements AutoCloseable {
 		List<String> command = new ArrayList<>();
 		command.add(this.java.toString());
 		command.addAll(JVM_FLAGS);
+		command.addAll(this.settings.serviceJvmFlags());
 		command.addAll(List.of("-jar", this.settings.jar().toString()));
 		Map<String, String> arguments = new LinkedHashMap<>();
 		Stream

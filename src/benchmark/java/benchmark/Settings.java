@@ -4,12 +4,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What to run and for how long (seconds).
  *
  * @param smoke a short run for CI: checks that the harness works, not how fast anything
  * is
+ * @param coldStart only the rows of a cold start (1, 2 and 10): the service's warm-up
+ * curve and the reference, a few minutes, for trying what changes a warm-up
  * @param connections wrk's connections, the fixed concurrency of every load row
  * @param threads wrk's threads
  * @param users distinct users whose tokens the load rows use in turn
@@ -31,6 +34,8 @@ import java.util.Map;
  * @param jar the service's jar
  * @param serviceArguments more arguments for the service, such as
  * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
+ * @param serviceJvmFlags more flags for the service's JVM (after the image's), such as
+ * {@code -XX:CICompilerCount=3}
  * @param lua wrk's script for the load rows; the flood rows' scripts ({@code flood.lua},
  * {@code users.lua}) are beside it
  * @param work where logs and results go
@@ -38,16 +43,18 @@ import java.util.Map;
  * this JVM's, the test classes and the dependencies, without the service's own classes
  * and {@code application.yml}
  */
-record Settings(boolean smoke, int connections, int threads, int users, int warmup, int measure, int slice, int slices,
-		int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup,
-		int flood, int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis, Path jar,
-		List<String> serviceArguments, Path lua, Path work, String referenceClasspath) {
+record Settings(boolean smoke, boolean coldStart, int connections, int threads, int users, int warmup, int measure,
+		int slice, int slices, int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances,
+		int fleetWarmup, int flood, int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis,
+		Path jar, List<String> serviceArguments, List<String> serviceJvmFlags, Path lua, Path work,
+		String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
 		boolean smoke = Boolean.parseBoolean(values.remove("smoke"));
-		Settings settings = new Settings(smoke, number(values, "connections", 32), number(values, "threads", 2),
-				number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
+		boolean coldStart = Boolean.parseBoolean(values.remove("cold-start"));
+		Settings settings = new Settings(smoke, coldStart, number(values, "connections", 32),
+				number(values, "threads", 2), number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
 				number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
 				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
 				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
@@ -55,13 +62,10 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 				number(values, "fleet-warmup", smoke ? 6 : 120), number(values, "flood", smoke ? 3 : 15),
 				number(values, "flood-warmup", smoke ? 2 : 5), number(values, "flood-connections", 200),
 				number(values, "flood-users", 20), number(values, "flood-delay", 50), Path.of(required(values, "jar")),
-				List.of(values.getOrDefault("service-args", "").split(" "))
-					.stream()
-					.filter((a) -> !a.isBlank())
-					.toList(),
+				words(values.get("service-args")), words(values.get("service-jvm-args")),
 				Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
 				Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
-		values.keySet().removeAll(List.of("jar", "service-args", "lua", "work"));
+		values.keySet().removeAll(List.of("jar", "service-args", "service-jvm-args", "lua", "work"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options: " + values.keySet());
 		}
@@ -78,6 +82,10 @@ record Settings(boolean smoke, int connections, int threads, int users, int warm
 			throw new IllegalArgumentException("--cold-slice must be one of the --slices");
 		}
 		return settings;
+	}
+
+	private static List<String> words(String value) {
+		return (value != null) ? Stream.of(value.split(" ")).filter((word) -> !word.isBlank()).toList() : List.of();
 	}
 
 	private static int number(Map<String, String> values, String name, int otherwise) {

@@ -240,10 +240,13 @@ public final class Benchmark implements AutoCloseable {
 		awaitReady(service);
 		List<LoadResult> curve = warmupCurve(service.url("/token"), tokens.users());
 		int bodySize = tokenBodySize(service.url("/token"), Files.readAllLines(tokens.users()).get(0));
+		long peakKib = service.process().peakResidentKib();
 		stop(service);
 		ReferenceFigures reference = measureReference(tokens, bodySize, false);
 		header(bodySize);
 		addColdStartRows(curve, reference.load());
+		this.report.value("9", "peak resident memory: service", "",
+				mebibytes(peakKib) + " during the warm-up curve (VmHWM)");
 		return finish(tokens, List.of());
 	}
 
@@ -276,9 +279,10 @@ public final class Benchmark implements AutoCloseable {
 		LoadResult newUsers = measured("new users",
 				allNew(this.wrk.run("new-users", url, tokens.newUsersMeasured(), s.measure())));
 		long residentKib = service.process().residentKib();
+		long peakKib = service.process().peakResidentKib();
 		double answers = metrics.getOrDefault(TOKEN_ANSWERS, 0.0);
 		return new ServiceFigures(service, startup, curve, steady, metrics.getOrDefault("acs_calls_seconds_count", 0.0),
-				answers, bodySize, newUsers, residentKib,
+				answers, bodySize, newUsers, residentKib, peakKib,
 				new StatementFigures("bench_reuse", statements, answers - answersBefore));
 	}
 
@@ -534,8 +538,8 @@ public final class Benchmark implements AutoCloseable {
 				String.format(Locale.ROOT, "%.1f s", seconds(reference.startup())));
 		this.report.value("9", "resident memory after load: service",
 				Report.ratio((double) service.residentKib() / reference.residentKib()) + " RSS",
-				mebibytes(service.residentKib()) + " after rows 2, 3, 6; reference "
-						+ mebibytes(reference.residentKib()) + " after row 1");
+				mebibytes(service.residentKib()) + " after rows 2, 3, 6 (peak " + mebibytes(service.peakResidentKib())
+						+ "); reference " + mebibytes(reference.residentKib()) + " after row 1");
 		addCurveRow(service.curve(), reference.load());
 	}
 
@@ -1195,7 +1199,7 @@ public final class Benchmark implements AutoCloseable {
 	 */
 	private record ServiceFigures(Server server, Duration startup, List<LoadResult> curve, LoadResult steady,
 			double acsCalls, double tokenAnswers, int bodySize, LoadResult newUsers, long residentKib,
-			StatementFigures statements) {
+			long peakResidentKib, StatementFigures statements) {
 	}
 
 	/**

@@ -98,9 +98,18 @@ final class Processes implements AutoCloseable {
 
 		/** Resident memory from {@code /proc/PID/status} (VmRSS), in KiB. */
 		long residentKib() {
+			return statusKib("VmRSS");
+		}
+
+		/** The most resident memory the process has had since it started. */
+		long peakResidentKib() {
+			return statusKib("VmHWM");
+		}
+
+		private long statusKib(String field) {
 			try {
 				for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-					if (line.startsWith("VmRSS:")) {
+					if (line.startsWith(field + ":")) {
 						return Long.parseLong(line.replaceAll("\\D", ""));
 					}
 				}
@@ -108,7 +117,7 @@ final class Processes implements AutoCloseable {
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot read the resident memory of " + this.name, ex);
 			}
-			throw new IllegalStateException("No VmRSS for " + this.name);
+			throw new IllegalStateException("No " + field + " for " + this.name);
 		}
 
 		/** Waits for the process to end; stops it and fails when it takes longer. */

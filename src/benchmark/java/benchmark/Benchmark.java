@@ -66,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * milliseconds between a flood user's answer and next request), {@code --jar},
  * {@code --service-args} (more arguments for every service process; one naming an option
  * the benchmark sets replaces it, except a row's own switches),
- * {@code --service-jvm-args} (more flags for every service JVM), {@code --cold-start}
+ * {@code --service-jvm-args} (more flags for every service JVM), {@code --service-java}
+ * (the service's {@code java}, another JDK's; otherwise this JVM's), {@code --cold-start}
  * (only rows 1, 2 and 10: the service's warm-up curve and the reference, a few minutes),
  * {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
  * {@code --work}.
@@ -74,10 +75,12 @@ import org.slf4j.LoggerFactory;
 public final class Benchmark implements AutoCloseable {
 
 	/**
-	 * The service's heap as in its container: the image's -XX:MaxRAMPercentage=75 under
-	 * the Kubernetes memory limit of 768 MiB.
+	 * The image's JVM flags ({@code JAVA_TOOL_OPTIONS} in the Dockerfile), for the
+	 * service, the reference and the SDK client alike; -Xmx576m is what the image's
+	 * -XX:MaxRAMPercentage=75 gives under the Kubernetes memory limit of 768 MiB.
 	 */
-	static final List<String> JVM_FLAGS = List.of("-Xmx576m", "-XX:+ExitOnOutOfMemoryError");
+	static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx576m",
+			"-XX:+ExitOnOutOfMemoryError", "-XX:CICompilerCount=6", "-XX:-UseDynamicNumberOfCompilerThreads");
 
 	private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
@@ -749,8 +752,10 @@ public final class Benchmark implements AutoCloseable {
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion()));
 		this.report.header(String.format(Locale.ROOT,
 				"%d connections (wrk, %d threads), %d users (RS256 JWTs, tier standard) in turn; service and "
-						+ "reference JVMs: %s; emulator: +%d ms a call, ACS's limits off; response body %d bytes",
-				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS), s.latencyMillis(), bodySize));
+						+ "reference JVMs: %s%s; emulator: +%d ms a call, ACS's limits off; response body %d bytes",
+				s.connections(), s.threads(), s.users(), String.join(" ", JVM_FLAGS),
+				s.serviceJava().map((java) -> "; the service's java: " + java).orElse(""), s.latencyMillis(),
+				bodySize));
 		this.report.header(String.format(Locale.ROOT,
 				"Service: production defaults, every limit on (per-user rate limit, ACS call budget, failed sign-in "
 						+ "limit) with capacities no run reaches, %s: rows 2–4, 6–13, 15, 16, 19 and row 14's "
@@ -948,7 +953,7 @@ public final class Benchmark implements AutoCloseable {
 	private Server startService(String name, String jdbcUrl, List<String> rowArguments) {
 		int port = freePort();
 		List<String> command = new ArrayList<>();
-		command.add(this.java.toString());
+		command.add(this.settings.serviceJava().map(Path::toString).orElse(this.java.toString()));
 		command.addAll(JVM_FLAGS);
 		command.addAll(this.settings.serviceJvmFlags());
 		command.addAll(List.of("-jar", this.settings.jar().toString()));

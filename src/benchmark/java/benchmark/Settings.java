@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,8 @@ import java.util.stream.Stream;
  * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
  * @param serviceJvmFlags more flags for the service's JVM (after the image's), such as
  * {@code -XX:CICompilerCount=3}
+ * @param serviceJava the {@code java} that runs the service, such as another JDK's;
+ * empty: the benchmark's own
  * @param lua wrk's script for the load rows; the flood rows' scripts ({@code flood.lua},
  * {@code users.lua}) are beside it
  * @param work where logs and results go
@@ -46,8 +49,8 @@ import java.util.stream.Stream;
 record Settings(boolean smoke, boolean coldStart, int connections, int threads, int users, int warmup, int measure,
 		int slice, int slices, int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances,
 		int fleetWarmup, int flood, int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis,
-		Path jar, List<String> serviceArguments, List<String> serviceJvmFlags, Path lua, Path work,
-		String referenceClasspath) {
+		Path jar, List<String> serviceArguments, List<String> serviceJvmFlags, Optional<Path> serviceJava, Path lua,
+		Path work, String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
@@ -63,9 +66,10 @@ record Settings(boolean smoke, boolean coldStart, int connections, int threads, 
 				number(values, "flood-warmup", smoke ? 2 : 5), number(values, "flood-connections", 200),
 				number(values, "flood-users", 20), number(values, "flood-delay", 50), Path.of(required(values, "jar")),
 				words(values.get("service-args")), words(values.get("service-jvm-args")),
+				Optional.ofNullable(values.get("service-java")).map(Path::of),
 				Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
 				Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
-		values.keySet().removeAll(List.of("jar", "service-args", "service-jvm-args", "lua", "work"));
+		values.keySet().removeAll(List.of("jar", "service-args", "service-jvm-args", "service-java", "lua", "work"));
 		if (!values.isEmpty()) {
 			throw new IllegalArgumentException("Unknown options: " + values.keySet());
 		}

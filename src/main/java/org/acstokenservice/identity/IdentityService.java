@@ -211,12 +211,12 @@ public class IdentityService {
 		Optional<AcsToken> fresh = this.reusable.find(communicationUserId, scopes, lifetime,
 				identity.revocationGeneration(), now);
 		if (fresh.isPresent()) {
-			return Optional.of(new IssuedToken(communicationUserId, fresh.get(), true));
+			return Optional.of(new IssuedToken(communicationUserId, fresh.get(), true, null));
 		}
 		try {
 			AcsToken token = this.acs.gateway(identity.resource()).issueToken(communicationUserId, scopes, lifetime);
-			this.reusable.remember(communicationUserId, scopes, token, now, identity.revocationGeneration());
-			return Optional.of(new IssuedToken(communicationUserId, token, false));
+			return Optional.of(IssuedToken.fresh(communicationUserId, token,
+					new Reuse(scopes, now, identity.revocationGeneration())));
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -245,9 +245,8 @@ public class IdentityService {
 				stale.communicationUserId(), stale.appUserId(), created.communicationUserId());
 		count("replaced");
 		this.reusable.forget(stale.communicationUserId());
-		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
-				replacement.revocationGeneration());
-		return Optional.of(new IssuedToken(created.communicationUserId(), created.token(), false));
+		return Optional.of(IssuedToken.fresh(created.communicationUserId(), created.token(),
+				new Reuse(scopes, now, replacement.revocationGeneration())));
 	}
 
 	/**
@@ -296,9 +295,8 @@ public class IdentityService {
 		logger.info("Created ACS identity {} for app user {} in resource {}", identity.communicationUserId(), appUserId,
 				resource);
 		count("created");
-		this.reusable.remember(created.communicationUserId(), scopes, created.token(), now,
-				identity.revocationGeneration());
-		return Optional.of(new IssuedToken(created.communicationUserId(), created.token(), false));
+		return Optional.of(IssuedToken.fresh(created.communicationUserId(), created.token(),
+				new Reuse(scopes, now, identity.revocationGeneration())));
 	}
 
 	/**
@@ -348,12 +346,17 @@ public class IdentityService {
 	}
 
 	/**
-	 * Forgets a token that was issued but not handed out (its audit row could not be
-	 * written): it must not be handed out later as a reuse hit, unrecorded.
+	 * Offers a token that ACS issued for a request to later requests, once its audit row
+	 * is committed. Until then it is not reused: a request that found it would be
+	 * answered at once, and if the row were never written (the database refused it, the
+	 * instance died) a token would have been handed out unrecorded. A token never
+	 * confirmed is never reused.
 	 */
-	public void withdraw(IssuedToken issued) {
-		if (!issued.reused()) {
-			this.reusable.forget(issued.communicationUserId());
+	public void confirm(IssuedToken issued) {
+		Reuse reuse = issued.reuse();
+		if (!issued.reused() && reuse != null) {
+			this.reusable.remember(issued.communicationUserId(), reuse.scopes(), issued.token(), reuse.issuedAt(),
+					reuse.revocationGeneration());
 		}
 	}
 
@@ -362,8 +365,22 @@ public class IdentityService {
 	 *
 	 * @param reused whether it was issued before and is handed back again; otherwise ACS
 	 * issued it for this request
+	 * @param reuse for a token that ACS issued for this request, what {@link #confirm}
+	 * needs to offer it to later requests; null otherwise
 	 */
-	public record IssuedToken(String communicationUserId, AcsToken token, boolean reused) {
+	public record IssuedToken(String communicationUserId, AcsToken token, boolean reused, Reuse reuse) {
+
+		static IssuedToken fresh(String communicationUserId, AcsToken token, Reuse reuse) {
+			return new IssuedToken(communicationUserId, token, false, reuse);
+		}
+
+	}
+
+	/**
+	 * What a fresh token is reused for: its scopes, when it was issued and the identity's
+	 * revocation generation then (a revocation meanwhile makes it unusable).
+	 */
+	public record Reuse(Set<AcsScope> scopes, Instant issuedAt, long revocationGeneration) {
 	}
 
 }

@@ -84,21 +84,17 @@ class TokenController {
 	}
 
 	/**
-	 * A token that ACS issued for this request is answered only once its row is
-	 * committed; one handed back again was recorded when it was issued.
+	 * A token that ACS issued for this request is answered, and offered for reuse, only
+	 * once its row is committed (otherwise it is neither); one handed back again was
+	 * recorded when it was issued.
 	 */
 	private void recordIssued(AuditEntry entry, IssuedToken issued) {
 		if (issued.reused()) {
 			this.audit.succeeded(entry, issued.communicationUserId());
 			return;
 		}
-		try {
-			this.audit.changed(entry, issued.communicationUserId());
-		}
-		catch (RuntimeException ex) {
-			this.identities.withdraw(issued);
-			throw ex;
-		}
+		this.audit.changed(entry, issued.communicationUserId());
+		this.identities.confirm(issued);
 	}
 
 	/** Revokes every token of the caller's ACS identity in the caller's resource. */

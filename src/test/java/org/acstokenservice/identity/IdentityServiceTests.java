@@ -210,7 +210,9 @@ class IdentityServiceTests {
 		AtomicReference<String> meanwhile = new AtomicReference<>();
 		willAnswer((invocation) -> {
 			this.clock.advance(Duration.ofSeconds(10));
-			meanwhile.set(reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR).token().token());
+			IdentityService.IssuedToken issued = reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR);
+			reusing.confirm(issued);
+			meanwhile.set(issued.token().token());
 			this.clock.advance(Duration.ofSeconds(10));
 			// ACS revoked (that token too), but its answer never came back.
 			throw unavailable();
@@ -222,6 +224,27 @@ class IdentityServiceTests {
 		String after = reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR).token().token();
 
 		assertThat(after).isNotEqualTo(meanwhile.get());
+	}
+
+	@Test
+	void issueTokenWhenFreshThenReusedOnlyOnceConfirmed() {
+		IdentityService reusing = service(this.store, true, this.clock);
+		this.store.insertIfAbsent(new StoredIdentity("judy", "8:acs:r_judy", now(), null));
+		given(this.acs.issueToken(eq("8:acs:r_judy"), any(), any()))
+			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+
+		IdentityService.IssuedToken first = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+		// Its audit row not committed yet: a request meanwhile gets a token of its own.
+		IdentityService.IssuedToken meanwhile = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+		reusing.confirm(first);
+		IdentityService.IssuedToken after = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+
+		assertThat(first.reused()).isFalse();
+		assertThat(meanwhile.reused()).isFalse();
+		assertThat(meanwhile.token().token()).isNotEqualTo(first.token().token());
+		assertThat(after.reused()).isTrue();
+		assertThat(after.token().token()).isEqualTo(first.token().token());
+		verify(this.acs, times(2)).issueToken(eq("8:acs:r_judy"), any(), any());
 	}
 
 	static AcsException notFound() {

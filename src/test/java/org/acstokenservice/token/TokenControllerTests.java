@@ -140,11 +140,11 @@ class TokenControllerTests {
 	}
 
 	@Test
-	void issueTokenWhenItsAuditRowCannotBeCommittedThenDatabaseUnavailableAndTokenWithdrawn() throws Exception {
+	void issueTokenWhenItsAuditRowCannotBeCommittedThenDatabaseUnavailableAndTokenNeverOffered() throws Exception {
 		given(this.policy.decide(any(), any(), any()))
 			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
 		IssuedToken fresh = new IssuedToken("8:acs:r_alice",
-				new AcsToken("fresh-token", Instant.now().plusSeconds(3600)), false);
+				new AcsToken("fresh-token", Instant.now().plusSeconds(3600)), false, null);
 		given(this.identities.issueToken(any(), any(), any(), any())).willReturn(fresh);
 		willThrow(new DataAccessResourceFailureException("The audit trail was not recorded within PT2S"))
 			.given(this.audit)
@@ -152,15 +152,15 @@ class TokenControllerTests {
 
 		assertProblem(issue("{}"), 503, "database_unavailable").andExpect(header().exists("Retry-After"))
 			.andExpect(content().string(not(containsString("fresh-token"))));
-		then(this.identities).should().withdraw(fresh);
+		then(this.identities).should(never()).confirm(any());
 	}
 
 	@Test
 	void issueTokenWhenHandedBackAgainThenAnsweredWithoutWaitingForItsRow() throws Exception {
 		given(this.policy.decide(any(), any(), any()))
 			.willReturn(new TokenGrant(Set.of(AcsScope.CHAT), Duration.ofMinutes(60)));
-		given(this.identities.issueToken(any(), any(), any(), any())).willReturn(
-				new IssuedToken("8:acs:r_alice", new AcsToken("reused-token", Instant.now().plusSeconds(3600)), true));
+		given(this.identities.issueToken(any(), any(), any(), any())).willReturn(new IssuedToken("8:acs:r_alice",
+				new AcsToken("reused-token", Instant.now().plusSeconds(3600)), true, null));
 
 		issue("{}").andExpect(status().isOk());
 		then(this.audit).should().succeeded(any(), any());

@@ -58,10 +58,10 @@ COPY --from=extract --chown=10001:10001 /workspace/extracted/data/ ./data/
 # JVM picks by itself below 2 CPUs or about 1.8 GB, and a small initial heap (otherwise 1/64 of
 # the memory it sees) keep the resident set at about 300 MB under load instead of 550 to 800 MB
 # on a machine of 2 cores and 24 GB, at no cost in throughput (docs/container.md). Six compiler
-# threads from the start instead of two (one for C2) that the JVM adds to only while 200 MB per
-# thread are free: under load the one C2 thread got as much CPU as each of some 30 busy request
-# threads, and a new instance ran interpreted and C1 code for over a minute (docs/benchmarks.md,
-# row 10).
+# threads instead of the two (one for C2) that the JVM chooses on 2 CPUs: under load the one C2
+# thread got as much CPU as each of some 30 busy request threads, and a new instance ran
+# interpreted and C1 code for over a minute. Started at once: the JVM would start the extra ones
+# only while 200 MB of the container's memory are free for each.
 # JAVA_TOOL_OPTIONS, not the ENTRYPOINT, so that an operator can replace the flags without
 # rebuilding the image. Set before the training run below, so that the cache is made with the
 # flags it will be used with.

@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * the benchmark sets replaces it, except a row's own switches),
  * {@code --service-jvm-args} (more flags for every service JVM), {@code --service-java}
  * (the service's {@code java}, another JDK's; otherwise this JVM's), {@code --cold-start}
- * (only rows 1, 2 and 10: the service's warm-up curve and the reference, a few minutes),
- * {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
+ * (only rows 1, 2, 9 and 10: the service's warm-up curve, its peak memory and the
+ * reference), {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
  * {@code --work}.
  */
 public final class Benchmark implements AutoCloseable {
@@ -236,7 +236,7 @@ public final class Benchmark implements AutoCloseable {
 		return this.report.problems().isEmpty() ? 0 : 1;
 	}
 
-	/** {@code --cold-start}: rows 1, 2 and 10 only. */
+	/** {@code --cold-start}: rows 1, 2, 9 (the peak) and 10 only. */
 	private int runColdStart(Tokens tokens) throws Exception {
 		progress("service, token reuse on, from a cold start");
 		Server service = startService("service-reuse", createDatabase("bench_reuse"), List.of());

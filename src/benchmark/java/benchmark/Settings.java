@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  *
  * @param smoke a short run for CI: checks that the harness works, not how fast anything
  * is
- * @param coldStart only the rows of a cold start (1, 2 and 10): the service's warm-up
+ * @param coldStart only the rows of a cold start (1, 2, 9 and 10): the service's warm-up
  * curve and the reference, a few minutes, for trying what changes a warm-up
  * @param connections wrk's connections, the fixed concurrency of every load row
  * @param threads wrk's threads

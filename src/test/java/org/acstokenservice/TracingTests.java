@@ -130,13 +130,13 @@ class TracingTests {
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		Trace trace = receiver.await(traceId,
-				(spans) -> spans.server().isPresent() && spans.containsName("bucket token")
+				(spans) -> spans.server().isPresent() && spans.containsName("bucket acs-budget")
 						&& spans.fromScope("azure").size() > 0 && spans.containsName("connection"));
 		Span request = trace.server().orElseThrow();
 		assertThat(id(request.getParentSpanId())).isEqualTo(callerSpanId);
 		assertThat(request.getName()).isEqualTo("http post /token");
 		assertThat(trace.descendantsOf(request)).extracting(Span::getName)
-			.contains("bucket token", "connection", "query");
+			.contains("bucket acs-budget", "connection", "query");
 		assertThat(trace.fromScope("azure")).isNotEmpty()
 			.allSatisfy((acs) -> assertThat(trace.isUnder(acs, request)).isTrue());
 		assertThat(trace.spans()).allSatisfy((span) -> assertThat(id(span.getTraceId())).isEqualTo(traceId));

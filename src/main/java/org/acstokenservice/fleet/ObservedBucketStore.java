@@ -7,10 +7,13 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * Observes each decision of the buckets it wraps: a span of the request that asked
- * ({@code bucket <limit>}), and the timer {@code acs.fleet.bucket.decisions} by limit and
- * outcome. Only the limit's name is recorded, never the key, which holds a user id or a
- * client's address.
+ * Observes each decision of an {@link BucketLimit.Sharing#EXACT exact} limit, which the
+ * database grants: a span of the request that asked ({@code bucket <limit>}), and the
+ * timer {@code acs.fleet.bucket.decisions} by limit and outcome. Only the limit's name is
+ * recorded, never the key, which holds a user id or a client's address. A limit shared by
+ * local shares is answered from memory in microseconds; observing each of its decisions
+ * cost more than the decision (a profile of steady reuse hits: 7 % of the CPU), and the
+ * database work it does now and then has spans of its own.
  */
 class ObservedBucketStore implements BucketStore, AutoCloseable {
 
@@ -25,6 +28,9 @@ class ObservedBucketStore implements BucketStore, AutoCloseable {
 
 	@Override
 	public Optional<Duration> tryConsume(String key, BucketLimit limit) {
+		if (limit.sharing() != BucketLimit.Sharing.EXACT) {
+			return this.store.tryConsume(key, limit);
+		}
 		String name = limitName(key);
 		Observation observation = Observation.createNotStarted("acs.fleet.bucket.decisions", this.observations)
 			.contextualName("bucket " + name)

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ObservedBucketStoreTests {
 
-	private static final BucketLimit ONE_A_MINUTE = BucketLimit.shared(1, Duration.ofMinutes(1));
+	private static final BucketLimit ONE_A_MINUTE = BucketLimit.exact(1, Duration.ofMinutes(1));
 
 	private final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
 
@@ -41,15 +41,15 @@ class ObservedBucketStoreTests {
 	void tryConsumeWhenTakenThenRefusedThenEachDecisionObservedByLimitWithoutTheKey() {
 		ObservedBucketStore store = new ObservedBucketStore(new InMemoryBucketStore(), this.observations);
 
-		assertThat(store.tryConsume("token:alice", ONE_A_MINUTE)).isEmpty();
-		assertThat(store.tryConsume("token:alice", ONE_A_MINUTE)).isPresent();
+		assertThat(store.tryConsume("audit-refusal:alice", ONE_A_MINUTE)).isEmpty();
+		assertThat(store.tryConsume("audit-refusal:alice", ONE_A_MINUTE)).isPresent();
 
 		assertThat(this.stopped).extracting(Observation.Context::getContextualName)
-			.containsExactly("bucket token", "bucket token");
+			.containsExactly("bucket audit-refusal", "bucket audit-refusal");
 		assertThat(this.stopped).extracting((context) -> value(context, "outcome")).containsExactly("taken", "refused");
 		assertThat(this.stopped).allSatisfy((context) -> {
 			assertThat(context.getName()).isEqualTo("acs.fleet.bucket.decisions");
-			assertThat(value(context, "limit")).isEqualTo("token");
+			assertThat(value(context, "limit")).isEqualTo("audit-refusal");
 			assertThat(context.getAllKeyValues()).noneMatch((keyValue) -> keyValue.getValue().contains("alice"));
 		});
 	}
@@ -69,6 +69,17 @@ class ObservedBucketStoreTests {
 			assertThat(value(context, "outcome")).isEqualTo("failed");
 			assertThat(context.getError()).isSameAs(down);
 		});
+	}
+
+	@Test
+	void tryConsumeWhenSharedByLocalSharesThenDecidedUnobserved() {
+		ObservedBucketStore store = new ObservedBucketStore(new InMemoryBucketStore(), this.observations);
+		BucketLimit shared = BucketLimit.shared(1, Duration.ofMinutes(1));
+
+		assertThat(store.tryConsume("token:alice", shared)).isEmpty();
+		assertThat(store.tryConsume("token:alice", shared)).isPresent();
+
+		assertThat(this.stopped).isEmpty();
 	}
 
 	@Test

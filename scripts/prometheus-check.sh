@@ -58,11 +58,16 @@ if [[ -z "$jar" ]] || [[ -n "$(find src/main pom.xml -newermc "$jar" -print -qui
 fi
 jar="$root/$jar"
 
-# A port nothing listens on (bash's /dev/tcp: a refused connection means free).
+# A port nothing listens on (bash's /dev/tcp: a refused connection means free), below the
+# kernel's range of ephemeral ports: a port from that range can be taken by any outgoing
+# connection (the service's own, while it starts) between this check and the bind, which once
+# made the service fail with "Port … was already in use".
 free_port() {
-  local port
+  local port lowest
+  lowest=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$lowest" -gt 11000 ] || fail "the ephemeral port range starts at $lowest: no room below it"
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (lowest - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

@@ -247,9 +247,7 @@ public final class Benchmark implements AutoCloseable {
 		stop(service);
 		ReferenceFigures reference = measureReference(tokens, bodySize, false);
 		header(bodySize);
-		addColdStartRows(curve, reference.load());
-		this.report.value("9", "peak resident memory: service", "",
-				mebibytes(peakKib) + " during the warm-up curve (VmHWM)");
+		addColdStartRows(curve, reference.load(), peakKib);
 		return finish(tokens, List.of());
 	}
 
@@ -547,11 +545,13 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/** {@code --cold-start}'s rows. */
-	private void addColdStartRows(List<LoadResult> curve, LoadResult reference) {
+	private void addColdStartRows(List<LoadResult> curve, LoadResult reference, long peakKib) {
 		Settings s = this.settings;
 		this.report.load("1", "reference, steady", reference,
 				s.warmup() + " s warm-up, " + s.measure() + " s measured");
 		addColdStartRow(curve);
+		this.report.value("9", "peak resident memory: service", "",
+				mebibytes(peakKib) + " during the warm-up curve (VmHWM)");
 		addCurveRow(curve, reference);
 	}
 

@@ -91,9 +91,8 @@ public class IdentityDeletions {
 				failed = ex;
 			}
 		}
-		// No instance may hand out a token of the erased identities once this is
-		// answered,
-		// whatever ACS said: they are forgotten here.
+		// Whatever ACS said, no instance may hand out a token of these identities
+		// once this is answered: they are forgotten everywhere first.
 		this.cache.awaitEverywhere(committed);
 		if (failed != null) {
 			throw failed;

@@ -203,10 +203,7 @@ class IdentityServiceTests {
 
 	@Test
 	void revokeWhenAcsTimesOutAfterRevokingThenTokenIssuedMeanwhileNotReused() {
-		IdentityService reusing = service(this.store, true, this.clock);
-		this.store.insertIfAbsent(new StoredIdentity("ivy", "8:acs:r_ivy", now(), null));
-		given(this.acs.issueToken(eq("8:acs:r_ivy"), any(), any()))
-			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+		IdentityService reusing = reusingWithNewTokensFor("ivy");
 		AtomicReference<String> meanwhile = new AtomicReference<>();
 		willAnswer((invocation) -> {
 			this.clock.advance(Duration.ofSeconds(10));
@@ -228,10 +225,7 @@ class IdentityServiceTests {
 
 	@Test
 	void issueTokenWhenFreshThenReusedOnlyOnceConfirmed() {
-		IdentityService reusing = service(this.store, true, this.clock);
-		this.store.insertIfAbsent(new StoredIdentity("judy", "8:acs:r_judy", now(), null));
-		given(this.acs.issueToken(eq("8:acs:r_judy"), any(), any()))
-			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+		IdentityService reusing = reusingWithNewTokensFor("judy");
 
 		IdentityService.IssuedToken first = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
 		// Its audit row not committed yet: a request meanwhile gets a token of its own.
@@ -245,6 +239,17 @@ class IdentityServiceTests {
 		assertThat(after.reused()).isTrue();
 		assertThat(after.token().token()).isEqualTo(first.token().token());
 		verify(this.acs, times(2)).issueToken(eq("8:acs:r_judy"), any(), any());
+	}
+
+	/**
+	 * A service that reuses tokens, with the user's identity ({@code 8:acs:r_<user>})
+	 * stored and ACS issuing a new token for it on every call.
+	 */
+	private IdentityService reusingWithNewTokensFor(String user) {
+		this.store.insertIfAbsent(new StoredIdentity(user, "8:acs:r_" + user, now(), null));
+		given(this.acs.issueToken(eq("8:acs:r_" + user), any(), any()))
+			.willAnswer((invocation) -> new AcsToken("token-" + UUID.randomUUID(), this.clock.instant().plus(HOUR)));
+		return service(this.store, true, this.clock);
 	}
 
 	static AcsException notFound() {

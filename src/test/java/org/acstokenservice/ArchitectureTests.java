@@ -12,7 +12,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The rooms of the service and the doors between them: imports run one way, only
  * {@code acs/} touches the Azure SDK, the emulator stands alone, and the shared rooms
- * ({@code web/}, {@code fleet/}, {@code tracing/}) know no feature.
+ * ({@code web/}, {@code fleet/}, {@code ratelimit/}, {@code tracing/}) know no feature.
  */
 class ArchitectureTests {
 
@@ -45,10 +45,11 @@ class ArchitectureTests {
 			.resideInAPackage("org.acstokenservice.emulator..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.audit..",
-					"org.acstokenservice.fleet..", "org.acstokenservice.identity..", "org.acstokenservice.local..",
-					"org.acstokenservice.policy..", "org.acstokenservice.security..", "org.acstokenservice.token..",
-					"org.acstokenservice.tracing..", "org.acstokenservice.web..")
+			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.admin..",
+					"org.acstokenservice.audit..", "org.acstokenservice.fleet..", "org.acstokenservice.identity..",
+					"org.acstokenservice.local..", "org.acstokenservice.policy..", "org.acstokenservice.ratelimit..",
+					"org.acstokenservice.security..", "org.acstokenservice.token..", "org.acstokenservice.tracing..",
+					"org.acstokenservice.web..")
 			.check(classes);
 	}
 
@@ -68,12 +69,13 @@ class ArchitectureTests {
 	void sharedRoomsWhenBuiltThenKnowNoFeature() {
 		noClasses().that()
 			.resideInAnyPackage("org.acstokenservice.web..", "org.acstokenservice.fleet..",
-					"org.acstokenservice.tracing..")
+					"org.acstokenservice.ratelimit..", "org.acstokenservice.tracing..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.audit..",
-					"org.acstokenservice.identity..", "org.acstokenservice.local..", "org.acstokenservice.policy..",
-					"org.acstokenservice.security..", "org.acstokenservice.token..", "org.acstokenservice.emulator..")
+			.resideInAnyPackage("org.acstokenservice.acs..", "org.acstokenservice.admin..",
+					"org.acstokenservice.audit..", "org.acstokenservice.identity..", "org.acstokenservice.local..",
+					"org.acstokenservice.policy..", "org.acstokenservice.security..", "org.acstokenservice.token..",
+					"org.acstokenservice.emulator..")
 			.check(classes);
 	}
 

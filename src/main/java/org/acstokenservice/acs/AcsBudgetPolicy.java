@@ -8,8 +8,8 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import org.acstokenservice.fleet.BucketLimit;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketLimit;
+import org.acstokenservice.ratelimit.BucketStore;
 import reactor.core.publisher.Mono;
 
 /**

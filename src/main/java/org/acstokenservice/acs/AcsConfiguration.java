@@ -20,7 +20,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

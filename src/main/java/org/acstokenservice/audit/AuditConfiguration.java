@@ -4,7 +4,7 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

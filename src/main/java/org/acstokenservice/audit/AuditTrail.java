@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.fleet.BucketLimit;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketLimit;
+import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
 

@@ -9,37 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How the instances of a fleet keep in step through PostgreSQL. Local mode (H2, one
  * instance) uses none of it.
  *
- * @param buckets the shared rate limits and ACS budget
  * @param changes how an instance hears of changes that other instances make
  */
 @ConfigurationProperties("fleet")
-public record FleetProperties(@DefaultValue Buckets buckets, @DefaultValue Changes changes) {
-
-	/**
-	 * The shared buckets.
-	 *
-	 * @param syncInterval how often an instance tells the database, in one batch, what
-	 * each bucket granted and learns what is left; a bucket's local share bounds how far
-	 * an instance may run ahead meanwhile
-	 * @param poolSize the connections of the buckets' own pool, apart from the pool that
-	 * token requests use
-	 * @param lockTimeout how long a statement waits for a bucket's row; a bucket that
-	 * stays locked longer counts as "limited" (429), not as a failure
-	 * @param statementTimeout how long a statement of the buckets may take at most
-	 */
-	public record Buckets(@DefaultValue("1s") Duration syncInterval, @DefaultValue("3") int poolSize,
-			@DefaultValue("500ms") Duration lockTimeout, @DefaultValue("1s") Duration statementTimeout) {
-
-		public Buckets {
-			requirePositive("fleet.buckets.sync-interval", syncInterval);
-			requirePositive("fleet.buckets.lock-timeout", lockTimeout);
-			requirePositive("fleet.buckets.statement-timeout", statementTimeout);
-			if (poolSize < 1) {
-				throw new IllegalArgumentException("fleet.buckets.pool-size must be at least 1");
-			}
-		}
-
-	}
+public record FleetProperties(@DefaultValue Changes changes) {
 
 	/**
 	 * The feed of changes (PostgreSQL {@code LISTEN}/{@code NOTIFY}): an instance trusts

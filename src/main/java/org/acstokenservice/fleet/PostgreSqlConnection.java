@@ -8,20 +8,20 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * How to open connections of the fleet's own to the application's PostgreSQL database:
- * the buckets' pool and the change feed's listening connection use the same URL and
- * credentials as the application's pool. {@code toString()} hides the password.
+ * the rate limits' buckets' pool and the change feed's listening connection use the same
+ * URL and credentials as the application's pool. {@code toString()} hides the password.
  *
  * @param url the JDBC URL
  * @param username the user
  * @param password the password: a secret
  */
-record PostgreSqlConnection(String url, String username, String password) {
+public record PostgreSqlConnection(String url, String username, String password) {
 
 	/**
 	 * The application's database when it is PostgreSQL (the only one a fleet can share);
 	 * empty for H2, local mode's.
 	 */
-	static Optional<PostgreSqlConnection> of(DataSource dataSource) {
+	public static Optional<PostgreSqlConnection> of(DataSource dataSource) {
 		try {
 			if (dataSource.isWrapperFor(HikariDataSource.class)) {
 				HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);

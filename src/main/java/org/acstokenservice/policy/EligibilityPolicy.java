@@ -12,9 +12,9 @@ import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.ErrorCode;
-import org.acstokenservice.fleet.KeyedRateLimiter;
+import org.acstokenservice.ratelimit.KeyedRateLimiter;
 import org.acstokenservice.web.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package org.acstokenservice.policy;
 
 import java.time.Clock;
 
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -11,8 +11,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
-import org.acstokenservice.fleet.BucketStore;
-import org.acstokenservice.fleet.KeyedRateLimiter;
+import org.acstokenservice.ratelimit.BucketStore;
+import org.acstokenservice.ratelimit.KeyedRateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import org.acstokenservice.fleet.BucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.Problems;
 import org.springdoc.core.utils.SpringDocUtils;
 

@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditEvent.Outcome;
 import org.acstokenservice.web.ErrorCode;
-import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.ratelimit.InMemoryBucketStore;
 import org.acstokenservice.web.ProblemException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;

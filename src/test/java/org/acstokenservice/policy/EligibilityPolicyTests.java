@@ -16,7 +16,7 @@ import java.util.Set;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.web.ErrorCode;
-import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.ratelimit.InMemoryBucketStore;
 import org.acstokenservice.web.ProblemException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;

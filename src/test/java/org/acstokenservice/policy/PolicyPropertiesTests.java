@@ -4,8 +4,8 @@ import java.time.Clock;
 
 import org.junit.jupiter.api.Test;
 
-import org.acstokenservice.fleet.BucketStore;
-import org.acstokenservice.fleet.InMemoryBucketStore;
+import org.acstokenservice.ratelimit.BucketStore;
+import org.acstokenservice.ratelimit.InMemoryBucketStore;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;

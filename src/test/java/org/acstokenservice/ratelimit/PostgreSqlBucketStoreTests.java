@@ -1,9 +1,8 @@
-package org.acstokenservice.fleet;
+package org.acstokenservice.ratelimit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.acstokenservice.fleet.PostgreSqlConnection;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -195,11 +195,11 @@ class PostgreSqlBucketStoreTests {
 			.sql("insert into rate_limit_bucket (id, tokens, capacity, period_ms, updated_at, full_at) "
 					+ "select 'sign-in:' || n, 10, 10, 60000, now() - interval '5 minutes', "
 					+ "now() - interval '2 minutes' from generate_series(1, ?) n")
-			.param(PostgreSqlBucketStore.CLEANUP_BATCH * 2 + 17)
+			.param(BucketTable.CLEANUP_BATCH * 2 + 17)
 			.update();
 		store().tryConsume("token:grace", BucketLimit.exact(5, Duration.ofMinutes(10)));
 
-		assertThat(store().deleteFullBuckets()).isEqualTo(PostgreSqlBucketStore.CLEANUP_BATCH * 2 + 17);
+		assertThat(store().deleteFullBuckets()).isEqualTo(BucketTable.CLEANUP_BATCH * 2 + 17);
 		assertThat(this.jdbc.sql("select id from rate_limit_bucket").query(String.class).list())
 			.containsExactly("token:grace");
 	}
@@ -240,20 +240,12 @@ class PostgreSqlBucketStoreTests {
 		try (ServerSocket closed = new ServerSocket(0)) {
 			port = closed.getLocalPort();
 		}
-		PostgreSqlBucketStore store = register(new PostgreSqlBucketStore(FleetConfiguration.bucketsPool(
+		PostgreSqlBucketStore store = register(new PostgreSqlBucketStore(RateLimitConfiguration.bucketsPool(
 				new PostgreSqlConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres"),
 				properties(), new SimpleMeterRegistry()), SYNC, new SimpleMeterRegistry()));
 
 		assertThatExceptionOfType(DataAccessException.class)
 			.isThrownBy(() -> store.tryConsume("token:heidi", BucketLimit.exact(5, Duration.ofMinutes(1))));
-	}
-
-	@Test
-	void measureWhenInstanceClockAheadThenOffsetMeasuredAndExposed() {
-		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		new DatabaseClock(this.jdbc, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), meters).measure();
-
-		assertThat(meters.get("acs.clock.offset").gauge().value()).isCloseTo(-600, within(1.0));
 	}
 
 	/** Runs n requests on as many threads at once. @return how many were granted */
@@ -304,7 +296,7 @@ class PostgreSqlBucketStoreTests {
 	 * An instance's store, which synchronises in the background only when a test asks.
 	 */
 	private PostgreSqlBucketStore store(MeterRegistry meters) {
-		return register(new PostgreSqlBucketStore(FleetConfiguration.bucketsPool(
+		return register(new PostgreSqlBucketStore(RateLimitConfiguration.bucketsPool(
 				new PostgreSqlConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"),
 				properties(), meters), SYNC, meters));
 	}
@@ -314,8 +306,8 @@ class PostgreSqlBucketStoreTests {
 		return store;
 	}
 
-	private static FleetProperties.Buckets properties() {
-		return new FleetProperties.Buckets(SYNC, 3, Duration.ofMillis(500), Duration.ofSeconds(1));
+	private static SharedBucketProperties properties() {
+		return new SharedBucketProperties(SYNC, 3, Duration.ofMillis(500), Duration.ofSeconds(1));
 	}
 
 }

@@ -1,4 +1,4 @@
-package org.acstokenservice.fleet;
+package org.acstokenservice.ratelimit;
 
 import java.time.Duration;
 import java.util.Optional;

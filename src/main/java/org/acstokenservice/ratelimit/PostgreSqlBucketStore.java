@@ -1,0 +1,366 @@
+package org.acstokenservice.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.ratelimit.BucketTable.Request;
+import org.acstokenservice.ratelimit.BucketTable.Result;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+
+/**
+ * Token buckets that every instance shares through PostgreSQL
+ * ({@code rate_limit_bucket}), without a database round trip on the common request.
+ * <p>
+ * Each instance keeps a mirror of the buckets it uses: the tokens the database last
+ * reported and what this instance granted since. A request is decided from the mirror:
+ * <ul>
+ * <li>a bucket that the mirror shows empty is refused from memory, since other instances
+ * can only have taken more;</li>
+ * <li>a {@link BucketLimit.Sharing#LOCAL_SHARE} bucket grants up to its local share on
+ * its own; every {@code syncInterval} one statement batch tells the database what each
+ * bucket granted and brings back its tokens; a request beyond the share waits for its
+ * bucket's synchronisation instead;</li>
+ * <li>an {@link BucketLimit.Sharing#EXACT} bucket takes every token from the database,
+ * for all of this instance's waiting requests at once.</li>
+ * </ul>
+ * At most one statement per bucket is in flight per instance. Refill is computed by the
+ * database on its own clock, so instances whose clocks differ still share one allowance.
+ * The statements run on a small pool of their own with short lock and statement
+ * time-outs: a bucket that cannot be locked quickly counts as a refusal ("limited"), not
+ * as a failure, and no flood can tie up the pool that token requests use.
+ */
+class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(PostgreSqlBucketStore.class);
+
+	/** How long a request waits at most for its bucket's statement. */
+	static final Duration MAX_WAIT = Duration.ofMillis(1500);
+
+	/** What a request is told when its bucket's statement did not come back in time. */
+	static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
+
+	/** Most buckets in one statement of a batch. */
+	private static final int MAX_BATCH = 500;
+
+	/** Most buckets an instance mirrors; the least recently used go first. */
+	private static final long MAX_MIRRORS = 200_000;
+
+	private final BucketTable table;
+
+	private final DataSource dataSource;
+
+	private final Cache<String, BucketMirror> mirrors;
+
+	/** What evicted mirrors had granted and not yet told the database. */
+	private final Map<String, Request> orphans = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Counter busy;
+
+	private volatile boolean failing;
+
+	/**
+	 * @param dataSource the store's own pool, closed with the store when it can be
+	 * @param syncInterval how often this instance tells the database what it granted
+	 */
+	PostgreSqlBucketStore(DataSource dataSource, Duration syncInterval, MeterRegistry meters) {
+		this.dataSource = dataSource;
+		this.table = new BucketTable(dataSource, meters);
+		this.mirrors = Caffeine.newBuilder()
+			.maximumSize(MAX_MIRRORS)
+			.expireAfter(new BucketMirror.UntilRefilled(syncInterval))
+			.evictionListener(this::evicted)
+			.build();
+		this.busy = Counter.builder("acs.fleet.bucket.busy")
+			.description("Requests refused because their bucket's statement did not come back in time")
+			.register(meters);
+		Gauge.builder("acs.fleet.bucket.mirrors", this.mirrors, Cache::estimatedSize)
+			.description("Buckets this instance mirrors")
+			.register(meters);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "fleet-buckets");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long every = syncInterval.toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::synchronizeQuietly, every, every, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public Optional<Duration> tryConsume(String key, BucketLimit limit) {
+		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+		BucketMirror mirror = null;
+		boolean asked = false;
+		try {
+			while (System.nanoTime() < deadline) {
+				if (mirror == null || mirror.retired) {
+					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit));
+					asked = false;
+				}
+				BucketMirror.Decision decision;
+				synchronized (mirror) {
+					if (mirror.retired) {
+						continue;
+					}
+					decision = mirror.decide(limit, System.nanoTime(), asked);
+				}
+				asked = decision.asked();
+				if (decision.outcome() != null) {
+					return decision.outcome();
+				}
+				if (decision.leader()) {
+					synchronize(List.of(mirror), decision.sync());
+				}
+				if (!await(decision.sync(), deadline, decision.leader())) {
+					break;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			giveUp(mirror, asked);
+			throw ex;
+		}
+		giveUp(mirror, asked);
+		return busy(key);
+	}
+
+	/** A request that asked the database for a token leaves without it. */
+	private static void giveUp(BucketMirror mirror, boolean asked) {
+		if (mirror != null && asked) {
+			synchronized (mirror) {
+				mirror.waiting--;
+			}
+		}
+	}
+
+	private Optional<Duration> busy(String key) {
+		this.busy.increment();
+		logger.debug("Bucket {} was busy: refused as limited", key);
+		return Optional.of(BUSY_RETRY_AFTER);
+	}
+
+	/**
+	 * Waits for a bucket's statement.
+	 * @return {@code false} when it did not come back in time
+	 * @throws DataAccessException when this request's own statement failed for a reason
+	 * other than a busy bucket
+	 */
+	private boolean await(CompletableFuture<Void> sync, long deadline, boolean own) {
+		try {
+			sync.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DataAccessResourceFailureException("Interrupted while waiting for the shared buckets", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof PessimisticLockingFailureException || cause instanceof QueryTimeoutException) {
+				return false;
+			}
+			if (own && cause instanceof DataAccessException failure) {
+				throw failure;
+			}
+			// Another request's or the background batch's statement failed: try again.
+			return true;
+		}
+	}
+
+	/**
+	 * Tells the database what every mirror granted since its last statement, a batch of
+	 * buckets per statement.
+	 * @throws DataAccessException when a batch failed; its grants stay to be told
+	 */
+	void synchronize() {
+		List<BucketMirror> candidates = new ArrayList<>();
+		for (BucketMirror mirror : this.mirrors.asMap().values()) {
+			synchronized (mirror) {
+				if (!mirror.retired && mirror.sync == null && mirror.unsynced > 0) {
+					candidates.add(mirror);
+				}
+			}
+		}
+		List<Request> orphans = new ArrayList<>();
+		for (String key : List.copyOf(this.orphans.keySet())) {
+			Request pending = this.orphans.remove(key);
+			if (pending != null) {
+				orphans.add(pending);
+			}
+		}
+		DataAccessException failure = null;
+		for (int from = 0; from < Math.max(candidates.size(), orphans.size()); from += MAX_BATCH) {
+			CompletableFuture<Void> sync = new CompletableFuture<>();
+			List<BucketMirror> part = new ArrayList<>();
+			for (BucketMirror mirror : candidates.subList(Math.min(from, candidates.size()),
+					Math.min(from + MAX_BATCH, candidates.size()))) {
+				synchronized (mirror) {
+					if (!mirror.retired && mirror.sync == null && mirror.unsynced > 0) {
+						mirror.startSync(sync);
+						part.add(mirror);
+					}
+				}
+			}
+			List<Request> orphaned = orphans.subList(Math.min(from, orphans.size()),
+					Math.min(from + MAX_BATCH, orphans.size()));
+			try {
+				run(part, orphaned);
+			}
+			catch (DataAccessException ex) {
+				orphaned.forEach((pending) -> this.orphans.merge(pending.key(), pending, Request::plus));
+				failure = ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	private void synchronizeQuietly() {
+		try {
+			synchronize();
+			if (this.failing) {
+				this.failing = false;
+				logger.info("The shared buckets are synchronised with the database again");
+			}
+		}
+		catch (RuntimeException ex) {
+			if (!this.failing) {
+				this.failing = true;
+				logger.warn("Could not synchronise the shared buckets with the database, trying again: {}",
+						ex.getMessage());
+			}
+		}
+	}
+
+	/** One bucket's statement, on the request's thread. */
+	private void synchronize(List<BucketMirror> mirrors, CompletableFuture<Void> sync) {
+		try {
+			run(mirrors, List.of());
+			sync.complete(null);
+		}
+		catch (RuntimeException ex) {
+			sync.completeExceptionally(ex);
+		}
+	}
+
+	/**
+	 * Runs one statement batch for the mirrors, whose syncs are started, and for evicted
+	 * mirrors' grants; completes or fails each mirror's sync.
+	 */
+	private void run(List<BucketMirror> mirrors, List<Request> orphans) {
+		List<Request> requests = new ArrayList<>(mirrors.size() + orphans.size());
+		for (BucketMirror mirror : mirrors) {
+			synchronized (mirror) {
+				requests.add(new Request(mirror.key, mirror.asking(), mirror.limit));
+			}
+		}
+		requests.addAll(orphans);
+		Map<String, Result> results;
+		try {
+			results = this.table.take(requests);
+		}
+		catch (DataAccessException ex) {
+			for (BucketMirror mirror : mirrors) {
+				synchronized (mirror) {
+					CompletableFuture<Void> sync = mirror.failed();
+					if (mirror.retired && mirror.unsynced > 0) {
+						this.orphans.merge(mirror.key, new Request(mirror.key, mirror.unsynced, mirror.limit),
+								Request::plus);
+						mirror.unsynced = 0;
+					}
+					if (sync != null) {
+						sync.completeExceptionally(ex);
+					}
+				}
+			}
+			throw ex;
+		}
+		long now = System.nanoTime();
+		for (BucketMirror mirror : mirrors) {
+			synchronized (mirror) {
+				Result result = results.get(mirror.key);
+				CompletableFuture<Void> sync = (result != null) ? mirror.synced(result, now) : mirror.failed();
+				if (sync != null) {
+					sync.complete(null);
+				}
+			}
+		}
+	}
+
+	private void evicted(String key, BucketMirror mirror, RemovalCause cause) {
+		if (mirror == null) {
+			return;
+		}
+		synchronized (mirror) {
+			mirror.retired = true;
+			if (mirror.unsynced > 0) {
+				this.orphans.merge(key, new Request(key, mirror.unsynced, mirror.limit), Request::plus);
+			}
+		}
+	}
+
+	/**
+	 * Deletes buckets that have been full for a while: see
+	 * {@link BucketTable#deleteFullBuckets()}.
+	 * @return how many were deleted
+	 */
+	int deleteFullBuckets() {
+		return this.table.deleteFullBuckets();
+	}
+
+	/** Tells the database what this instance granted, then stops. */
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		try {
+			synchronize();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not tell the database the last grants of the shared buckets: {}", ex.getMessage());
+		}
+		if (this.dataSource instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Could not close the shared buckets' pool", ex);
+			}
+		}
+	}
+
+	/** The mirrors, for tests. */
+	Collection<BucketMirror> mirrors() {
+		return this.mirrors.asMap().values();
+	}
+
+}

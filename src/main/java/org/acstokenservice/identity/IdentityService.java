@@ -7,9 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +55,7 @@ public class IdentityService {
 
 	private final Clock clock;
 
-	private final ConcurrentHashMap<String, CompletableFuture<Void>> creating = new ConcurrentHashMap<>();
+	private final OneAtATime creating = new OneAtATime();
 
 	private final MeterRegistry meters;
 
@@ -216,7 +213,7 @@ public class IdentityService {
 		try {
 			AcsToken token = this.acs.gateway(identity.resource()).issueToken(communicationUserId, scopes, lifetime);
 			return Optional.of(IssuedToken.fresh(communicationUserId, token,
-					new Reuse(scopes, now, identity.revocationGeneration())));
+					new IssuedToken.Reuse(scopes, now, identity.revocationGeneration())));
 		}
 		catch (AcsException ex) {
 			if (ex.kind() != AcsException.Kind.IDENTITY_NOT_FOUND) {
@@ -246,7 +243,7 @@ public class IdentityService {
 		count("replaced");
 		this.reusable.forget(stale.communicationUserId());
 		return Optional.of(IssuedToken.fresh(created.communicationUserId(), created.token(),
-				new Reuse(scopes, now, replacement.revocationGeneration())));
+				new IssuedToken.Reuse(scopes, now, replacement.revocationGeneration())));
 	}
 
 	/**
@@ -255,26 +252,8 @@ public class IdentityService {
 	 */
 	private Optional<IssuedToken> createOrJoin(String appUserId, String resource, Set<AcsScope> scopes,
 			Duration lifetime) {
-		String creation = resource + '\n' + appUserId;
-		CompletableFuture<Void> mine = new CompletableFuture<>();
-		CompletableFuture<Void> running = this.creating.putIfAbsent(creation, mine);
-		if (running != null) {
-			await(running);
-			return Optional.empty();
-		}
-		try {
-			Optional<IssuedToken> issued = create(appUserId, resource, scopes, lifetime);
-			mine.complete(null);
-			return issued;
-		}
-		catch (RuntimeException | Error ex) {
-			// Waiters must never be left hanging, whatever went wrong.
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.creating.remove(creation, mine);
-		}
+		return this.creating.runOrAwait(resource + '\n' + appUserId,
+				() -> create(appUserId, resource, scopes, lifetime));
 	}
 
 	/**
@@ -296,7 +275,7 @@ public class IdentityService {
 				resource);
 		count("created");
 		return Optional.of(IssuedToken.fresh(created.communicationUserId(), created.token(),
-				new Reuse(scopes, now, identity.revocationGeneration())));
+				new IssuedToken.Reuse(scopes, now, identity.revocationGeneration())));
 	}
 
 	/**
@@ -321,18 +300,6 @@ public class IdentityService {
 		return stored;
 	}
 
-	private static void await(CompletableFuture<Void> creation) {
-		try {
-			creation.join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException cause) {
-				throw cause;
-			}
-			throw ex;
-		}
-	}
-
 	private void count(String event) {
 		IdentityDeletions.count(this.meters, event);
 	}
@@ -353,34 +320,11 @@ public class IdentityService {
 	 * confirmed is never reused.
 	 */
 	public void confirm(IssuedToken issued) {
-		Reuse reuse = issued.reuse();
+		IssuedToken.Reuse reuse = issued.reuse();
 		if (!issued.reused() && reuse != null) {
 			this.reusable.remember(issued.communicationUserId(), reuse.scopes(), issued.token(), reuse.issuedAt(),
 					reuse.revocationGeneration());
 		}
-	}
-
-	/**
-	 * A token and the identity it was issued for.
-	 *
-	 * @param reused whether it was issued before and is handed back again; otherwise ACS
-	 * issued it for this request
-	 * @param reuse for a token that ACS issued for this request, what {@link #confirm}
-	 * needs to offer it to later requests; null otherwise
-	 */
-	public record IssuedToken(String communicationUserId, AcsToken token, boolean reused, Reuse reuse) {
-
-		static IssuedToken fresh(String communicationUserId, AcsToken token, Reuse reuse) {
-			return new IssuedToken(communicationUserId, token, false, reuse);
-		}
-
-	}
-
-	/**
-	 * What a fresh token is reused for: its scopes, when it was issued and the identity's
-	 * revocation generation then (a revocation meanwhile makes it unusable).
-	 */
-	public record Reuse(Set<AcsScope> scopes, Instant issuedAt, long revocationGeneration) {
 	}
 
 }

@@ -12,7 +12,7 @@ import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
-import org.acstokenservice.identity.IdentityService.IssuedToken;
+import org.acstokenservice.identity.IssuedToken;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.identity.UserResources;
 import org.acstokenservice.policy.EligibilityPolicy;

@@ -91,7 +91,7 @@ class IdentityServiceTests {
 			return created("8:acs:r_new1");
 		}).willReturn(created("8:acs:r_new2"));
 
-		IdentityService.IssuedToken issued = assertTimeoutPreemptively(Duration.ofSeconds(10),
+		IssuedToken issued = assertTimeoutPreemptively(Duration.ofSeconds(10),
 				() -> this.identities.issueToken("alice", AcsResources.DEFAULT, CHAT, HOUR));
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_new2");
@@ -106,7 +106,7 @@ class IdentityServiceTests {
 		willThrow(notFound()).given(this.acs).issueToken(eq("8:acs:r_gone"), any(), any());
 		given(this.acs.createIdentityWithToken(any(), any())).willReturn(created("8:acs:r_fresh"));
 
-		IdentityService.IssuedToken issued = this.identities.issueToken("grace", AcsResources.DEFAULT, CHAT, HOUR);
+		IssuedToken issued = this.identities.issueToken("grace", AcsResources.DEFAULT, CHAT, HOUR);
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_fresh");
 		assertThat(this.store.pendingDeletionsOf("grace"))
@@ -138,7 +138,7 @@ class IdentityServiceTests {
 			.willReturn(new AcsToken("token-winner", Instant.now().plus(HOUR)));
 		willThrow(unavailable()).given(this.acs).deleteIdentity("8:acs:r_surplus");
 
-		IdentityService.IssuedToken issued = this.identities.issueToken("erin", AcsResources.DEFAULT, CHAT, HOUR);
+		IssuedToken issued = this.identities.issueToken("erin", AcsResources.DEFAULT, CHAT, HOUR);
 
 		assertThat(issued.communicationUserId()).isEqualTo("8:acs:r_winner");
 		assertThat(this.store.pendingDeletionsDue(now().plus(HOUR), 10))
@@ -207,7 +207,7 @@ class IdentityServiceTests {
 		AtomicReference<String> meanwhile = new AtomicReference<>();
 		willAnswer((invocation) -> {
 			this.clock.advance(Duration.ofSeconds(10));
-			IdentityService.IssuedToken issued = reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR);
+			IssuedToken issued = reusing.issueToken("ivy", AcsResources.DEFAULT, CHAT, HOUR);
 			reusing.confirm(issued);
 			meanwhile.set(issued.token().token());
 			this.clock.advance(Duration.ofSeconds(10));
@@ -227,11 +227,11 @@ class IdentityServiceTests {
 	void issueTokenWhenFreshThenReusedOnlyOnceConfirmed() {
 		IdentityService reusing = reusingWithNewTokensFor("judy");
 
-		IdentityService.IssuedToken first = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+		IssuedToken first = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
 		// Its audit row not committed yet: a request meanwhile gets a token of its own.
-		IdentityService.IssuedToken meanwhile = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+		IssuedToken meanwhile = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
 		reusing.confirm(first);
-		IdentityService.IssuedToken after = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
+		IssuedToken after = reusing.issueToken("judy", AcsResources.DEFAULT, CHAT, HOUR);
 
 		assertThat(first.reused()).isFalse();
 		assertThat(meanwhile.reused()).isFalse();

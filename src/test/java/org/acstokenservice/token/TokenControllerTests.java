@@ -9,7 +9,7 @@ import org.acstokenservice.WebSliceTest;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.audit.AuditTrail;
-import org.acstokenservice.identity.IdentityService.IssuedToken;
+import org.acstokenservice.identity.IssuedToken;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.policy.TokenGrant;

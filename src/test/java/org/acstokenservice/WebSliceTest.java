@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.audit.AuditTrails;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.ratelimit.InMemoryBucketStore;
 import org.acstokenservice.identity.IdentityDeletions;
@@ -31,9 +32,10 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * The HTTP contract of the controllers, without a server, a database or ACS: every
- * controller with the service's real security chain (JWT sign-in), problem bodies and
- * body limit; what lies behind the controllers is mocked (inject the mocks by type). Test
- * classes with this annotation share one context.
+ * controller with the service's real security chain (JWT sign-in), problem bodies, body
+ * limit, the flows behind the controllers ({@code TokenIssuer}, {@code IdentityAccess})
+ * and an audit trail that writes nothing; what lies behind those is mocked (inject the
+ * mocks by type). Test classes with this annotation share one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -41,12 +43,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @WebMvcTest(
 		includeFilters = @ComponentScan.Filter(type = FilterType.REGEX,
 				pattern = "org\\.acstokenservice\\.(security\\.SecurityConfiguration|web\\.(WebConfiguration|Problems)"
-						+ "|token\\.TeamsTokenExchange)"),
+						+ "|token\\.(TeamsTokenExchange|TokenIssuer)|identity\\.IdentityAccess)"),
 		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
 				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service",
 				"teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID })
-@MockitoBean(types = { EligibilityPolicy.class, IdentityService.class, IdentityDeletions.class, AuditTrail.class,
-		AcsGateway.class, JwtDecoder.class })
+@MockitoBean(types = { EligibilityPolicy.class, IdentityService.class, IdentityDeletions.class, AcsGateway.class,
+		JwtDecoder.class })
 @Import(WebSliceTest.Shared.class)
 public @interface WebSliceTest {
 
@@ -73,6 +75,12 @@ public @interface WebSliceTest {
 		@Bean
 		BucketStore bucketStore() {
 			return new InMemoryBucketStore();
+		}
+
+		/** The real trail, writing nothing, spied on. */
+		@Bean
+		AuditTrail auditTrail(MeterRegistry meters, BucketStore buckets) {
+			return AuditTrails.writingNothing(meters, buckets);
 		}
 
 	}

@@ -65,6 +65,51 @@ public class AuditTrail {
 	}
 
 	/**
+	 * Does the work of a request that changes something or obtains something new from
+	 * ACS, and records how it ended: a refusal or an ACS failure as {@link #refused}, a
+	 * success as {@link #changed}, committed before this returns (or as
+	 * {@link #succeeded} when the work noted that it changed nothing after all).
+	 * @return what the work returned
+	 * @throws org.springframework.dao.DataAccessResourceFailureException when the
+	 * database did not take a success's row in time: the request must then fail rather
+	 * than answer unrecorded
+	 */
+	public <T> T change(AuditEntry entry, AuditedWork<T> work) {
+		AuditNotes notes = new AuditNotes(entry);
+		T result = run(notes, work);
+		if (notes.isChangedNothing()) {
+			succeeded(notes.entry(), notes.communicationUserId());
+		}
+		else {
+			changed(notes.entry(), notes.communicationUserId());
+		}
+		return result;
+	}
+
+	/**
+	 * Does the work of a request that changes nothing and obtains nothing new from ACS (a
+	 * look-up), and records how it ended: a refusal as {@link #refused}, a success as
+	 * {@link #succeeded}, written after the answer.
+	 * @return what the work returned
+	 */
+	public <T> T lookUp(AuditEntry entry, AuditedWork<T> work) {
+		AuditNotes notes = new AuditNotes(entry);
+		T result = run(notes, work);
+		succeeded(notes.entry(), notes.communicationUserId());
+		return result;
+	}
+
+	private <T> T run(AuditNotes notes, AuditedWork<T> work) {
+		try {
+			return work.run(notes);
+		}
+		catch (RuntimeException ex) {
+			refused(notes.entry(), ex);
+			throw ex;
+		}
+	}
+
+	/**
 	 * Records that the request was done, for a request that changed nothing and obtained
 	 * nothing new from ACS (a look-up, a token handed back again): the row is written
 	 * within {@code audit.flush-interval}, and the request may be answered before.

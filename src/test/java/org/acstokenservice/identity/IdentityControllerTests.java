@@ -39,9 +39,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The HTTP contract of the identity endpoints: the caller's identity, erasure, look-ups
- * and the admin endpoints, with the service's real security chain and problem bodies and
- * everything behind the controller mocked.
+ * The HTTP contract of the identity endpoints: the caller's identity, erasure and
+ * look-ups, with the service's real security chain and problem bodies and everything
+ * behind the controller mocked.
  */
 @WebSliceTest
 class IdentityControllerTests {
@@ -114,51 +114,9 @@ class IdentityControllerTests {
 			.andExpect(jsonPath("$.appUserId").value("alice"));
 	}
 
-	@Test
-	void adminEndpointsWhenSignedInWithoutAdminRoleThenForbiddenByTheChain() throws Exception {
-		assertProblem(this.mvc.perform(as("alice", post("/admin/users/bob/revoke"))), 403, "forbidden");
-		assertProblem(this.mvc.perform(as("alice", delete("/admin/users/bob"))), 403, "forbidden");
-		then(this.identities).shouldHaveNoInteractions();
-		then(this.deletions).shouldHaveNoInteractions();
-	}
-
-	@Test
-	void adminEndpointsWhenUserHasNoIdentityThenNotFound() throws Exception {
-		given(this.identities.revokeTokensEverywhere("ghost")).willReturn(false);
-		given(this.deletions.erase("ghost")).willReturn(false);
-
-		assertProblem(this.mvc.perform(asAdmin(post("/admin/users/ghost/revoke"))), 404, "not_found");
-		assertProblem(this.mvc.perform(asAdmin(delete("/admin/users/ghost"))), 404, "not_found");
-	}
-
-	/**
-	 * The controller checks the role itself too, so that a URL rule that a later change
-	 * loosens or reorders does not open the admin endpoints to every signed-in user.
-	 */
-	@Test
-	void adminEndpointsWhenReachedWithoutAdminRoleThenForbiddenByTheController() {
-		IdentityService identities = mock(IdentityService.class);
-		IdentityDeletions deletions = mock(IdentityDeletions.class);
-		IdentityController controller = new IdentityController(identities, deletions, mock(EligibilityPolicy.class),
-				mock(AuditTrail.class), mock(UserResources.class));
-		AppUser alice = new AppUser("alice", Optional.of("standard"), Set.of("OPERATOR"));
-
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> controller.revokeAny(alice, "bob"))
-			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
-		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> controller.eraseAny(alice, "bob"))
-			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ErrorCode.FORBIDDEN));
-		then(identities).shouldHaveNoInteractions();
-		then(deletions).shouldHaveNoInteractions();
-	}
-
 	private static MockHttpServletRequestBuilder as(String user, MockHttpServletRequestBuilder request) {
 		return request.with(jwt().jwt((token) -> token.subject(user))
 			.authorities(new SimpleGrantedAuthority(AppUser.tierAuthority("standard"))));
-	}
-
-	private static MockHttpServletRequestBuilder asAdmin(MockHttpServletRequestBuilder request) {
-		return request.with(jwt().jwt((token) -> token.subject("root"))
-			.authorities(new SimpleGrantedAuthority(AppUser.roleAuthority(AppUser.ADMIN))));
 	}
 
 	private static ResultActions assertProblem(ResultActions result, int status, String code) throws Exception {

@@ -57,9 +57,10 @@ COPY --from=extract --chown=10001:10001 /workspace/extracted/data/ ./data/
 # so that the orchestrator restarts it instead of it limping on. The serial collector, which the
 # JVM picks by itself below 2 CPUs or about 1.8 GB, and a small initial heap (otherwise 1/64 of
 # the memory it sees) keep the resident set at about 300 MB under load instead of 550 to 800 MB
-# on a machine of 2 cores and 24 GB, at no cost in throughput (docs/container.md). Six compiler
-# threads instead of the two (one for C2) that the JVM chooses on 2 CPUs: under load the one C2
-# thread got as much CPU as each of some 30 busy request threads, and a new instance ran
+# on a machine of 2 cores and 24 GB, at no cost in throughput
+# (docs/benchmarks/2026-11-29-container.md). Six compiler threads instead of the two (one for
+# C2) that the JVM chooses on 2 CPUs: under load the one C2 thread got as much CPU as each of
+# some 30 busy request threads, and a new instance ran
 # interpreted and C1 code for over a minute. Started at once: the JVM would start the extra ones
 # only while 200 MB of the container's memory are free for each.
 # JAVA_TOOL_OPTIONS, not the ENTRYPOINT, so that an operator can replace the flags without
@@ -68,7 +69,7 @@ COPY --from=extract --chown=10001:10001 /workspace/extracted/data/ ./data/
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError \
     -XX:CICompilerCount=6 -XX:-UseDynamicNumberOfCompilerThreads"
 # Logs as JSON lines in the Elastic Common Schema, one event a line with its trace and span ids,
-# for a log collector to ship as they are (README, "Traces, logs and alerts"). `logstash` or `gelf`
+# for a log collector to ship as they are (docs/operations.md, "Logs"). `logstash` or `gelf`
 # is another schema; an empty value (-e LOGGING_STRUCTURED_FORMAT_CONSOLE=) gives back the
 # human-readable lines of a local run.
 ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs

@@ -163,7 +163,7 @@ class InstanceKilledTests {
 		/*
 		 * What the killed instance was allowed to lose: rows of reuse hits (a token
 		 * handed back again is an answer beyond the user's distinct tokens). The figure
-		 * README gives.
+		 * docs/audit.md gives.
 		 */
 		Map<String, Long> reusedRows = issuesByUser("reused");
 		long reuseHits = 0;

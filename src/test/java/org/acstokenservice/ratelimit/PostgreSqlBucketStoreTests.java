@@ -208,7 +208,7 @@ class PostgreSqlBucketStoreTests {
 	 * A client rotating addresses makes a row per address, and each row goes once its
 	 * bucket has been full again for a while: the table holds at most the keys used
 	 * within the time to refill, that while and one clean-up interval. The time is moved
-	 * on in the table; the figures are printed for README.
+	 * on in the table; the figures are printed for docs/benchmarks.md.
 	 */
 	@Test
 	void tableWhenAddressesRotateThenOneRowPerKeyAndEmptyOnceFullAgain() throws Exception {

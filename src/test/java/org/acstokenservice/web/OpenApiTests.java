@@ -19,16 +19,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI document is public in local mode and states the HTTP contract of README's
- * "HTTP API": every endpoint, body and error code. The expectations are written out here,
- * not taken from {@link OpenApiConfiguration}, so that a contract entry missing there
- * fails. With a JWT issuer the document needs a sign-in ({@code JwtSignInTests}).
+ * The OpenAPI document is public in local mode and states the HTTP contract of
+ * {@code docs/http-api.md}: every endpoint, body and error code. The expectations are
+ * written out here, not taken from {@link OpenApiConfiguration}, so that a contract entry
+ * missing there fails. With a JWT issuer the document needs a sign-in
+ * ({@code JwtSignInTests}).
  */
 @ServiceTest
 class OpenApiTests {
 
 	/**
-	 * The endpoints of the HTTP contract (README's "HTTP API"), with the status of a
+	 * The endpoints of the HTTP contract ({@code docs/http-api.md}), with the status of a
 	 * success.
 	 */
 	static final Map<String, String> ENDPOINTS = Map.ofEntries(Map.entry("post /token", "200"),
@@ -41,7 +42,10 @@ class OpenApiTests {
 			Map.entry("get /actuator/health/liveness", "200"), Map.entry("get /actuator/health/readiness", "200"),
 			Map.entry("get /actuator/info", "200"), Map.entry("get /actuator/prometheus", "200"));
 
-	/** The error codes of README's error table, each with its status. */
+	/**
+	 * The error codes of the error table in {@code docs/http-api.md}, each with its
+	 * status.
+	 */
 	static final Map<String, String> ERROR_CODES = Map.ofEntries(Map.entry("invalid_request", "400"),
 			Map.entry("invalid_scope", "400"), Map.entry("invalid_expiry", "400"), Map.entry("unauthorized", "401"),
 			Map.entry("forbidden", "403"), Map.entry("scope_not_allowed", "403"), Map.entry("not_eligible", "403"),

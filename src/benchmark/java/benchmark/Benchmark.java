@@ -39,7 +39,7 @@ import benchmark.Processes.Child;
 import ch.qos.logback.classic.Level;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.acstokenservice.TestJwtIssuer;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -22,6 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
 
 import static org.acstokenservice.KubernetesManifestTests.list;
 import static org.acstokenservice.KubernetesManifestTests.loadAll;

@@ -15,8 +15,10 @@ import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.acstokenservice.emulator.AcsLimit;
 import org.acstokenservice.emulator.LimitSettings;
 import org.junit.jupiter.api.Test;
+import org.acstokenservice.testsupport.Fleet;
+import org.acstokenservice.testsupport.ServiceClient;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -7,6 +7,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.acstokenservice.testsupport.Fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -30,8 +30,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
+import org.acstokenservice.testsupport.Fleet;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.acstokenservice.ServiceClient;
+import org.acstokenservice.testsupport.ServiceClient;
 import org.junit.jupiter.api.Test;
+import org.acstokenservice.testsupport.ServiceProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

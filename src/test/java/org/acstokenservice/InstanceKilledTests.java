@@ -27,6 +27,10 @@ import org.acstokenservice.identity.IdentityDeletions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.acstokenservice.testsupport.Fleet;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceProcess;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.acstokenservice.testsupport.LocalModeTestProperties;
+import org.acstokenservice.testsupport.ServiceClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,9 +3,9 @@ package org.acstokenservice;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestUsers;
 import org.acstokenservice.audit.AuditEvent;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What ops see: health groups and details, metrics, build info and the audit trail. */

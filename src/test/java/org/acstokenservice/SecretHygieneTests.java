@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.UUID;
 
 import org.acstokenservice.AcsTokenServiceApplication;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.junit.jupiter.api.Test;

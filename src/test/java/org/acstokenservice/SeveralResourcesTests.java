@@ -20,8 +20,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.acstokenservice.testsupport.Fleet;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -47,6 +47,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,9 +3,9 @@ package org.acstokenservice.acs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestUsers;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,6 @@
 package org.acstokenservice.admin;
 
-import org.acstokenservice.WebSliceTest;
+import org.acstokenservice.testsupport.WebSliceTest;
 import org.acstokenservice.identity.IdentityDeletions;
 import org.acstokenservice.identity.IdentityService;
 import org.acstokenservice.security.AppUser;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-import org.acstokenservice.WebSliceTest;
+import org.acstokenservice.testsupport.WebSliceTest;
 import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;

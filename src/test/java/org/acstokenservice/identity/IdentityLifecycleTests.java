@@ -7,10 +7,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.MutableClock;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.MutableClock;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestUsers;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +22,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.util.ReflectionTestUtils;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.acstokenservice.MutableClock;
+import org.acstokenservice.testsupport.MutableClock;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.acs.AcsGateway;

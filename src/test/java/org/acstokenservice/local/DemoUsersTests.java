@@ -3,14 +3,14 @@ package org.acstokenservice.local;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

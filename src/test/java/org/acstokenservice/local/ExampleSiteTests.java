@@ -6,8 +6,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

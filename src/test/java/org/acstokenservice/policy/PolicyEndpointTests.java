@@ -4,10 +4,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTestConfiguration;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceTestConfiguration;
+import org.acstokenservice.testsupport.TestUsers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import org.acstokenservice.MutableClock;
+import org.acstokenservice.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.oauth2.core.OAuth2Error;

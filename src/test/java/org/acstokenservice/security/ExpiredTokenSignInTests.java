@@ -3,9 +3,9 @@ package org.acstokenservice.security;
 import java.time.Instant;
 import java.util.Date;
 
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
+import org.acstokenservice.testsupport.TestUsers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

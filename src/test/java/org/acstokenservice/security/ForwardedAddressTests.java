@@ -1,7 +1,7 @@
 package org.acstokenservice.security;
 
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -3,9 +3,9 @@ package org.acstokenservice.security;
 import java.net.http.HttpResponse;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.LocalModeTestProperties;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
+import org.acstokenservice.testsupport.LocalModeTestProperties;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,7 +13,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ContextConfiguration;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

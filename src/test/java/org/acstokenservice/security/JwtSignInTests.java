@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
+import org.acstokenservice.testsupport.TestUsers;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

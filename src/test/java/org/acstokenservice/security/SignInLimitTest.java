@@ -6,7 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import org.acstokenservice.JwtServiceTest;
+import org.acstokenservice.testsupport.JwtServiceTest;
 
 import org.springframework.test.context.TestPropertySource;
 

@@ -18,10 +18,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTestConfiguration;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceTestConfiguration;
+import org.acstokenservice.testsupport.TestUsers;
 import org.acstokenservice.audit.AuditEvent;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

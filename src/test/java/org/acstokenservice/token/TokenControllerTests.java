@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
-import org.acstokenservice.WebSliceTest;
+import org.acstokenservice.testsupport.WebSliceTest;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.audit.AuditTrail;

@@ -4,16 +4,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestUsers;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import org.acstokenservice.JwtServiceTest;
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.TestJwtIssuer;
-import org.acstokenservice.TestUsers;
+import org.acstokenservice.testsupport.JwtServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.TestJwtIssuer;
+import org.acstokenservice.testsupport.TestUsers;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static org.acstokenservice.ProblemAssertions.assertProblem;
+import static org.acstokenservice.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.acstokenservice.ServiceClient;
-import org.acstokenservice.ServiceTest;
+import org.acstokenservice.testsupport.ServiceClient;
+import org.acstokenservice.testsupport.ServiceTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package org.acstokenservice;
+package org.acstokenservice.testsupport;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package org.acstokenservice;
+package org.acstokenservice.testsupport;
 
 import java.net.http.HttpResponse;
 

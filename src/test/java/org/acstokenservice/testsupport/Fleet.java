@@ -1,4 +1,4 @@
-package org.acstokenservice;
+package org.acstokenservice.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.acstokenservice.AcsTokenServiceApplication;
 import org.acstokenservice.acs.AcsConnectionDetails;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;

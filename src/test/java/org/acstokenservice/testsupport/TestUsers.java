@@ -1,4 +1,4 @@
-package org.acstokenservice;
+package org.acstokenservice.testsupport;
 
 import java.util.List;
 import java.util.Map;

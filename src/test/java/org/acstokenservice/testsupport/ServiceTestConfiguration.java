@@ -1,4 +1,4 @@
-package org.acstokenservice;
+package org.acstokenservice.testsupport;
 
 import org.acstokenservice.policy.EligibilityDecision;
 import org.acstokenservice.policy.EligibilityRule;

@@ -116,7 +116,8 @@ public final class AcsEmulator implements AutoCloseable {
 			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
 			RequestAuthenticator authenticator = new RequestAuthenticator(new HmacSignature(accessKey),
 					settings.clock(), trustedBearerTokens);
-			server.createContext("/", new IdentityApi(state, tokens, authenticator, settings.clock(), faults,
+			IdentityOperations operations = new IdentityOperations(state, tokens, settings.clock());
+			server.createContext("/", new IdentityApi(operations, authenticator, settings.clock(), faults,
 					requestCounts, limits, executor));
 			server.createContext("/_emulator/", new ControlApi(accessKey, faults, limits));
 			server.setExecutor(executor);

@@ -1,26 +1,17 @@
 package org.acstokenservice.emulator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * like ACS's, honours revocation and deletion, and throttles with ACS's limits
  * ({@link #limits()}). Its TLS certificate is made at each start: clients must trust
  * {@link #certificate()} (or {@link #certificateFile()}) explicitly. Thread-safe.
+ * <p>
+ * This class wires the emulated resource (its state, tokens, faults, counts and limits)
+ * to its two APIs on an {@link EmulatorServer}, and answers tests' questions about it.
  */
 public final class AcsEmulator implements AutoCloseable {
-
-	static final String CERTIFICATE_FILE = "acs-emulator-cert.pem";
 
 	private static final Logger logger = LoggerFactory.getLogger(AcsEmulator.class);
 
@@ -45,17 +37,7 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final AccessTokens tokens;
 
-	private final SelfSignedCertificate certificate;
-
-	private final Path certificateFile;
-
-	private final boolean temporaryCertificateFile;
-
-	private final HttpsServer server;
-
-	private final ScheduledExecutorService executor;
-
-	private final URI endpoint;
+	private final EmulatorServer server;
 
 	private final String accessKey;
 
@@ -71,18 +53,11 @@ public final class AcsEmulator implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private AcsEmulator(EmulatorState state, AccessTokens tokens, SelfSignedCertificate certificate,
-			Path certificateFile, boolean temporaryCertificateFile, HttpsServer server,
-			ScheduledExecutorService executor, URI endpoint, String accessKey, Clock clock, FaultInjector faults,
-			RequestCounts requestCounts, ResourceLimits limits, Set<String> trustedBearerTokens) {
+	private AcsEmulator(EmulatorState state, AccessTokens tokens, EmulatorServer server, String accessKey, Clock clock,
+			FaultInjector faults, RequestCounts requestCounts, ResourceLimits limits, Set<String> trustedBearerTokens) {
 		this.state = state;
 		this.tokens = tokens;
-		this.certificate = certificate;
-		this.certificateFile = certificateFile;
-		this.temporaryCertificateFile = temporaryCertificateFile;
 		this.server = server;
-		this.executor = executor;
-		this.endpoint = endpoint;
 		this.accessKey = accessKey;
 		this.clock = clock;
 		this.faults = faults;
@@ -99,16 +74,9 @@ public final class AcsEmulator implements AutoCloseable {
 	public static AcsEmulator start(AcsEmulatorSettings settings) {
 		EmulatorState state = (settings.dataDirectory() != null) ? EmulatorState.open(settings.dataDirectory())
 				: EmulatorState.inMemory();
-		ScheduledExecutorService executor = null;
-		HttpsServer server = null;
-		Path certificateFile = null;
 		try {
 			String accessKey = (settings.accessKey() != null) ? settings.accessKey() : state.defaultAccessKey();
 			AccessTokens tokens = new AccessTokens(state.resourceId(), state.signingKey());
-			SelfSignedCertificate certificate = SelfSignedCertificate.generate(settings.host());
-			server = HttpsServer.create(new InetSocketAddress(settings.host(), settings.port()), 128);
-			server.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-			executor = newExecutor();
 			FaultInjector faults = new FaultInjector();
 			RequestCounts requestCounts = new RequestCounts();
 			// One resource, one access key, one set of limits.
@@ -116,40 +84,23 @@ public final class AcsEmulator implements AutoCloseable {
 			Set<String> trustedBearerTokens = ConcurrentHashMap.newKeySet();
 			RequestAuthenticator authenticator = new RequestAuthenticator(new HmacSignature(accessKey),
 					settings.clock(), trustedBearerTokens);
-			server.createContext("/", new IdentityApi(state, tokens, authenticator, settings.clock(), faults,
-					requestCounts, limits, executor));
-			server.createContext("/_emulator/", new ControlApi(accessKey, faults, limits));
-			server.setExecutor(executor);
-			certificateFile = (settings.dataDirectory() != null) ? settings.dataDirectory().resolve(CERTIFICATE_FILE)
-					: Files.createTempFile("acs-emulator-cert", ".pem");
-			certificate.writePem(certificateFile);
-			server.start();
-			URI endpoint = URI
-				.create("https://" + endpointHost(settings.host()) + ":" + server.getAddress().getPort() + "/");
-			AcsEmulator emulator = new AcsEmulator(state, tokens, certificate, certificateFile,
-					settings.dataDirectory() == null, server, executor, endpoint, accessKey, settings.clock(), faults,
+			IdentityOperations operations = new IdentityOperations(state, tokens, settings.clock());
+			Function<ScheduledExecutorService, IdentityApi> identityApi = (scheduler) -> new IdentityApi(operations,
+					authenticator, settings.clock(), faults, requestCounts, limits, scheduler);
+			ControlApi controlApi = new ControlApi(accessKey, faults, limits);
+			EmulatorServer server = EmulatorServer.start(settings.host(), settings.port(), settings.dataDirectory(),
+					(scheduler) -> Map.of("/", identityApi.apply(scheduler), "/_emulator/", controlApi));
+			AcsEmulator emulator = new AcsEmulator(state, tokens, server, accessKey, settings.clock(), faults,
 					requestCounts, limits, trustedBearerTokens);
 			// The endpoint only: the access key never reaches a log line.
-			logger.info("ACS emulator for resource {} listening at {}", state.resourceId(), endpoint);
-			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)", certificateFile);
+			logger.info("ACS emulator for resource {} listening at {}", state.resourceId(), server.endpoint());
+			logger.info("ACS emulator TLS certificate: {} (trust it, e.g. NODE_EXTRA_CA_CERTS)",
+					server.certificateFile());
 			return emulator;
 		}
-		catch (IOException | RuntimeException ex) {
-			if (server != null) {
-				server.stop(0);
-			}
-			if (executor != null) {
-				executor.shutdownNow();
-			}
+		catch (RuntimeException ex) {
 			state.close();
-			if (certificateFile != null && settings.dataDirectory() == null) {
-				deleteQuietly(certificateFile);
-			}
-			if (ex instanceof IOException io) {
-				throw new UncheckedIOException(
-						"Cannot start the ACS emulator on " + settings.host() + ":" + settings.port(), io);
-			}
-			throw (RuntimeException) ex;
+			throw ex;
 		}
 	}
 
@@ -158,7 +109,7 @@ public final class AcsEmulator implements AutoCloseable {
 	 * @return {@code endpoint=https://127.0.0.1:PORT/;accesskey=BASE64KEY}
 	 */
 	public String connectionString() {
-		return "endpoint=" + this.endpoint + ";accesskey=" + this.accessKey;
+		return "endpoint=" + this.server.endpoint() + ";accesskey=" + this.accessKey;
 	}
 
 	/**
@@ -166,7 +117,7 @@ public final class AcsEmulator implements AutoCloseable {
 	 * @return e.g. {@code https://127.0.0.1:PORT/}
 	 */
 	public URI endpoint() {
-		return this.endpoint;
+		return this.server.endpoint();
 	}
 
 	/**
@@ -175,7 +126,7 @@ public final class AcsEmulator implements AutoCloseable {
 	 * @return the certificate of this run
 	 */
 	public X509Certificate certificate() {
-		return this.certificate.certificate();
+		return this.server.certificate();
 	}
 
 	/**
@@ -184,7 +135,7 @@ public final class AcsEmulator implements AutoCloseable {
 	 * @return in the data directory, or a temporary file that {@link #close()} deletes
 	 */
 	public Path certificateFile() {
-		return this.certificateFile;
+		return this.server.certificateFile();
 	}
 
 	/**
@@ -299,58 +250,9 @@ public final class AcsEmulator implements AutoCloseable {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.server.stop(0);
-		this.executor.shutdown();
-		try {
-			if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
-				this.executor.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			this.executor.shutdownNow();
-			Thread.currentThread().interrupt();
-		}
+		this.server.stop();
 		this.state.close();
-		if (this.temporaryCertificateFile) {
-			deleteQuietly(this.certificateFile);
-		}
-		logger.info("ACS emulator at {} stopped", this.endpoint);
-	}
-
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			logger.debug("Could not delete {}", file, ex);
-		}
-	}
-
-	private static ScheduledExecutorService newExecutor() {
-		int threads = Math.max(4, Math.min(32, 2 * Runtime.getRuntime().availableProcessors()));
-		AtomicInteger count = new AtomicInteger();
-		// Non-daemon threads: a standalone emulator keeps the JVM alive while it serves.
-		ThreadFactory factory = (runnable) -> new Thread(runnable, "acs-emulator-" + count.incrementAndGet());
-		/*
-		 * A bounded number of threads; requests beyond that wait in the queue rather than
-		 * being refused, as the JDK server has no good way to answer a rejection. The
-		 * same pool runs answers held back by a latency fault, holding no thread while
-		 * they wait; those still waiting when the emulator closes are not answered.
-		 */
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, factory);
-		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-		executor.setRemoveOnCancelPolicy(true);
-		return executor;
-	}
-
-	private static String endpointHost(String host) {
-		if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
-			return "127.0.0.1";
-		}
-		if (host.contains(":") && !host.startsWith("[")) {
-			return "[" + host + "]";
-		}
-		return host;
+		logger.info("ACS emulator at {} stopped", this.server.endpoint());
 	}
 
 }

@@ -1,56 +1,37 @@
 package org.acstokenservice.emulator;
 
 import java.io.IOException;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWT;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The ACS Identity REST API over the JDK HTTP server: routes each request to one of the
- * five operations, has it authenticated ({@link RequestAuthenticator}) and read
- * ({@link WireRequests}) as ACS does, throttles it ({@link ResourceLimits}), applies the
- * injected faults, and answers with ACS's status codes and bodies ({@link WireResponse}).
+ * five operations ({@link IdentityOperations}), has it authenticated
+ * ({@link RequestAuthenticator}) and read ({@link WireRequests}) as ACS does, throttles
+ * it ({@link ResourceLimits}), applies the injected faults, and answers with ACS's status
+ * codes and bodies ({@link WireResponse}).
  * <p>
  * A request goes through, in this order: routing (404, 405), authentication (401), the
  * api-version check (400), counting ({@link RequestCounts}), throttling (429 with
  * {@code Retry-After}: the operation does not run and no fault is looked at or used up),
  * faults, and the operation. An admitted request counts against its limit whatever its
- * answer (a 400, a 404, an injected fault), as every request that reaches ACS does.
- * <p>
- * Choices where ACS's exact answer is not documented: an unknown or missing api-version
- * is 400 {@code UnsupportedApiVersion}; an identity that is not an ACS user id is 400
- * {@code ValidationError}; an unknown or deleted identity is 404 {@code IdentityNotFound}
- * (for every operation, deletion included); unparsable JSON is 400 {@code BadRequest}.
- * For the Teams exchange, a token that is not a JWT or has expired is 401
- * {@code InvalidAccessToken}, and a token whose {@code appid} or {@code oid} differs from
- * the request's {@code appId} or {@code userId} is 400 {@code ValidationError}.
+ * answer (a 400, a 404, an injected fault), as every request that reaches ACS does. An
+ * unknown or missing api-version is 400 {@code UnsupportedApiVersion}, a choice where
+ * ACS's exact answer is not documented.
  */
 final class IdentityApi implements HttpHandler {
 
 	private static final int MAX_BODY_BYTES = 1 << 20;
-
-	private static final Pattern ACS_USER = Pattern
-		.compile("8:acs:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})_(.+)");
 
 	static final String REPEATABILITY_REQUEST_ID = "Repeatability-Request-ID";
 
@@ -58,13 +39,9 @@ final class IdentityApi implements HttpHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(IdentityApi.class);
 
-	private final EmulatorState state;
-
-	private final AccessTokens tokens;
+	private final IdentityOperations operations;
 
 	private final RequestAuthenticator authenticator;
-
-	private final Clock clock;
 
 	private final RepeatableRequests<WireResponse> repeatableCreates;
 
@@ -80,13 +57,10 @@ final class IdentityApi implements HttpHandler {
 	 * @param scheduler runs delayed answers (the server's own pool, so that a delay holds
 	 * no thread)
 	 */
-	IdentityApi(EmulatorState state, AccessTokens tokens, RequestAuthenticator authenticator, Clock clock,
-			FaultInjector faults, RequestCounts requestCounts, ResourceLimits limits,
-			ScheduledExecutorService scheduler) {
-		this.state = state;
-		this.tokens = tokens;
+	IdentityApi(IdentityOperations operations, RequestAuthenticator authenticator, Clock clock, FaultInjector faults,
+			RequestCounts requestCounts, ResourceLimits limits, ScheduledExecutorService scheduler) {
+		this.operations = operations;
 		this.authenticator = authenticator;
-		this.clock = clock;
 		this.faults = faults;
 		this.requestCounts = requestCounts;
 		this.limits = limits;
@@ -224,25 +198,27 @@ final class IdentityApi implements HttpHandler {
 		if (segments.size() == 1 && segments.get(0).equals("identities")) {
 			String requestId = exchange.getRequestHeaders().getFirst(REPEATABILITY_REQUEST_ID);
 			return requireMethod(method, "POST", AcsOperation.CREATE_IDENTITY,
-					(body) -> this.repeatableCreates.run(requestId, () -> createIdentity(body))
+					(body) -> this.repeatableCreates.run(requestId, () -> this.operations.createIdentity(body))
 						.withHeader(REPEATABILITY_RESULT, (requestId != null) ? "accepted" : null));
 		}
 		if (segments.size() == 2 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
-			return requireMethod(method, "DELETE", AcsOperation.DELETE, (body) -> deleteIdentity(id));
+			return requireMethod(method, "DELETE", AcsOperation.DELETE, (body) -> this.operations.deleteIdentity(id));
 		}
 		if (segments.size() == 3 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
 			if (segments.get(2).equals(":issueAccessToken")) {
-				return requireMethod(method, "POST", AcsOperation.ISSUE_TOKEN, (body) -> issueAccessToken(id, body));
+				return requireMethod(method, "POST", AcsOperation.ISSUE_TOKEN,
+						(body) -> this.operations.issueAccessToken(id, body));
 			}
 			if (segments.get(2).equals(":revokeAccessTokens")) {
-				return requireMethod(method, "POST", AcsOperation.REVOKE, (body) -> revokeAccessTokens(id));
+				return requireMethod(method, "POST", AcsOperation.REVOKE,
+						(body) -> this.operations.revokeAccessTokens(id));
 			}
 		}
 		if (segments.size() == 2 && segments.get(0).equals("teamsUser")
 				&& segments.get(1).equals(":exchangeAccessToken")) {
-			return requireMethod(method, "POST", AcsOperation.TEAMS_EXCHANGE, this::exchangeTeamsToken);
+			return requireMethod(method, "POST", AcsOperation.TEAMS_EXCHANGE, this.operations::exchangeTeamsToken);
 		}
 		throw new AcsError(404, "NotFound", "The requested resource was not found.");
 	}
@@ -253,109 +229,6 @@ final class IdentityApi implements HttpHandler {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + actual + " is not allowed here.");
 		}
 		return new Route(operation, handler);
-	}
-
-	private WireResponse createIdentity(byte[] body) {
-		JsonNode request = WireRequests.parseObject(body, true);
-		List<String> scopes = (request.get("createTokenWithScopes") != null)
-				? WireRequests.scopes(request.get("createTokenWithScopes"), "CreateTokenWithScopes") : List.of();
-		int expiresInMinutes = WireRequests.expiresInMinutes(request);
-		EmulatorState.Identity identity = this.state.create(this.clock.instant());
-		WireResponse.AccessTokenBody accessToken = scopes.isEmpty() ? null
-				: issue(identity.id(), scopes, identity.generation(), expiresInMinutes);
-		return new WireResponse(201,
-				new WireResponse.CreatedBody(new WireResponse.IdentityBody(identity.id()), accessToken));
-	}
-
-	private WireResponse issueAccessToken(String id, byte[] body) {
-		EmulatorState.Identity identity = requireIdentity(id);
-		JsonNode request = WireRequests.parseObject(body, false);
-		JsonNode scopesNode = request.get("scopes");
-		if (scopesNode == null || scopesNode.isNull()) {
-			throw AcsError.validation("Scopes: The Scopes field is required.");
-		}
-		List<String> scopes = WireRequests.scopes(scopesNode, "Scopes");
-		if (scopes.isEmpty()) {
-			throw AcsError.validation("Scopes: At least one scope is required.");
-		}
-		int expiresInMinutes = WireRequests.expiresInMinutes(request);
-		return new WireResponse(200, issue(identity.id(), scopes, identity.generation(), expiresInMinutes));
-	}
-
-	private WireResponse revokeAccessTokens(String id) {
-		requireIdentity(id);
-		this.state.revoke(id, this.clock.instant()).orElseThrow(IdentityApi::identityNotFound);
-		return new WireResponse(204, null);
-	}
-
-	private WireResponse deleteIdentity(String id) {
-		requireIdentity(id);
-		if (!this.state.delete(id, this.clock.instant())) {
-			throw identityNotFound();
-		}
-		return new WireResponse(204, null);
-	}
-
-	private WireResponse exchangeTeamsToken(byte[] body) {
-		JsonNode request = WireRequests.parseObject(body, false);
-		String teamsToken = WireRequests.requiredString(request, "token", "Token");
-		String appId = WireRequests.requiredString(request, "appId", "AppId");
-		String userId = WireRequests.requiredString(request, "userId", "UserId");
-		JWTClaimsSet claims;
-		try {
-			// The emulator cannot check Entra's signature; it checks what it can.
-			JWT jwt = JWTParser.parse(teamsToken);
-			if (jwt instanceof EncryptedJWT) {
-				throw new ParseException("encrypted", 0);
-			}
-			claims = jwt.getJWTClaimsSet();
-		}
-		catch (ParseException ex) {
-			throw new AcsError(401, "InvalidAccessToken", "The provided access token is not a valid JWT.");
-		}
-		Instant now = this.clock.instant();
-		Date expiresOn = claims.getExpirationTime();
-		if (expiresOn == null || !now.isBefore(expiresOn.toInstant())) {
-			throw new AcsError(401, "InvalidAccessToken", "The provided access token has expired.");
-		}
-		if (!appId.equals(stringClaim(claims, "appid"))) {
-			throw AcsError.validation("AppId: The appId does not match the 'appid' claim of the provided token.");
-		}
-		if (!userId.equals(stringClaim(claims, "oid"))) {
-			throw AcsError.validation("UserId: The userId does not match the 'oid' claim of the provided token.");
-		}
-		Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
-		Instant expires = expiresOn.toInstant().truncatedTo(ChronoUnit.SECONDS);
-		String token = this.tokens.issue("8:orgid:" + userId, List.of("voip", "chat"), 0, issuedAt, expires);
-		return new WireResponse(200, new WireResponse.AccessTokenBody(token, expires));
-	}
-
-	private EmulatorState.Identity requireIdentity(String id) {
-		Matcher matcher = ACS_USER.matcher(id);
-		if (!matcher.matches()) {
-			throw AcsError.validation("Id: '" + id + "' is not a Communication Services user identity.");
-		}
-		if (!matcher.group(1).equalsIgnoreCase(this.state.resourceId())) {
-			throw new AcsError(401, "IdentityNotOwned", "Provided identity doesn't belong to the resource.");
-		}
-		return this.state.find(id).filter((identity) -> !identity.deleted()).orElseThrow(IdentityApi::identityNotFound);
-	}
-
-	private static AcsError identityNotFound() {
-		return new AcsError(404, "IdentityNotFound", "The identity was not found or has been deleted.");
-	}
-
-	private WireResponse.AccessTokenBody issue(String id, List<String> scopes, int generation, int expiresInMinutes) {
-		// Whole seconds, so that expiresOn and the token's exp agree exactly.
-		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-		Instant expiresOn = issuedAt.plus(Duration.ofMinutes(expiresInMinutes));
-		String token = this.tokens.issue(id, scopes, generation, issuedAt, expiresOn);
-		return new WireResponse.AccessTokenBody(token, expiresOn);
-	}
-
-	private static String stringClaim(JWTClaimsSet claims, String name) {
-		Object value = claims.getClaim(name);
-		return (value instanceof String string) ? string : null;
 	}
 
 	private record Route(AcsOperation operation, Function<byte[], WireResponse> handler) {

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.acstokenservice.AcsTokenServiceApplication;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.ServiceClient;
 import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the pool's default 30 s), readiness says DOWN within a probe's time-out and liveness
  * stays UP; once it is back, nothing was lost or doubled.
  */
+@IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageTests {
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
 import org.acstokenservice.emulator.AcsLimit;
 import org.acstokenservice.emulator.LimitSettings;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.acstokenservice.testsupport.Fleet;
 import org.acstokenservice.testsupport.ServiceClient;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * throttles: every user then gets a token or 503 with {@code Retry-After}, never a 500,
  * and nothing is stored for an identity that was not created.
  */
+@IntegrationTest
 class FleetAcsBudgetTests {
 
 	private static final int BUDGET = 12;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A deployment that lowers a limit: the instances started with the new setting apply it
  * to buckets that exist already, not only to new ones.
  */
+@IntegrationTest
 class FleetRestartTests {
 
 	private static Fleet fleet;

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
 import org.acstokenservice.identity.IdentityDeletions;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hold for the fleet in total, a revocation on any instance holds on all, and the
  * deletion retry job tries each deletion once per round.
  */
+@IntegrationTest
 class FleetTests {
 
 	/** Tokens per user, and failed sign-ins per address, in an hour. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.ServiceClient;
 import org.junit.jupiter.api.Test;
 import org.acstokenservice.testsupport.ServiceProcess;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The service runs in a JVM of its own, since only a real JVM shutdown runs the shutdown
  * hooks (azure-core's among them) that this is about.
  */
+@IntegrationTest
 class GracefulShutdownTests {
 
 	private static final Duration ACS_LATENCY = Duration.ofMillis(1500);

@@ -24,6 +24,7 @@ import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
 import org.acstokenservice.emulator.LimitSettings;
 import org.acstokenservice.identity.IdentityDeletions;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instance answered has its audit row, the survivors answer no 5xx, and an erasure that
  * the killed instance had claimed is completed by another.
  */
+@IntegrationTest
 class InstanceKilledTests {
 
 	private static Fleet fleet;

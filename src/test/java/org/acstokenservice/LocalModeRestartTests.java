@@ -3,6 +3,7 @@ package org.acstokenservice;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Local mode keeps its state like a real deployment: a restarted service, with its
  * emulator, gives each user the identity it had before.
  */
+@IntegrationTest
 class LocalModeRestartTests {
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.acstokenservice.AcsTokenServiceApplication;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.ServiceClient;
 import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with a password), drives a full scenario, good and bad, and then searches everything it
  * logged and answered for the secrets it handled.
  */
+@IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class SecretHygieneTests {
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.emulator.AcsEmulator;
 import org.acstokenservice.emulator.AcsEmulatorSettings;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (stopped by one test). Users are assigned by the JWT claim {@code region}; a user
  * without one belongs to no resource.
  */
+@IntegrationTest
 class SeveralResourcesTests {
 
 	private static final int LAB_BUDGET = 3;

@@ -2,6 +2,7 @@ package org.acstokenservice;
 
 import java.time.Duration;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 /**
  * Bad configuration stops start-up with a message that says what to fix, and no secret.
  */
+@IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
 

@@ -33,6 +33,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code 127.0.0.1}) as the one trusted proxy. Logs go to the console as people read
  * them and to a file as JSON (ECS), as a log collector reads them.
  */
+@IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTests {
 

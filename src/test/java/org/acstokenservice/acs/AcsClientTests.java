@@ -15,6 +15,7 @@ import org.acstokenservice.emulator.Fault;
 import org.acstokenservice.emulator.LimitSettings;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.ratelimit.InMemoryBucketStore;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * faults a real ACS shows now and then. Each test builds the client alone, with the
  * settings it needs: the rest of the service plays no part.
  */
+@IntegrationTest
 class AcsClientTests {
 
 	private static final Set<AcsScope> CHAT = Set.of(AcsScope.CHAT);

@@ -9,6 +9,7 @@ import java.util.UUID;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import org.acstokenservice.AcsTokenServiceApplication;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.ServiceClient;
 import org.acstokenservice.testsupport.TestJwtIssuer;
 import org.acstokenservice.emulator.AcsEmulator;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token from its credential (managed identity in production; a test credential here,
  * whose token the emulator is told to accept).
  */
+@IntegrationTest
 class ManagedIdentityTests {
 
 	@Test

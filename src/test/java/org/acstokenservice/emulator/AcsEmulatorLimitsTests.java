@@ -21,6 +21,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Small limits keep the tests fast; a clock that only the test moves keeps the waits
  * exact.
  */
+@IntegrationTest
 class AcsEmulatorLimitsTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

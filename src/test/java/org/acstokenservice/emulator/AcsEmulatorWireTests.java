@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The emulator on the wire, with requests the tests sign themselves: what ACS refuses,
  * the emulator refuses the same way.
  */
+@IntegrationTest
 class AcsEmulatorWireTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

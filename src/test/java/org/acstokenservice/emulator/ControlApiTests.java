@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.within;
  * The test-only {@code /_emulator/faults} and {@code /_emulator/limits} endpoints, for
  * other processes.
  */
+@IntegrationTest
 class ControlApiTests {
 
 	private static final String CREATE = "/identities?api-version=2023-10-01";

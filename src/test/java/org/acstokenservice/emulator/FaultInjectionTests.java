@@ -14,6 +14,7 @@ import com.azure.communication.common.CommunicationUserIdentifier;
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.models.CommunicationTokenScope;
 import com.azure.core.exception.HttpResponseException;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Faults injected through {@link AcsEmulator#faults()}, seen through the real Java SDK
  * (with and without its retries) and a raw HTTP client.
  */
+@IntegrationTest
 class FaultInjectionTests {
 
 	private static final String CREATE = "/identities?api-version=2023-10-01";

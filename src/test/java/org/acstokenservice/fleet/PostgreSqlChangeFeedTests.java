@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The change feed on a real PostgreSQL: what it hears, and when it may be trusted. */
+@IntegrationTest
 class PostgreSqlChangeFeedTests {
 
 	private static final Duration MAX_DELAY = Duration.ofMillis(500);

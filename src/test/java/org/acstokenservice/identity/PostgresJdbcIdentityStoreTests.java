@@ -5,10 +5,12 @@ import java.io.IOException;
 import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The identity store on a real PostgreSQL, the database of production, started here. */
+@IntegrationTest
 class PostgresJdbcIdentityStoreTests extends JdbcIdentityStoreTests {
 
 	private static EmbeddedPostgres postgres;

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.acstokenservice.fleet.PostgreSqlConnection;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.within;
  * The shared buckets on a real PostgreSQL, several stores standing for several instances
  * of a fleet.
  */
+@IntegrationTest
 class PostgreSqlBucketStoreTests {
 
 	private static final Duration SYNC = Duration.ofHours(1);

@@ -3,6 +3,7 @@ package org.acstokenservice.security;
 import java.net.http.HttpResponse;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.testsupport.IntegrationTest;
 import org.acstokenservice.testsupport.LocalModeTestProperties;
 import org.acstokenservice.testsupport.ServiceClient;
 import org.acstokenservice.testsupport.TestJwtIssuer;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client's fault: 503 with {@code Retry-After}, not 500 and not 401, and it does not
  * count as a failed sign-in.
  */
+@IntegrationTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
 		// Nothing listens on port 1 of loopback: the key set cannot be fetched.
 		"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:1/jwks",

@@ -17,6 +17,7 @@ import org.springframework.test.context.TestPropertySource;
  * users. Otherwise as {@link ServiceTest}. Classes share one context, so each test signs
  * in as users of its own from {@link TestUsers}.
  */
+@IntegrationTest
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -23,6 +23,7 @@ import org.springframework.test.context.TestPropertySource;
  * {@link ServiceTestConfiguration}. Tests inject {@link ServiceClient} and
  * {@link MutableClock}.
  */
+@IntegrationTest
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -5,7 +5,7 @@
 # meanwhile installs the example's npm packages, builds it and runs its unit tests, and then runs
 # examples/web/test/browser/ in Debian's chromium with playwright-core. Screenshots and the
 # service's log go to target/browser-check/. Needs Java 17+, Node.js 20.19+, npm and chromium
-# (.ci/run installs what is missing). Exits non-zero on any failure.
+# (scripts/ci.sh installs what is missing). Exits non-zero on any failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

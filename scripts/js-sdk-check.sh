@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the ACS emulator with the official JavaScript SDK (@azure/communication-identity
 # 1.3.x): builds the jar if missing or stale, starts the standalone emulator on a free port with a
-# random key, runs scripts/js-sdk-check/index.mjs against it, stops it. Manual: not part of
-# ./mvnw verify. Needs Java 17+, Node 18+ and npm. Exits non-zero on any failure.
+# random key, runs scripts/js-sdk-check/index.mjs against it, stops it. CI runs it after
+# ./mvnw verify (scripts/ci.sh). Needs Java 17+, Node 18+ and npm. Exits non-zero on any failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -125,7 +125,9 @@ test("the credential refreshes the token by itself before it expires", async () 
 
   proactive = await waitForToken(2);
   assert.notEqual(proactive.fingerprint, first.fingerprint);
-  assert.ok(proactive.expiresOn > first.expiresOn, "the new token lives longer");
+  // The page's clock moved 50 minutes, the service's did not: both tokens may expire in the same
+  // second, so the new token is told by its fingerprint and by not expiring earlier.
+  assert.ok(proactive.expiresOn >= first.expiresOn, "the new token expires no earlier");
   assert.match(await text("event-log"), /token #2 \S+ issued \(refreshed by the credential before expiry\)/);
   await shot("02-proactive-refresh");
 });

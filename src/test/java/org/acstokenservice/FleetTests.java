@@ -222,8 +222,7 @@ class FleetTests {
 			.map((instance) -> token(instance.client().post("/token", user, null)))
 			.toList();
 
-		// Every instance's listening connection goes; the revocation's announcement is
-		// lost.
+		// Every instance's listening connection goes: the announcement is lost.
 		fleet.database()
 			.sql("select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?")
 			.param("acs-fleet-changes")

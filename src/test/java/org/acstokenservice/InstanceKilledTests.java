@@ -104,8 +104,7 @@ class InstanceKilledTests {
 				load.submit(() -> {
 					for (int n = 0; loading.get(); n++) {
 						int instance = (t + n) % 3;
-						// Half page reloads (reused tokens), half new users (fresh
-						// tokens).
+						// Half page reloads (token reused), half new users.
 						String user = (n % 2 == 0) ? regulars.get((t + n) % regulars.size())
 								: fleet.users().standard("new-");
 						try {
@@ -182,8 +181,7 @@ class InstanceKilledTests {
 		System.out.printf("Reuse hits answered: %d, without an audit row after the kill: %d%n", reuseHits, unrecorded);
 		assertThat(unrecorded).isLessThanOrEqualTo(reuseHits);
 
-		// The killed instance's claim runs out (five minutes, moved forward in the
-		// database).
+		// The killed instance's claim runs out: five minutes, moved on in the database.
 		assertThat(fleet.database()
 			.sql("update pending_acs_deletion set next_attempt_at = current_timestamp - interval '1' second "
 					+ "where communication_user_id = ?")

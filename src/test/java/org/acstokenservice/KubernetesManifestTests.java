@@ -172,8 +172,7 @@ class KubernetesManifestTests {
 		assertThat(image.find()).as("LOGGING_STRUCTURED_FORMAT_CONSOLE in the Dockerfile").isTrue();
 		assertThat(image.group(1)).isIn("ecs", "logstash", "gelf");
 		assertThat(deployed).isEqualTo(image.group(1));
-		// Local mode (./mvnw spring-boot:run, java -jar) keeps Boot's human-readable
-		// lines.
+		// Local mode (spring-boot:run, java -jar) keeps Boot's human-readable lines.
 		assertThat(map(application, "logging")).doesNotContainKey("structured");
 	}
 

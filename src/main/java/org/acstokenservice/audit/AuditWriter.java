@@ -191,8 +191,7 @@ class AuditWriter implements SmartLifecycle {
 		List<Queued> batch = new ArrayList<>();
 		while (this.running) {
 			try {
-				// Wakes as soon as anything is queued: a waiting request waits for one
-				// commit.
+				// Wakes when anything is queued: a waiting request waits for one commit.
 				Queued first = this.queue.poll(this.flushInterval.toMillis(), TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;

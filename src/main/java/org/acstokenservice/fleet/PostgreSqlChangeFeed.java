@@ -192,8 +192,7 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 		properties.setProperty("ApplicationName", APPLICATION_NAME);
 		properties.setProperty("connectTimeout", "2");
 		Connection listening = DriverManager.getConnection(this.database.url(), properties);
-		// A silent network would otherwise block the heartbeat for the operating system's
-		// time-out.
+		// A silent network would otherwise block the heartbeat for the OS's time-out.
 		listening.setNetworkTimeout(this.timeouts, 2000);
 		listening.setAutoCommit(true);
 		try (Statement listen = listening.createStatement()) {

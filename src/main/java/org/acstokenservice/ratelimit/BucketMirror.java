@@ -56,8 +56,7 @@ final class BucketMirror {
 	BucketMirror(String key, BucketLimit limit) {
 		this.key = key;
 		this.limit = limit;
-		// A bucket the database has not reported yet is taken as full, as a new one
-		// is.
+		// A bucket the database has not reported yet is full, as a new one is.
 		this.tokens = limit.capacity();
 		this.syncedAt = System.nanoTime();
 	}
@@ -161,8 +160,7 @@ final class BucketMirror {
 	}
 
 	CompletableFuture<Void> failed() {
-		// What was granted here is still to be told; what was asked for is not
-		// granted.
+		// Grants here are still to be told; what was asked for is not granted.
 		this.unsynced += this.sending;
 		this.sending = 0;
 		this.asking = 0;

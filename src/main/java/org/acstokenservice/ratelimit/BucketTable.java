@@ -115,8 +115,7 @@ class BucketTable {
 	 * @throws DataAccessException when the database cannot be reached
 	 */
 	Map<String, Result> take(Collection<Request> requests) {
-		// One id once per statement: a key can be both a mirror and an evicted one's
-		// grants.
+		// One id per statement: a key may be a mirror and an evicted one's grants.
 		Map<String, Request> merged = new HashMap<>();
 		for (Request request : requests) {
 			merged.merge(request.key(), request, Request::plus);

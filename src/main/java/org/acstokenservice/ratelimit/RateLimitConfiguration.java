@@ -49,8 +49,7 @@ class RateLimitConfiguration {
 		config.setPassword(database.password());
 		config.setMaximumPoolSize(buckets.poolSize());
 		config.setMinimumIdle(1);
-		// A request waits for its bucket at most about a second, whatever the database
-		// does.
+		// A request waits for its bucket about a second at most.
 		config.setConnectionTimeout(500);
 		config.setValidationTimeout(400);
 		config.setInitializationFailTimeout(-1);

@@ -107,8 +107,7 @@ class AcsClientTests {
 	void issueTokenWhenAcsAnswers404WithoutIdentityNotFoundThenRejectedNotGone() {
 		withGateway((acs) -> {
 			String identity = identity(acs);
-			// A 404 that is not ACS's IdentityNotFound: a proxy's, or a wrong endpoint
-			// path.
+			// A 404 that is not ACS's IdentityNotFound: a proxy's, or a wrong path.
 			emulator.faults().injectNext(1, AcsOperation.ISSUE_TOKEN, Fault.status(404));
 
 			assertThatExceptionOfType(AcsException.class).isThrownBy(() -> acs.issueToken(identity, CHAT, HOUR))

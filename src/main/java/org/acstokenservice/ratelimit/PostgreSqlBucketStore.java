@@ -2,12 +2,10 @@ package org.acstokenservice.ratelimit;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,8 +74,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	private final Cache<String, BucketMirror> mirrors;
 
-	/** What evicted mirrors had granted and not yet told the database. */
-	private final Map<String, Request> orphans = new ConcurrentHashMap<>();
+	private final OrphanedGrants orphans = new OrphanedGrants();
 
 	private final ScheduledExecutorService scheduler;
 
@@ -210,13 +207,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				}
 			}
 		}
-		List<Request> orphans = new ArrayList<>();
-		for (String key : List.copyOf(this.orphans.keySet())) {
-			Request pending = this.orphans.remove(key);
-			if (pending != null) {
-				orphans.add(pending);
-			}
-		}
+		List<Request> orphans = this.orphans.drain();
 		DataAccessException failure = null;
 		for (int from = 0; from < Math.max(candidates.size(), orphans.size()); from += MAX_BATCH) {
 			CompletableFuture<Void> sync = new CompletableFuture<>();
@@ -236,7 +227,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				run(part, orphaned);
 			}
 			catch (DataAccessException ex) {
-				orphaned.forEach((pending) -> this.orphans.merge(pending.key(), pending, Request::plus));
+				this.orphans.putBack(orphaned);
 				failure = ex;
 			}
 		}
@@ -293,9 +284,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 			for (BucketMirror mirror : mirrors) {
 				synchronized (mirror) {
 					CompletableFuture<Void> sync = mirror.failed();
-					if (mirror.retired && mirror.unsynced > 0) {
-						this.orphans.merge(mirror.key, new Request(mirror.key, mirror.unsynced, mirror.limit),
-								Request::plus);
+					if (mirror.retired) {
+						this.orphans.add(mirror.key, mirror.unsynced, mirror.limit);
 						mirror.unsynced = 0;
 					}
 					if (sync != null) {
@@ -323,9 +313,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		}
 		synchronized (mirror) {
 			mirror.retired = true;
-			if (mirror.unsynced > 0) {
-				this.orphans.merge(key, new Request(key, mirror.unsynced, mirror.limit), Request::plus);
-			}
+			this.orphans.add(key, mirror.unsynced, mirror.limit);
 		}
 	}
 
@@ -356,11 +344,6 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				logger.debug("Could not close the shared buckets' pool", ex);
 			}
 		}
-	}
-
-	/** The mirrors, for tests. */
-	Collection<BucketMirror> mirrors() {
-		return this.mirrors.asMap().values();
 	}
 
 }

@@ -60,9 +60,9 @@ trap cleanup EXIT
 (cd "$work" && exec java -jar "$jar" --server.port="$port" --spring.main.banner-mode=off \
   --spring.datasource.url="jdbc:h2:mem:browser-check;DB_CLOSE_DELAY=-1" \
   --acs.emulator.data-dir="$work/emulator" \
-  --local.example.directory="$example/dist" \
-  --sign-in.cors-allowed-origins="http://127.0.0.1:$front_end_port" \
-  --tokens.reuse.enabled=false) >"$log" 2>&1 &
+  --token-service.local.example.directory="$example/dist" \
+  --token-service.sign-in.cors-allowed-origins="http://127.0.0.1:$front_end_port" \
+  --token-service.tokens.reuse.enabled=false) >"$log" 2>&1 &
 service_pid=$!
 
 # While the service starts: the example's packages (again only when the lock file changed), its

@@ -314,7 +314,7 @@ for round in $(seq 1 "$rounds"); do
   for variant in "${variant_list[@]}"; do
     IFS='|' read -r -a parts <<< "$variant"
     label="${parts[0]}"
-    env_args=(--env POLICY_RATELIMIT_ENABLED=false)
+    env_args=(--env TOKENSERVICE_POLICY_RATELIMIT_ENABLED=false)
     for assignment in "${parts[@]:1}"; do env_args+=(--env "$assignment"); done
     start_service "${env_args[@]}"
     if ! wait_ready; then

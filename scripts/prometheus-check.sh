@@ -111,7 +111,7 @@ prometheus="http://127.0.0.1:$prometheus_port"
   --spring.datasource.url="jdbc:h2:mem:prometheus-check;DB_CLOSE_DELAY=-1" \
   --acs.emulator.data-dir="$work/emulator" --acs.emulator.port="$emulator_port" \
   --acs.emulator.access-key="$access_key" \
-  --tokens.reuse.enabled=false --acs.client.max-retries=0 \
+  --token-service.tokens.reuse.enabled=false --acs.client.max-retries=0 \
   --acs.circuit-breaker.sliding-window-size=4 --acs.circuit-breaker.minimum-number-of-calls=4) \
   >"$work/service.log" 2>&1 &
 service_pid=$!

@@ -18,7 +18,7 @@ export default defineConfig({
     ),
   },
   // `npm run preview` serves the build alone, as a separately hosted front end: start the service
-  // with --sign-in.cors-allowed-origins=http://127.0.0.1:4173 and open
+  // with --token-service.sign-in.cors-allowed-origins=http://127.0.0.1:4173 and open
   // http://127.0.0.1:4173/?service=http://127.0.0.1:8080
   preview: {
     host: "127.0.0.1",

@@ -230,7 +230,7 @@ function showProblem(error, waiting) {
     $("problem-advice").textContent =
       error instanceof TypeError
         ? "The service could not be reached. A CORS refusal looks the same to a page: is this page's origin " +
-          "listed in the service's sign-in.cors-allowed-origins?"
+          "listed in the service's token-service.sign-in.cors-allowed-origins?"
         : "";
   }
 }

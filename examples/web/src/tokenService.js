@@ -66,7 +66,7 @@ export function bearerAuthorization(accessToken) {
 /**
  * The service's HTTP API. `baseUrl` is "" when the page and the service share an origin (the
  * service serves this example, or Vite's dev server proxies to it), else the service's origin,
- * which must then be on its CORS list (sign-in.cors-allowed-origins).
+ * which must then be on its CORS list (token-service.sign-in.cors-allowed-origins).
  */
 export class TokenServiceClient {
   constructor({ baseUrl = "", authorization, fetch = globalThis.fetch.bind(globalThis) }) {

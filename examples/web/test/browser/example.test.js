@@ -1,11 +1,11 @@
 // The example in a real browser (Debian's chromium, driven by playwright-core) against the
 // service in local mode. Run by scripts/browser-check.sh, which starts the service and sets:
 //   EXAMPLE_URL     the example's address, e.g. http://127.0.0.1:41234/example/
-//   FRONT_END_PORT  a port on the service's CORS list (sign-in.cors-allowed-origins), where this
+//   FRONT_END_PORT  a port on the service's CORS list (token-service.sign-in.cors-allowed-origins), where this
 //                   test serves the built example itself, as a separately hosted front end
 //   SCREENSHOT_DIR  where the screenshots go (target/browser-check)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
-// The service runs with tokens.reuse.enabled=false, so that every refresh brings a new token.
+// The service runs with token-service.tokens.reuse.enabled=false, so that every refresh brings a new token.
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
 import { createServer } from "node:http";

@@ -23,7 +23,8 @@ class FleetRestartTests {
 
 	@BeforeAll
 	static void startFleet() {
-		fleet = Fleet.start(List.of(Duration.ZERO), "policy.rate-limit.capacity=8", "policy.rate-limit.period=1h");
+		fleet = Fleet.start(List.of(Duration.ZERO), "token-service.policy.rate-limit.capacity=8",
+				"token-service.policy.rate-limit.period=1h");
 	}
 
 	@AfterAll
@@ -36,7 +37,7 @@ class FleetRestartTests {
 		String user = fleet.users().standard();
 		assertThat(tokens(fleet.instance(0), user, 2)).isEqualTo(2);
 
-		Fleet.Instance restarted = fleet.restart(0, "policy.rate-limit.capacity=3");
+		Fleet.Instance restarted = fleet.restart(0, "token-service.policy.rate-limit.capacity=3");
 
 		assertThat(tokens(restarted, user, 10)).as("the lowered capacity, not the 6 left of the old one").isEqualTo(3);
 	}

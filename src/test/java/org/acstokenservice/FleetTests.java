@@ -62,9 +62,10 @@ class FleetTests {
 	@BeforeAll
 	static void startFleet() {
 		fleet = Fleet.start(List.of(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(-1)),
-				"policy.rate-limit.capacity=" + CAPACITY, "policy.rate-limit.period=1h",
-				"sign-in.failed-attempts.capacity=" + CAPACITY, "sign-in.failed-attempts.period=1h",
-				"identity.deletion-retry-interval=1h", "acs.client.max-retries=0",
+				"token-service.policy.rate-limit.capacity=" + CAPACITY, "token-service.policy.rate-limit.period=1h",
+				"token-service.sign-in.failed-attempts.capacity=" + CAPACITY,
+				"token-service.sign-in.failed-attempts.period=1h", "token-service.identity.deletion-retry-interval=1h",
+				"acs.client.max-retries=0",
 				// Behind a proxy that every test is: each sign-in test names client
 				// addresses of its own.
 				"server.forward-headers-strategy=native", "server.tomcat.remoteip.internal-proxies=127.0.0.1/32");
@@ -390,7 +391,8 @@ class FleetTests {
 
 	/**
 	 * The user's audited rate-limit refusals, once the first is written and the writers
-	 * (every {@code audit.flush-interval}, 200 ms) have had five times as long again.
+	 * (every {@code token-service.audit.flush-interval}, 200 ms) have had five times as
+	 * long again.
 	 */
 	private static long auditedRefusals(String user) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -60,9 +60,10 @@ class GracefulShutdownTests {
 	}
 
 	private static List<String> command(int port) {
-		return ServiceProcess.command(List.of("--server.port=" + port,
-				"--spring.datasource.url=jdbc:h2:mem:shutdown;DB_CLOSE_DELAY=-1", "--acs.emulator.data-dir=",
-				"--acs.emulator.faults.latency=" + ACS_LATENCY.toMillis() + "ms", "--tokens.reuse.enabled=false"));
+		return ServiceProcess
+			.command(List.of("--server.port=" + port, "--spring.datasource.url=jdbc:h2:mem:shutdown;DB_CLOSE_DELAY=-1",
+					"--acs.emulator.data-dir=", "--acs.emulator.faults.latency=" + ACS_LATENCY.toMillis() + "ms",
+					"--token-service.tokens.reuse.enabled=false"));
 	}
 
 }

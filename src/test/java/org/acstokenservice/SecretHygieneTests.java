@@ -96,7 +96,7 @@ class SecretHygieneTests {
 				"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer.jwkSetUri(),
 				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
 				"--spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
-				"--teams.client-id=teams-client", "--logging.level.org.acstokenservice=DEBUG");
+				"--token-service.teams.client-id=teams-client", "--logging.level.org.acstokenservice=DEBUG");
 	}
 
 	private static HttpRequest.Builder bearer(ServiceClient client, String path, String jwt, String body) {

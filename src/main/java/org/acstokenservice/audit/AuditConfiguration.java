@@ -58,7 +58,8 @@ class AuditConfiguration {
 		 * On one instance of the fleet at a time, and not again on another within a
 		 * minute.
 		 */
-		@Scheduled(fixedDelayString = "${audit.purge-interval:1h}", initialDelayString = "${audit.purge-interval:1h}")
+		@Scheduled(fixedDelayString = "${token-service.audit.purge-interval:1h}",
+				initialDelayString = "${token-service.audit.purge-interval:1h}")
 		@SchedulerLock(name = "audit-purge", lockAtLeastFor = "1m")
 		public void purge() {
 			int purged = this.trail.purgeOlderThan(this.clock.instant().minus(this.properties.retention()));

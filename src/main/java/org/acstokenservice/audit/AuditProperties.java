@@ -17,21 +17,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWait how long a request waits at most for room in the queue before it is
  * answered 503 {@code database_unavailable}
  */
-@ConfigurationProperties("audit")
+@ConfigurationProperties("token-service.audit")
 record AuditProperties(@DefaultValue("90d") Duration retention, @DefaultValue("1h") Duration purgeInterval,
 		@DefaultValue("200ms") Duration flushInterval, @DefaultValue("10000") int queueCapacity,
 		@DefaultValue("2s") Duration maxWait) {
 
 	AuditProperties {
 		if (retention.isNegative() || retention.isZero()) {
-			throw new IllegalArgumentException("audit.retention must be positive");
+			throw new IllegalArgumentException("token-service.audit.retention must be positive");
 		}
 		if (flushInterval.isNegative() || flushInterval.isZero()
 				|| flushInterval.compareTo(Duration.ofSeconds(1)) > 0) {
-			throw new IllegalArgumentException("audit.flush-interval must be positive and at most 1s");
+			throw new IllegalArgumentException("token-service.audit.flush-interval must be positive and at most 1s");
 		}
 		if (queueCapacity < 1 || maxWait.isNegative() || maxWait.isZero()) {
-			throw new IllegalArgumentException("audit.queue-capacity must be at least 1 and audit.max-wait positive");
+			throw new IllegalArgumentException(
+					"token-service.audit.queue-capacity must be at least 1 and token-service.audit.max-wait positive");
 		}
 	}
 

@@ -112,7 +112,8 @@ public class AuditTrail {
 	/**
 	 * Records that the request was done, for a request that changed nothing and obtained
 	 * nothing new from ACS (a look-up, a token handed back again): the row is written
-	 * within {@code audit.flush-interval}, and the request may be answered before.
+	 * within {@code token-service.audit.flush-interval}, and the request may be answered
+	 * before.
 	 * @param communicationUserId the ACS identity it concerned, if known
 	 */
 	public void succeeded(AuditEntry entry, String communicationUserId) {
@@ -127,8 +128,9 @@ public class AuditTrail {
 	 * killed at any instant leaves no such answer unrecorded.
 	 * @param communicationUserId the ACS identity it concerned, if known
 	 * @throws org.springframework.dao.DataAccessResourceFailureException when the
-	 * database did not take the row within {@code audit.max-wait}: the request must then
-	 * fail (503 {@code database_unavailable}) rather than answer unrecorded
+	 * database did not take the row within {@code token-service.audit.max-wait}: the
+	 * request must then fail (503 {@code database_unavailable}) rather than answer
+	 * unrecorded
 	 */
 	public void changed(AuditEntry entry, String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
@@ -223,7 +225,7 @@ public class AuditTrail {
 
 	/**
 	 * Records an event: counted at once, written to the database and the log by the
-	 * {@link AuditWriter}, within {@code audit.flush-interval} or, when
+	 * {@link AuditWriter}, within {@code token-service.audit.flush-interval} or, when
 	 * {@code beforeAnswer}, before this returns.
 	 */
 	void record(AuditEvent recorded, boolean beforeAnswer) {

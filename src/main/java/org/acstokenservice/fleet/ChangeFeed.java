@@ -11,8 +11,8 @@ package org.acstokenservice.fleet;
  * The feed keeps the promise that an answer given after {@link #awaitPropagation(long)}
  * is never contradicted by a stale memory: a subscriber uses its memory only while
  * {@link #upToDate()} says that every change committed more than
- * {@code fleet.changes.max-delay} ago has been heard, and waits that long after
- * committing a change whose effect must hold everywhere before it answers.
+ * {@code token-service.fleet.changes.max-delay} ago has been heard, and waits that long
+ * after committing a change whose effect must hold everywhere before it answers.
  */
 public interface ChangeFeed {
 

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param changes how an instance hears of changes that other instances make
  */
-@ConfigurationProperties("fleet")
+@ConfigurationProperties("token-service.fleet")
 public record FleetProperties(@DefaultValue Changes changes) {
 
 	/**
@@ -28,11 +28,11 @@ public record FleetProperties(@DefaultValue Changes changes) {
 	public record Changes(@DefaultValue("100ms") Duration heartbeat, @DefaultValue("500ms") Duration maxDelay) {
 
 		public Changes {
-			requirePositive("fleet.changes.heartbeat", heartbeat);
-			requirePositive("fleet.changes.max-delay", maxDelay);
+			requirePositive("token-service.fleet.changes.heartbeat", heartbeat);
+			requirePositive("token-service.fleet.changes.max-delay", maxDelay);
 			if (maxDelay.compareTo(heartbeat.multipliedBy(2)) < 0) {
 				throw new IllegalArgumentException(
-						"fleet.changes.max-delay must be at least twice fleet.changes.heartbeat");
+						"token-service.fleet.changes.max-delay must be at least twice token-service.fleet.changes.heartbeat");
 			}
 		}
 

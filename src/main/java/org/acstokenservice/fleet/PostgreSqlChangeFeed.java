@@ -92,8 +92,9 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 			.description("Times the change feed's listening connection was opened again")
 			.register(meters);
 		Gauge.builder("acs.fleet.changes.delay", this, PostgreSqlChangeFeed::secondsSinceConfirmed)
-			.description("Age of the last heartbeat heard back: above fleet.changes.max-delay, every request reads "
-					+ "the database")
+			.description(
+					"Age of the last heartbeat heard back: above token-service.fleet.changes.max-delay, every request reads "
+							+ "the database")
 			.baseUnit("seconds")
 			.register(meters);
 	}

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TokenReuseProperties.class)
+@EnableConfigurationProperties({ TokenReuseProperties.class, IdentityProperties.class })
 class IdentityConfiguration {
 
 	@Bean
@@ -93,8 +93,8 @@ class IdentityConfiguration {
 			this.deletions = deletions;
 		}
 
-		@Scheduled(initialDelayString = "${identity.deletion-retry-interval:30s}",
-				fixedDelayString = "${identity.deletion-retry-interval:30s}")
+		@Scheduled(initialDelayString = "${token-service.identity.deletion-retry-interval:30s}",
+				fixedDelayString = "${token-service.identity.deletion-retry-interval:30s}")
 		@SchedulerLock(name = "pending-acs-deletions")
 		public void retry() {
 			this.deletions.retryPendingDeletions();

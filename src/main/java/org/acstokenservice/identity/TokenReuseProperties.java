@@ -10,6 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled whether tokens are reused
  * @param maxEntries how many tokens to keep at most
  */
-@ConfigurationProperties("tokens.reuse")
+@ConfigurationProperties("token-service.tokens.reuse")
 record TokenReuseProperties(@DefaultValue("true") boolean enabled, @DefaultValue("10000") long maxEntries) {
 }

@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param rateLimit how many tokens one user may ask for
  * @param lookup who may look up other users' ACS identities
  */
-@ConfigurationProperties("policy")
+@ConfigurationProperties("token-service.policy")
 public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<String, Tier> tiers,
 		@DefaultValue Availability availability, List<String> deniedUsers, @DefaultValue RateLimit rateLimit,
 		@DefaultValue Lookup lookup) {
@@ -37,8 +37,8 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 		tiers = (tiers != null) ? Map.copyOf(tiers) : Map.of();
 		deniedUsers = (deniedUsers != null) ? List.copyOf(deniedUsers) : List.of();
 		if (!tiers.containsKey(defaultTier)) {
-			throw new IllegalArgumentException(
-					"policy.default-tier '" + defaultTier + "' is not one of policy.tiers " + tiers.keySet());
+			throw new IllegalArgumentException("token-service.policy.default-tier '" + defaultTier
+					+ "' is not one of token-service.policy.tiers " + tiers.keySet());
 		}
 		tiers.forEach((name, tier) -> tier.check(name));
 	}
@@ -70,7 +70,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 		}
 
 		void check(String name) {
-			String prefix = "policy.tiers." + name + ".";
+			String prefix = "token-service.policy.tiers." + name + ".";
 			if (this.scopes.isEmpty()) {
 				throw new IllegalArgumentException(prefix + "scopes must name at least one scope");
 			}
@@ -106,7 +106,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 
 		public Availability {
 			if (retryAfter.isNegative() || retryAfter.isZero()) {
-				throw new IllegalArgumentException("policy.availability.retry-after must be positive");
+				throw new IllegalArgumentException("token-service.policy.availability.retry-after must be positive");
 			}
 		}
 
@@ -124,7 +124,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 		public DailyWindow {
 			if (start == null || end == null || start.equals(end)) {
 				throw new IllegalArgumentException(
-						"policy.availability.daily-window needs a start and an end that differ");
+						"token-service.policy.availability.daily-window needs a start and an end that differ");
 			}
 		}
 
@@ -144,7 +144,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 		public RateLimit {
 			if (capacity < 1 || period.isNegative() || period.isZero()) {
 				throw new IllegalArgumentException(
-						"policy.rate-limit.capacity must be at least 1 and policy.rate-limit.period positive");
+						"token-service.policy.rate-limit.capacity must be at least 1 and token-service.policy.rate-limit.period positive");
 			}
 		}
 
@@ -165,7 +165,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 		public Lookup {
 			roles = (roles != null) ? List.copyOf(roles) : List.of();
 			if (maxPerMinute < 1) {
-				throw new IllegalArgumentException("policy.lookup.max-per-minute must be at least 1");
+				throw new IllegalArgumentException("token-service.policy.lookup.max-per-minute must be at least 1");
 			}
 		}
 

@@ -18,16 +18,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * locked longer counts as "limited" (429), not as a failure
  * @param statementTimeout how long a statement of the buckets may take at most
  */
-@ConfigurationProperties("fleet.buckets")
+@ConfigurationProperties("token-service.fleet.buckets")
 public record SharedBucketProperties(@DefaultValue("1s") Duration syncInterval, @DefaultValue("3") int poolSize,
 		@DefaultValue("500ms") Duration lockTimeout, @DefaultValue("1s") Duration statementTimeout) {
 
 	public SharedBucketProperties {
-		requirePositive("fleet.buckets.sync-interval", syncInterval);
-		requirePositive("fleet.buckets.lock-timeout", lockTimeout);
-		requirePositive("fleet.buckets.statement-timeout", statementTimeout);
+		requirePositive("token-service.fleet.buckets.sync-interval", syncInterval);
+		requirePositive("token-service.fleet.buckets.lock-timeout", lockTimeout);
+		requirePositive("token-service.fleet.buckets.statement-timeout", statementTimeout);
 		if (poolSize < 1) {
-			throw new IllegalArgumentException("fleet.buckets.pool-size must be at least 1");
+			throw new IllegalArgumentException("token-service.fleet.buckets.pool-size must be at least 1");
 		}
 	}
 

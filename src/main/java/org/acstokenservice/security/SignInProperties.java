@@ -19,7 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param corsAllowedOrigins the browser origins that may call the service, such as
  * {@code https://app.example.com}; empty (the default) allows none
  */
-@ConfigurationProperties("sign-in")
+@ConfigurationProperties("token-service.sign-in")
 public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttempts failedAttempts,
 		@DefaultValue VerifiedTokens verifiedTokens, List<String> corsAllowedOrigins) {
 
@@ -29,7 +29,7 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 		corsAllowedOrigins = (corsAllowedOrigins != null) ? List.copyOf(corsAllowedOrigins) : List.of();
 		for (String origin : corsAllowedOrigins) {
 			if (!ORIGIN.matcher(origin).matches()) {
-				throw new IllegalArgumentException("sign-in.cors-allowed-origins: '" + origin
+				throw new IllegalArgumentException("token-service.sign-in.cors-allowed-origins: '" + origin
 						+ "' is not an origin such as https://app.example.com (no wildcard, path or trailing slash)");
 			}
 		}
@@ -43,7 +43,7 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 	 * @param rolesClaim the claim that holds the user's roles, a list or a
 	 * space-separated string: {@code roles} for Entra ID app roles
 	 * @param tierClaim the claim that holds the user's tier; users without it get
-	 * {@code policy.default-tier}
+	 * {@code token-service.policy.default-tier}
 	 */
 	public record Jwt(@DefaultValue("sub") String userIdClaim, @DefaultValue("roles") String rolesClaim,
 			@DefaultValue("tier") String tierClaim) {
@@ -65,11 +65,13 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 
 		public FailedAttempts {
 			if (capacity < 1 || period.isNegative() || period.isZero()) {
-				throw new IllegalArgumentException("sign-in.failed-attempts.capacity must be at least 1 and "
-						+ "sign-in.failed-attempts.period positive");
+				throw new IllegalArgumentException(
+						"token-service.sign-in.failed-attempts.capacity must be at least 1 and "
+								+ "token-service.sign-in.failed-attempts.period positive");
 			}
 			if (refusalDelay.isNegative() || refusalDelay.compareTo(Duration.ofSeconds(5)) > 0) {
-				throw new IllegalArgumentException("sign-in.failed-attempts.refusal-delay must be between 0 and 5s");
+				throw new IllegalArgumentException(
+						"token-service.sign-in.failed-attempts.refusal-delay must be between 0 and 5s");
 			}
 		}
 
@@ -94,8 +96,9 @@ public record SignInProperties(@DefaultValue Jwt jwt, @DefaultValue FailedAttemp
 
 		public VerifiedTokens {
 			if (maxSize.toBytes() < 1024 || maxAge.isNegative() || maxAge.isZero()) {
-				throw new IllegalArgumentException("sign-in.verified-tokens.max-size must be at least 1KB and "
-						+ "sign-in.verified-tokens.max-age positive");
+				throw new IllegalArgumentException(
+						"token-service.sign-in.verified-tokens.max-size must be at least 1KB and "
+								+ "token-service.sign-in.verified-tokens.max-age positive");
 			}
 		}
 

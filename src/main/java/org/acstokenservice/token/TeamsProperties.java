@@ -8,6 +8,6 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param clientId the Entra ID application (client) id that Teams users sign in to; the
  * exchange is off while it is not set
  */
-@ConfigurationProperties("teams")
+@ConfigurationProperties("token-service.teams")
 record TeamsProperties(String clientId) {
 }

@@ -9,6 +9,6 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxRequestBody the largest request body accepted; larger ones get 413
  */
-@ConfigurationProperties("http")
+@ConfigurationProperties("token-service.http")
 record HttpProperties(@DefaultValue("4KB") DataSize maxRequestBody) {
 }

@@ -86,7 +86,7 @@ class ExampleSiteTests {
 	void exampleWhenProductionModeThenNeitherServedNorOpened() {
 		new ApplicationContextRunner().withUserConfiguration(ExampleSiteConfiguration.class)
 			.withPropertyValues("acs.endpoint=https://my-resource.communication.azure.com/",
-					"local.example.directory=" + DIRECTORY)
+					"token-service.local.example.directory=" + DIRECTORY)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(SecurityFilterChain.class);

@@ -21,8 +21,8 @@ class PolicyPropertiesTests {
 		.withUserConfiguration(PolicyConfiguration.class)
 		.withBean(Clock.class, Clock::systemUTC)
 		.withBean(BucketStore.class, InMemoryBucketStore::new)
-		.withPropertyValues("policy.default-tier=basic", "policy.tiers.basic.scopes=chat",
-				"policy.tiers.standard.scopes=chat,voip,chat.join,chat.join.limited,voip.join");
+		.withPropertyValues("token-service.policy.default-tier=basic", "token-service.policy.tiers.basic.scopes=chat",
+				"token-service.policy.tiers.standard.scopes=chat,voip,chat.join,chat.join.limited,voip.join");
 
 	@Test
 	void startWhenPolicyValidThenScopesBoundFromWireNames() {
@@ -33,23 +33,26 @@ class PolicyPropertiesTests {
 
 	@Test
 	void startWhenDefaultTierUnknownThenFailsNamingProperty() {
-		assertStartFails("policy.default-tier=gold", "policy.default-tier");
+		assertStartFails("token-service.policy.default-tier=gold", "token-service.policy.default-tier");
 	}
 
 	@Test
 	void startWhenDefaultScopeOutsideTierThenFailsNamingProperty() {
-		assertStartFails("policy.tiers.basic.default-scopes=voip", "policy.tiers.basic.default-scopes");
+		assertStartFails("token-service.policy.tiers.basic.default-scopes=voip",
+				"token-service.policy.tiers.basic.default-scopes");
 	}
 
 	@Test
 	void startWhenLifetimeOutsideAcsBoundsThenFailsNamingProperty() {
-		assertStartFails("policy.tiers.basic.max-lifetime=25h", "policy.tiers.basic.max-lifetime");
-		assertStartFails("policy.tiers.basic.default-lifetime=30m", "policy.tiers.basic.default-lifetime");
+		assertStartFails("token-service.policy.tiers.basic.max-lifetime=25h",
+				"token-service.policy.tiers.basic.max-lifetime");
+		assertStartFails("token-service.policy.tiers.basic.default-lifetime=30m",
+				"token-service.policy.tiers.basic.default-lifetime");
 	}
 
 	@Test
 	void startWhenUnknownScopeThenFails() {
-		this.runner.withPropertyValues("policy.tiers.basic.scopes=chat,video")
+		this.runner.withPropertyValues("token-service.policy.tiers.basic.scopes=chat,video")
 			.run((context) -> assertThat(context).hasFailed());
 	}
 

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * per-user rate limit, and look-ups for users of one role only, five a minute.
  */
 @JwtServiceTest
-@TestPropertySource(properties = { "policy.rate-limit.capacity=3", "policy.lookup.roles[0]=AGENT",
-		"policy.lookup.max-per-minute=5" })
+@TestPropertySource(properties = { "token-service.policy.rate-limit.capacity=3",
+		"token-service.policy.lookup.roles[0]=AGENT", "token-service.policy.lookup.max-per-minute=5" })
 class RestrictivePolicyTests {
 
 	@Autowired

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:1/jwks",
 		"spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
 		"spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
-		"sign-in.failed-attempts.capacity=1", "sign-in.failed-attempts.period=1h" })
+		"token-service.sign-in.failed-attempts.capacity=1", "token-service.sign-in.failed-attempts.period=1h" })
 @ContextConfiguration(initializers = LocalModeTestProperties.class)
 class IdentityProviderOutageTests {
 

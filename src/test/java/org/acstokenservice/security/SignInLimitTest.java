@@ -22,7 +22,8 @@ import org.springframework.test.context.TestPropertySource;
 @JwtServiceTest
 @TestPropertySource(
 		properties = { "server.forward-headers-strategy=native", "server.tomcat.remoteip.internal-proxies=127.0.0.1/32",
-				"sign-in.failed-attempts.capacity=" + SignInLimitTest.CAPACITY, "sign-in.failed-attempts.period=1h" })
+				"token-service.sign-in.failed-attempts.capacity=" + SignInLimitTest.CAPACITY,
+				"token-service.sign-in.failed-attempts.period=1h" })
 @interface SignInLimitTest {
 
 	/** Failed sign-ins that one address may make in an hour. */

@@ -33,7 +33,7 @@ class SignInPropertiesTests {
 		for (String origin : List.of("*", "https://*.example.com", "https://app.example.com/", "app.example.com")) {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new SignInProperties(CLAIMS, ATTEMPTS, VERIFIED, List.of(origin)))
-				.withMessageContaining("sign-in.cors-allowed-origins");
+				.withMessageContaining("token-service.sign-in.cors-allowed-origins");
 		}
 	}
 
@@ -41,10 +41,10 @@ class SignInPropertiesTests {
 	void verifiedTokensWhenNoRoomOrNoAgeThenRefusedNamingProperty() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, DataSize.ofBytes(100), Duration.ofMinutes(5)))
-			.withMessageContaining("sign-in.verified-tokens");
+			.withMessageContaining("token-service.sign-in.verified-tokens");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new SignInProperties.VerifiedTokens(true, DataSize.ofMegabytes(1), Duration.ZERO))
-			.withMessageContaining("sign-in.verified-tokens");
+			.withMessageContaining("token-service.sign-in.verified-tokens");
 	}
 
 }

@@ -36,7 +36,10 @@ public final class TestUsers {
 		return add(prefix + "standard", (claims) -> claims.claim("tier", "standard"));
 	}
 
-	/** A new user without a tier claim, so of {@code policy.default-tier}: chat only. */
+	/**
+	 * A new user without a tier claim, so of {@code token-service.policy.default-tier}:
+	 * chat only.
+	 */
 	public String basic() {
 		return add("basic", (claims) -> {
 		});

@@ -46,7 +46,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 						+ "|token\\.(TeamsTokenExchange|TokenIssuer)|identity\\.IdentityAccess)"),
 		properties = { "spring.security.oauth2.resourceserver.jwt.issuer-uri=https://issuer.test/tenant",
 				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service",
-				"teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID })
+				"token-service.teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID })
 @MockitoBean(types = { EligibilityPolicy.class, IdentityService.class, IdentityDeletions.class, AcsGateway.class,
 		JwtDecoder.class })
 @Import(WebSliceTest.Shared.class)

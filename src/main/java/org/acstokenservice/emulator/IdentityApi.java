@@ -21,6 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -162,7 +163,7 @@ final class IdentityApi implements HttpHandler {
 						exchange.getRequestURI().getRawPath());
 				return;
 			}
-			WireResponse response = (kind == Fault.Kind.STATUS) ? faultResponse(fault) : perform(call);
+			WireResponse response = (fault != null && kind == Fault.Kind.STATUS) ? faultResponse(fault) : perform(call);
 			if (kind == Fault.Kind.DROP_AFTER_PROCESSING) {
 				logger.debug("{} {} -> {}, dropped (fault)", exchange.getRequestMethod(),
 						exchange.getRequestURI().getRawPath(), response.status());
@@ -353,7 +354,7 @@ final class IdentityApi implements HttpHandler {
 		return new WireResponse.AccessTokenBody(token, expiresOn);
 	}
 
-	private static String stringClaim(JWTClaimsSet claims, String name) {
+	private static @Nullable String stringClaim(JWTClaimsSet claims, String name) {
 		Object value = claims.getClaim(name);
 		return (value instanceof String string) ? string : null;
 	}

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.ratelimit.BucketTable.Request;
 import org.acstokenservice.ratelimit.BucketTable.Result;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,10 +136,12 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				if (decision.outcome() != null) {
 					return decision.outcome();
 				}
+				CompletableFuture<Void> sync = Objects.requireNonNull(decision.sync(),
+						"a decision without an outcome waits for a statement");
 				if (decision.leader()) {
-					synchronize(List.of(mirror), decision.sync());
+					synchronize(List.of(mirror), sync);
 				}
-				if (!await(decision.sync(), deadline, decision.leader())) {
+				if (!await(sync, deadline, decision.leader())) {
 					break;
 				}
 			}
@@ -151,7 +155,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	}
 
 	/** A request that asked the database for a token leaves without it. */
-	private static void giveUp(BucketMirror mirror, boolean asked) {
+	private static void giveUp(@Nullable BucketMirror mirror, boolean asked) {
 		if (mirror != null && asked) {
 			synchronized (mirror) {
 				mirror.waiting--;
@@ -317,8 +321,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		}
 	}
 
-	private void evicted(String key, BucketMirror mirror, RemovalCause cause) {
-		if (mirror == null) {
+	private void evicted(@Nullable String key, @Nullable BucketMirror mirror, RemovalCause cause) {
+		if (key == null || mirror == null) {
 			return;
 		}
 		synchronized (mirror) {

@@ -2,6 +2,7 @@ package org.acstokenservice.acs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import org.acstokenservice.ratelimit.BucketStore;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,10 +97,9 @@ class AcsConfiguration {
 			AcsProperties.Resource settings = settings(properties, name);
 			CommunicationIdentityClient client = client(name, connection, settings, credential, acsHttpExecutor,
 					buckets, openTelemetry);
-			CircuitBreaker breaker = breakers.circuitBreaker(breakerName(name),
-					circuitBreakerConfig(settings.circuitBreaker()));
-			gateways.put(name,
-					new AcsGateway(name, client, breaker, settings.circuitBreaker().waitInOpenState(), meters));
+			AcsProperties.CircuitBreaker breakerSettings = filledIn(settings.circuitBreaker());
+			CircuitBreaker breaker = breakers.circuitBreaker(breakerName(name), circuitBreakerConfig(breakerSettings));
+			gateways.put(name, new AcsGateway(name, client, breaker, breakerSettings.waitInOpenState(), meters));
 		});
 		return AcsResources.of(gateways);
 	}
@@ -106,7 +107,7 @@ class AcsConfiguration {
 	private static CommunicationIdentityClient client(String name, AcsConnectionDetails connection,
 			AcsProperties.Resource settings, ObjectProvider<TokenCredential> credential, ExecutorService executor,
 			BucketStore buckets, ObjectProvider<OpenTelemetry> openTelemetry) {
-		AcsProperties.Client client = settings.client();
+		AcsProperties.Client client = filledIn(settings.client());
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.endpoint(connection.endpoint().toString())
 			.httpClient(AcsHttpClient.create(client, connection.trustedCertificate(), executor))
@@ -114,7 +115,7 @@ class AcsConfiguration {
 					new AcsRetryStrategy(client.maxRetries(), client.retryDelay(), client.maxRetryAfter())))
 			.addPolicy(new RepeatableCreatePolicy());
 		openTelemetry.ifAvailable((tracing) -> builder.clientOptions(tracedBy(tracing)));
-		AcsProperties.Budget budget = settings.budget();
+		AcsProperties.Budget budget = filledIn(settings.budget());
 		if (budget.enabled()) {
 			builder.addPolicy(new AcsBudgetPolicy(buckets, name, budget.calls(), budget.period()));
 		}
@@ -151,6 +152,14 @@ class AcsConfiguration {
 	private static AcsProperties.Resource settings(AcsProperties properties, String name) {
 		return properties.resources().containsKey(name) ? properties.resource(name) : new AcsProperties.Resource(null,
 				null, null, properties.client(), properties.circuitBreaker(), properties.budget());
+	}
+
+	/**
+	 * A setting of {@link #settings}, which {@link AcsProperties#resource} fills in from
+	 * {@code acs.*} where the resource leaves it out.
+	 */
+	private static <T> T filledIn(@Nullable T setting) {
+		return Objects.requireNonNull(setting, "filled in by AcsProperties.resource");
 	}
 
 	/** {@code acs} for the default resource, as before there were several. */

@@ -6,16 +6,18 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Connection details as values; {@code toString()} never prints the access key.
  *
  * @param endpoint the resource's HTTPS endpoint
  * @param accessKey the base64 access key, or {@code null} for a Microsoft Entra ID
  * credential
- * @param trustedCertificate the one certificate to trust, or {@code null}
+ * @param trustedCertificate the one certificate to trust
  */
-record AcsConnection(URI endpoint, String accessKey,
-		X509Certificate trustedCertificate) implements AcsConnectionDetails {
+record AcsConnection(URI endpoint, @Nullable String accessKey,
+		@Nullable X509Certificate trustedCertificate) implements AcsConnectionDetails {
 
 	/** ACS's form, as its portal shows it. */
 	private static final Pattern CONNECTION_STRING = Pattern
@@ -25,7 +27,7 @@ record AcsConnection(URI endpoint, String accessKey,
 		Objects.requireNonNull(endpoint, "endpoint");
 	}
 
-	static AcsConnection parse(String connectionString, X509Certificate trustedCertificate) {
+	static AcsConnection parse(String connectionString, @Nullable X509Certificate trustedCertificate) {
 		Matcher matcher = CONNECTION_STRING.matcher(connectionString);
 		if (!matcher.matches()) {
 			throw new IllegalArgumentException(

@@ -3,6 +3,8 @@ package org.acstokenservice.acs;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
@@ -23,13 +25,13 @@ public interface AcsConnectionDetails extends ConnectionDetails {
 	 * The base64 access key that signs each call with HMAC, or {@code null} when calls
 	 * carry a Microsoft Entra ID token instead (managed identity). A secret.
 	 */
-	String accessKey();
+	@Nullable String accessKey();
 
 	/**
 	 * The one certificate to trust for calls to the endpoint, or {@code null} for the
 	 * JVM's usual trust store. Set for an emulator, never for real ACS.
 	 */
-	default X509Certificate trustedCertificate() {
+	default @Nullable X509Certificate trustedCertificate() {
 		return null;
 	}
 
@@ -37,12 +39,13 @@ public interface AcsConnectionDetails extends ConnectionDetails {
 	 * Details read from a connection string, whose calls are signed with its access key.
 	 * @param connectionString
 	 * {@code endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>}
-	 * @param trustedCertificate the one certificate to trust, or {@code null}
+	 * @param trustedCertificate the one certificate to trust
 	 * @return the details; their {@code toString()} hides the key
 	 * @throws IllegalArgumentException when the connection string is malformed; the
 	 * message never echoes it, since it holds the key
 	 */
-	static AcsConnectionDetails ofConnectionString(String connectionString, X509Certificate trustedCertificate) {
+	static AcsConnectionDetails ofConnectionString(String connectionString,
+			@Nullable X509Certificate trustedCertificate) {
 		return AcsConnection.parse(connectionString, trustedCertificate);
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.Problems;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.ErrorResponseException;
@@ -39,13 +40,14 @@ public class AcsException extends ErrorResponseException {
 
 	private final int status;
 
-	private final String acsErrorCode;
+	private final @Nullable String acsErrorCode;
 
-	private final Duration retryAfter;
+	private final @Nullable Duration retryAfter;
 
 	private final String message;
 
-	AcsException(Kind kind, String message, int status, String acsErrorCode, Duration retryAfter, Throwable cause) {
+	AcsException(Kind kind, String message, int status, @Nullable String acsErrorCode, @Nullable Duration retryAfter,
+			@Nullable Throwable cause) {
 		super(errorCode(kind).status(), Problems.problem(errorCode(kind), detail(kind)), cause);
 		if (kind == Kind.UNAVAILABLE && retryAfter != null) {
 			getHeaders().set(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(retryAfter));
@@ -66,8 +68,8 @@ public class AcsException extends ErrorResponseException {
 		return this.status;
 	}
 
-	/** ACS's error code, such as {@code IdentityNotOwned}, or {@code null}. */
-	public String acsErrorCode() {
+	/** ACS's error code, such as {@code IdentityNotOwned}. */
+	public @Nullable String acsErrorCode() {
 		return this.acsErrorCode;
 	}
 
@@ -75,7 +77,7 @@ public class AcsException extends ErrorResponseException {
 	 * When to try again, as ACS said or as the service guesses; {@code null} if not
 	 * retryable.
 	 */
-	public Duration retryAfter() {
+	public @Nullable Duration retryAfter() {
 		return this.retryAfter;
 	}
 

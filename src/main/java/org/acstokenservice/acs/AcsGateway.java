@@ -23,6 +23,7 @@ import com.azure.core.http.HttpResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,7 +179,7 @@ public class AcsGateway {
 	/**
 	 * The failure as an {@link AcsException}, or {@code null} when ACS had no part in it.
 	 */
-	private AcsException translate(String operation, RuntimeException ex) {
+	private @Nullable AcsException translate(String operation, RuntimeException ex) {
 		AcsBudgetPolicy.BudgetSpentException spent = find(ex, AcsBudgetPolicy.BudgetSpentException.class);
 		if (spent != null) {
 			logger.warn("ACS {} held back: the fleet's budget for resource {} is spent", operation, this.resource);
@@ -244,7 +245,7 @@ public class AcsGateway {
 		};
 	}
 
-	private static String acsErrorCode(HttpResponseException ex) {
+	private static @Nullable String acsErrorCode(HttpResponseException ex) {
 		/*
 		 * The SDK throws its implementation type: identity 1.4.10 declares the public
 		 * IdentityErrorResponseException but never throws it (seen in its sources and on
@@ -268,7 +269,7 @@ public class AcsGateway {
 		return find(ex, IOException.class) != null || find(ex, TimeoutException.class) != null;
 	}
 
-	private static <E extends Throwable> E find(Throwable ex, Class<E> type) {
+	private static <E extends Throwable> @Nullable E find(Throwable ex, Class<E> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);

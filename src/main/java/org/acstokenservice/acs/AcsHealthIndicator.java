@@ -2,6 +2,7 @@ package org.acstokenservice.acs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -29,7 +30,8 @@ class AcsHealthIndicator implements HealthIndicator {
 	public Health health() {
 		Map<String, Map<String, String>> each = new LinkedHashMap<>();
 		for (String name : this.resources.names()) {
-			AcsConnectionDetails connection = this.connections.get(name);
+			AcsConnectionDetails connection = Objects.requireNonNull(this.connections.get(name),
+					"every resource's gateway is built from its connection");
 			Map<String, String> details = new LinkedHashMap<>();
 			details.put("endpoint", connection.endpoint().toString());
 			details.put("credential", (connection.accessKey() != null) ? "access-key" : "entra-id");

@@ -12,6 +12,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP client under the SDK: the JDK's, with the configured time-outs, and trusting
@@ -29,7 +30,8 @@ final class AcsHttpClient {
 	 * in flight at SIGTERM would never complete and hold the web server's graceful
 	 * shutdown until its time-out
 	 */
-	static HttpClient create(AcsProperties.Client settings, X509Certificate trustedCertificate, Executor executor) {
+	static HttpClient create(AcsProperties.Client settings, @Nullable X509Certificate trustedCertificate,
+			Executor executor) {
 		java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().executor(executor);
 		if (trustedCertificate != null) {
 			jdk.sslContext(trustOnly(trustedCertificate));

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,9 +37,9 @@ import org.springframework.util.StringUtils;
  * @param assignment which resource a user's identity lives in
  */
 @ConfigurationProperties("acs")
-public record AcsProperties(String connectionString, URI endpoint, Path trustedCertificate, @DefaultValue Client client,
-		@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Budget budget, Map<String, Resource> resources,
-		@DefaultValue Assignment assignment) {
+public record AcsProperties(@Nullable String connectionString, @Nullable URI endpoint,
+		@Nullable Path trustedCertificate, @DefaultValue Client client, @DefaultValue CircuitBreaker circuitBreaker,
+		@DefaultValue Budget budget, Map<String, Resource> resources, @DefaultValue Assignment assignment) {
 
 	/** A resource's name: in URLs of metrics, health and the database. */
 	private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
@@ -65,7 +68,8 @@ public record AcsProperties(String connectionString, URI endpoint, Path trustedC
 
 	/** The settings of a resource of {@link #resources()}, filled in from those above. */
 	Resource resource(String name) {
-		Resource resource = this.resources.get(name);
+		Resource resource = Objects.requireNonNull(this.resources.get(name),
+				() -> "acs.resources." + name + " is not set");
 		return new Resource(resource.connectionString(), resource.endpoint(), resource.trustedCertificate(),
 				(resource.client() != null) ? resource.client() : this.client,
 				(resource.circuitBreaker() != null) ? resource.circuitBreaker() : this.circuitBreaker,
@@ -94,8 +98,8 @@ public record AcsProperties(String connectionString, URI endpoint, Path trustedC
 	 * @param budget as {@code acs.budget} when left out: each resource has a budget of
 	 * its own of that size
 	 */
-	public record Resource(String connectionString, URI endpoint, Path trustedCertificate, Client client,
-			CircuitBreaker circuitBreaker, Budget budget) {
+	public record Resource(@Nullable String connectionString, @Nullable URI endpoint, @Nullable Path trustedCertificate,
+			@Nullable Client client, @Nullable CircuitBreaker circuitBreaker, @Nullable Budget budget) {
 
 		@Override
 		public String toString() {
@@ -121,7 +125,7 @@ public record AcsProperties(String connectionString, URI endpoint, Path trustedC
 	 * @param defaultResource the resource of users whose value the map does not name;
 	 * {@value AcsResources#DEFAULT} when no claim is set
 	 */
-	public record Assignment(String claim, Map<String, String> resources, String defaultResource) {
+	public record Assignment(@Nullable String claim, Map<String, String> resources, @Nullable String defaultResource) {
 
 		public Assignment {
 			resources = (resources != null) ? Map.copyOf(resources) : Map.of();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.RetryStrategy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Retries ACS's transient failures quickly, and never keeps a user waiting behind a long
@@ -54,8 +55,10 @@ class AcsRetryStrategy implements RetryStrategy {
 		return AcsGateway.isConnectionFailure(throwable);
 	}
 
-	/** ACS's {@code retry-after-ms} or {@code Retry-After} (seconds), or {@code null}. */
-	static Duration retryAfter(HttpResponse response) {
+	/**
+	 * ACS's {@code retry-after-ms} or {@code Retry-After} (seconds), when it sent one.
+	 */
+	static @Nullable Duration retryAfter(HttpResponse response) {
 		try {
 			String millis = response.getHeaderValue(HttpHeaderName.RETRY_AFTER_MS);
 			if (millis != null) {

@@ -9,6 +9,8 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -48,8 +50,8 @@ final class PropertiesAcsConnectionDetails {
 	 * @param missing the message when neither a connection string nor an endpoint is
 	 * given
 	 */
-	private static AcsConnectionDetails read(String connectionString, URI endpoint, Path trustedCertificate,
-			String connectionStringName, String missing) {
+	private static AcsConnectionDetails read(@Nullable String connectionString, @Nullable URI endpoint,
+			@Nullable Path trustedCertificate, String connectionStringName, String missing) {
 		X509Certificate trusted = (trustedCertificate != null) ? readCertificate(trustedCertificate) : null;
 		if (StringUtils.hasText(connectionString)) {
 			try {

@@ -1,6 +1,7 @@
 package org.acstokenservice.audit;
 
 import org.acstokenservice.audit.AuditEvent.Action;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a request asks for, to be recorded with its outcome by
@@ -9,10 +10,11 @@ import org.acstokenservice.audit.AuditEvent.Action;
  * @param action what is asked for
  * @param actor the signed-in user who asks
  * @param subject the app user it concerns
- * @param detail scopes, lifetime or tier, for the record; may be {@code null}
+ * @param detail scopes, lifetime or tier, for the record
  * @param resource the ACS resource it acts in, when it acts in one
  */
-public record AuditEntry(Action action, String actor, String subject, String detail, String resource) {
+public record AuditEntry(Action action, String actor, @Nullable String subject, @Nullable String detail,
+		@Nullable String resource) {
 
 	/** A request that a user makes about themselves. */
 	public static AuditEntry of(Action action, String actor) {
@@ -20,7 +22,7 @@ public record AuditEntry(Action action, String actor, String subject, String det
 	}
 
 	/** The same request, about another app user ({@code null} when not known). */
-	public AuditEntry about(String subject) {
+	public AuditEntry about(@Nullable String subject) {
 		return new AuditEntry(this.action, this.actor, subject, this.detail, this.resource);
 	}
 

@@ -2,6 +2,8 @@ package org.acstokenservice.audit;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One entry of the audit trail. Never holds a token value.
  *
@@ -15,12 +17,14 @@ import java.time.Instant;
  * @param detail scopes, lifetime or tier, for the record
  * @param resource the ACS resource it acted in, when it acted in one
  */
-public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, String actor, String subject,
-		String communicationUserId, String reason, String detail, String resource) {
+public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, @Nullable String actor,
+		@Nullable String subject, @Nullable String communicationUserId, @Nullable String reason,
+		@Nullable String detail, @Nullable String resource) {
 
 	/** An event that acted in no particular ACS resource. */
-	public AuditEvent(Instant occurredAt, Action action, Outcome outcome, String actor, String subject,
-			String communicationUserId, String reason, String detail) {
+	public AuditEvent(Instant occurredAt, Action action, Outcome outcome, @Nullable String actor,
+			@Nullable String subject, @Nullable String communicationUserId, @Nullable String reason,
+			@Nullable String detail) {
 		this(occurredAt, action, outcome, actor, subject, communicationUserId, reason, detail, null);
 	}
 

@@ -1,5 +1,7 @@
 package org.acstokenservice.audit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a request's work learns on the way, for the one audit row that records how it
  * ended. Belongs to one request and its thread.
@@ -8,7 +10,7 @@ public final class AuditNotes {
 
 	private AuditEntry entry;
 
-	private String communicationUserId;
+	private @Nullable String communicationUserId;
 
 	private boolean changedNothing;
 
@@ -43,7 +45,7 @@ public final class AuditNotes {
 		return this.entry;
 	}
 
-	String communicationUserId() {
+	@Nullable String communicationUserId() {
 		return this.communicationUserId;
 	}
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +19,7 @@ import org.acstokenservice.ratelimit.BucketLimit;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -77,13 +79,36 @@ public class AuditTrail {
 	public <T> T change(AuditEntry entry, AuditedWork<T> work) {
 		AuditNotes notes = new AuditNotes(entry);
 		T result = run(notes, work);
+		recordChange(notes);
+		return result;
+	}
+
+	/**
+	 * {@link #change(AuditEntry, AuditedWork)} for work that returns nothing, such as an
+	 * erasure, as Spring's {@code TransactionTemplate.executeWithoutResult} is for
+	 * transactions.
+	 * @throws org.springframework.dao.DataAccessResourceFailureException as
+	 * {@link #change(AuditEntry, AuditedWork)}
+	 */
+	public void changeWithoutResult(AuditEntry entry, Consumer<AuditNotes> work) {
+		AuditNotes notes = new AuditNotes(entry);
+		try {
+			work.accept(notes);
+		}
+		catch (RuntimeException ex) {
+			refused(notes.entry(), ex);
+			throw ex;
+		}
+		recordChange(notes);
+	}
+
+	private void recordChange(AuditNotes notes) {
 		if (notes.isChangedNothing()) {
 			succeeded(notes.entry(), notes.communicationUserId());
 		}
 		else {
 			changed(notes.entry(), notes.communicationUserId());
 		}
-		return result;
 	}
 
 	/**
@@ -116,7 +141,7 @@ public class AuditTrail {
 	 * before.
 	 * @param communicationUserId the ACS identity it concerned, if known
 	 */
-	public void succeeded(AuditEntry entry, String communicationUserId) {
+	public void succeeded(AuditEntry entry, @Nullable String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
 				entry.subject(), communicationUserId, null, entry.detail(), entry.resource()), false);
 	}
@@ -132,7 +157,7 @@ public class AuditTrail {
 	 * request must then fail (503 {@code database_unavailable}) rather than answer
 	 * unrecorded
 	 */
-	public void changed(AuditEntry entry, String communicationUserId) {
+	public void changed(AuditEntry entry, @Nullable String communicationUserId) {
 		record(new AuditEvent(this.clock.instant(), entry.action(), AuditEvent.Outcome.SUCCESS, entry.actor(),
 				entry.subject(), communicationUserId, null, entry.detail(), entry.resource()), true);
 	}
@@ -191,7 +216,7 @@ public class AuditTrail {
 	 * window, not once per further request, so that one client in a loop cannot grow the
 	 * table and the log without bound; the metrics still count every refusal.
 	 */
-	private boolean firstInWindow(AuditEntry entry, Duration retryAfter) {
+	private boolean firstInWindow(AuditEntry entry, @Nullable Duration retryAfter) {
 		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
 				: MIN_LIMIT_WINDOW;
 		// Exact, so that the fleet records it once; further refusals come from memory.
@@ -279,14 +304,14 @@ public class AuditTrail {
 			.update();
 	}
 
-	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, String reason) {
+	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, @Nullable String reason) {
 	}
 
 	/**
 	 * Fits a value to its column. Control characters go: some values come from requests,
 	 * and a line break in one could forge a log line.
 	 */
-	private static String fit(String value, int max) {
+	private static @Nullable String fit(@Nullable String value, int max) {
 		if (value == null) {
 			return null;
 		}

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -61,7 +62,7 @@ class AuditWriter implements SmartLifecycle {
 
 	private final Timer commits;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	private volatile boolean running;
 
@@ -102,7 +103,9 @@ class AuditWriter implements SmartLifecycle {
 	 * the maximum wait (it is still written once the database takes it)
 	 */
 	void writeAndWait(AuditEvent event) {
-		await(enqueue(new Queued(event, new CompletableFuture<>())), "recorded");
+		CompletableFuture<Void> committed = new CompletableFuture<>();
+		enqueue(new Queued(event, committed));
+		await(committed, "recorded");
 	}
 
 	/**
@@ -114,16 +117,17 @@ class AuditWriter implements SmartLifecycle {
 			drain();
 			return;
 		}
-		await(enqueue(new Queued(null, new CompletableFuture<>())), "written");
+		CompletableFuture<Void> written = new CompletableFuture<>();
+		enqueue(new Queued(null, written));
+		await(written, "written");
 	}
 
-	private Queued enqueue(Queued item) {
+	private void enqueue(Queued item) {
 		try {
 			if (!this.queue.offer(item, this.maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new DataAccessResourceFailureException(
 						"The audit trail is backed up: no room within " + this.maxWait);
 			}
-			return item;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -131,9 +135,9 @@ class AuditWriter implements SmartLifecycle {
 		}
 	}
 
-	private void await(Queued item, String what) {
+	private void await(CompletableFuture<Void> committed, String what) {
 		try {
-			item.committed().get(this.maxWait.toMillis(), TimeUnit.MILLISECONDS);
+			committed.get(this.maxWait.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			throw new DataAccessResourceFailureException("The audit trail was not " + what + " within " + this.maxWait);
@@ -289,7 +293,7 @@ class AuditWriter implements SmartLifecycle {
 	 * An event (or none, for a flush), and the future of its commit when somebody waits
 	 * for it.
 	 */
-	private record Queued(AuditEvent event, CompletableFuture<Void> committed) {
+	private record Queued(@Nullable AuditEvent event, @Nullable CompletableFuture<Void> committed) {
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -32,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("acs.emulator")
 public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HOST) String host,
-		@DefaultValue("0") int port, String accessKey, String dataDir, @DefaultValue Faults faults,
+		@DefaultValue("0") int port, @Nullable String accessKey, @Nullable String dataDir, @DefaultValue Faults faults,
 		@DefaultValue Limits limits) {
 
 	/**
@@ -98,8 +100,8 @@ public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HO
 	 * 500, ACS's, unless set
 	 */
 	public record Limits(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration window,
-			Integer createIdentity, Integer createIdentityAndToken, Integer issueToken, Integer revoke, Integer delete,
-			Integer teamsExchange) {
+			@Nullable Integer createIdentity, @Nullable Integer createIdentityAndToken, @Nullable Integer issueToken,
+			@Nullable Integer revoke, @Nullable Integer delete, @Nullable Integer teamsExchange) {
 
 		static final Limits ACS = new Limits(true, LimitSettings.ACS_WINDOW, null, null, null, null, null, null);
 
@@ -120,7 +122,7 @@ public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HO
 			}
 		}
 
-		private static void putIfSet(Map<AcsLimit, Integer> perWindow, AcsLimit limit, Integer value) {
+		private static void putIfSet(Map<AcsLimit, Integer> perWindow, AcsLimit limit, @Nullable Integer value) {
 			if (value != null) {
 				perWindow.put(limit, value);
 			}
@@ -147,8 +149,8 @@ public record AcsEmulatorProperties(@DefaultValue(AcsEmulatorSettings.DEFAULT_HO
 	 * @param seed the seed of the random draws for {@code share}; fixed unless set, so
 	 * that runs are repeatable
 	 */
-	public record Faults(Duration latency, Integer status, Duration retryAfter, boolean drop, Double share,
-			AcsOperation operation, Long seed) {
+	public record Faults(@Nullable Duration latency, @Nullable Integer status, @Nullable Duration retryAfter,
+			boolean drop, @Nullable Double share, @Nullable AcsOperation operation, @Nullable Long seed) {
 
 		static final Faults NONE = new Faults(null, null, null, false, null, null, null);
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How to start an {@link AcsEmulator}.
  *
@@ -19,14 +21,15 @@ import java.util.Base64;
  * @param limits how the emulator throttles; {@code null} means
  * {@link LimitSettings#acs()}, ACS's limits
  */
-public record AcsEmulatorSettings(String host, int port, String accessKey, Path dataDirectory, Clock clock,
-		LimitSettings limits) {
+public record AcsEmulatorSettings(String host, int port, @Nullable String accessKey, @Nullable Path dataDirectory,
+		Clock clock, LimitSettings limits) {
 
 	/** The loopback address that the emulator binds unless told otherwise. */
 	public static final String DEFAULT_HOST = "127.0.0.1";
 
-	public AcsEmulatorSettings {
-		host = (host == null || host.isBlank()) ? DEFAULT_HOST : host.strip();
+	/* Not a compact constructor: host, clock and limits may be null here, never after. */
+	public AcsEmulatorSettings(@Nullable String host, int port, @Nullable String accessKey,
+			@Nullable Path dataDirectory, @Nullable Clock clock, @Nullable LimitSettings limits) {
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
 		}
@@ -36,8 +39,12 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 				throw new IllegalArgumentException("accessKey must be a non-empty base64 string");
 			}
 		}
-		clock = (clock != null) ? clock : Clock.systemUTC();
-		limits = (limits != null) ? limits : LimitSettings.acs();
+		this.host = (host == null || host.isBlank()) ? DEFAULT_HOST : host.strip();
+		this.port = port;
+		this.accessKey = accessKey;
+		this.dataDirectory = dataDirectory;
+		this.clock = (clock != null) ? clock : Clock.systemUTC();
+		this.limits = (limits != null) ? limits : LimitSettings.acs();
 	}
 
 	/**
@@ -55,7 +62,7 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 		return new AcsEmulatorSettings(null, 0, null, dataDirectory, null, null);
 	}
 
-	public AcsEmulatorSettings withHost(String host) {
+	public AcsEmulatorSettings withHost(@Nullable String host) {
 		return new AcsEmulatorSettings(host, this.port, this.accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
@@ -63,19 +70,19 @@ public record AcsEmulatorSettings(String host, int port, String accessKey, Path 
 		return new AcsEmulatorSettings(this.host, port, this.accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
-	public AcsEmulatorSettings withAccessKey(String accessKey) {
+	public AcsEmulatorSettings withAccessKey(@Nullable String accessKey) {
 		return new AcsEmulatorSettings(this.host, this.port, accessKey, this.dataDirectory, this.clock, this.limits);
 	}
 
-	public AcsEmulatorSettings withDataDirectory(Path dataDirectory) {
+	public AcsEmulatorSettings withDataDirectory(@Nullable Path dataDirectory) {
 		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, dataDirectory, this.clock, this.limits);
 	}
 
-	public AcsEmulatorSettings withClock(Clock clock) {
+	public AcsEmulatorSettings withClock(@Nullable Clock clock) {
 		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, clock, this.limits);
 	}
 
-	public AcsEmulatorSettings withLimits(LimitSettings limits) {
+	public AcsEmulatorSettings withLimits(@Nullable LimitSettings limits) {
 		return new AcsEmulatorSettings(this.host, this.port, this.accessKey, this.dataDirectory, this.clock, limits);
 	}
 

@@ -2,6 +2,8 @@ package org.acstokenservice.emulator;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that the emulator answers the way ACS does: a status, an ACS error body
  * {@code {"error":{"code","message"}}} and, for throttling, a {@code Retry-After}.
@@ -12,9 +14,9 @@ final class AcsError extends RuntimeException {
 
 	private final String code;
 
-	private final Duration retryAfter;
+	private final @Nullable Duration retryAfter;
 
-	AcsError(int status, String code, String message) {
+	AcsError(int status, String code, @Nullable String message) {
 		this(status, code, message, null);
 	}
 
@@ -22,7 +24,7 @@ final class AcsError extends RuntimeException {
 	 * An error answered with a {@code Retry-After}, as a throttled call is.
 	 * @param retryAfter sent in whole seconds, rounded up; {@code null} for none
 	 */
-	AcsError(int status, String code, String message, Duration retryAfter) {
+	AcsError(int status, String code, @Nullable String message, @Nullable Duration retryAfter) {
 		// No stack trace: these are answers, not bugs.
 		super(message, null, false, false);
 		this.status = status;
@@ -34,7 +36,7 @@ final class AcsError extends RuntimeException {
 		return new AcsError(401, "Denied", message);
 	}
 
-	static AcsError validation(String message) {
+	static AcsError validation(@Nullable String message) {
 		return new AcsError(400, "ValidationError", message);
 	}
 
@@ -46,7 +48,7 @@ final class AcsError extends RuntimeException {
 		return this.code;
 	}
 
-	Duration retryAfter() {
+	@Nullable Duration retryAfter() {
 		return this.retryAfter;
 	}
 

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,7 @@ final class EmulatorServer {
 	 * @throws UncheckedIOException if the server cannot bind or the file cannot be
 	 * written
 	 */
-	static EmulatorServer start(String host, int port, Path dataDirectory,
+	static EmulatorServer start(String host, int port, @Nullable Path dataDirectory,
 			Function<ScheduledExecutorService, Map<String, HttpHandler>> handlers) {
 		ScheduledExecutorService executor = null;
 		HttpsServer server = null;

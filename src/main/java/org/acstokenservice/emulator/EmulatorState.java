@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the emulated ACS resource remembers: its id, the key that signs its tokens, the
  * default access key, and every identity with its revocations and deletion. With a data
@@ -30,13 +32,13 @@ final class EmulatorState implements AutoCloseable {
 	private final Map<String, Identity> identities = new ConcurrentHashMap<>();
 
 	/** {@code null} when the state lives in memory only. */
-	private final StateJournal journal;
+	private final @Nullable StateJournal journal;
 
 	// Guards the journal and keeps the order of its lines the order of the changes.
 	private final Object lock = new Object();
 
 	private EmulatorState(String resourceId, String defaultAccessKey, KeyPair signingKey,
-			Collection<Identity> identities, StateJournal journal) {
+			Collection<Identity> identities, @Nullable StateJournal journal) {
 		this.resourceId = resourceId;
 		this.defaultAccessKey = defaultAccessKey;
 		this.signingKey = signingKey;
@@ -145,7 +147,7 @@ final class EmulatorState implements AutoCloseable {
 	private void change(StateJournal.Event event, Identity changed) {
 		boolean compact = (this.journal != null) && this.journal.append(event);
 		this.identities.put(changed.id(), changed);
-		if (compact) {
+		if (compact && this.journal != null) {
 			this.journal.compact(contents());
 		}
 	}
@@ -179,7 +181,8 @@ final class EmulatorState implements AutoCloseable {
 	 * generation it was issued in and is valid only in that generation, which orders
 	 * "issued" and "revoked" exactly even when both happen in the same millisecond
 	 */
-	record Identity(String id, Instant createdAt, int generation, Instant revokedAt, Instant deletedAt) {
+	record Identity(String id, Instant createdAt, int generation, @Nullable Instant revokedAt,
+			@Nullable Instant deletedAt) {
 
 		boolean deleted() {
 			return this.deletedAt != null;

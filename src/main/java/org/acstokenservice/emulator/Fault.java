@@ -3,6 +3,8 @@ package org.acstokenservice.emulator;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One thing that an {@link FaultInjector} can do to a request instead of (or as well as)
  * answering it as ACS would. Make one with the factory methods.
@@ -14,7 +16,7 @@ import java.util.Objects;
  * @param retryAfter for {@link Kind#STATUS}, the {@code Retry-After} to send (whole
  * seconds, rounded up), or {@code null} for none; otherwise {@code null}
  */
-public record Fault(Kind kind, Duration latency, int status, Duration retryAfter) {
+public record Fault(Kind kind, Duration latency, int status, @Nullable Duration retryAfter) {
 
 	public Fault {
 		Objects.requireNonNull(kind, "kind");
@@ -49,7 +51,7 @@ public record Fault(Kind kind, Duration latency, int status, Duration retryAfter
 	 * @return the fault
 	 */
 	public static Fault status(int status) {
-		return new Fault(Kind.STATUS, null, status, null);
+		return new Fault(Kind.STATUS, Duration.ZERO, status, null);
 	}
 
 	/**
@@ -59,7 +61,7 @@ public record Fault(Kind kind, Duration latency, int status, Duration retryAfter
 	 * @return the fault
 	 */
 	public static Fault status(int status, Duration retryAfter) {
-		return new Fault(Kind.STATUS, null, status, Objects.requireNonNull(retryAfter, "retryAfter"));
+		return new Fault(Kind.STATUS, Duration.ZERO, status, Objects.requireNonNull(retryAfter, "retryAfter"));
 	}
 
 	/**
@@ -67,7 +69,7 @@ public record Fault(Kind kind, Duration latency, int status, Duration retryAfter
 	 * @return the fault
 	 */
 	public static Fault drop() {
-		return new Fault(Kind.DROP, null, 0, null);
+		return new Fault(Kind.DROP, Duration.ZERO, 0, null);
 	}
 
 	/**
@@ -76,7 +78,7 @@ public record Fault(Kind kind, Duration latency, int status, Duration retryAfter
 	 * @return the fault
 	 */
 	public static Fault dropAfterProcessing() {
-		return new Fault(Kind.DROP_AFTER_PROCESSING, null, 0, null);
+		return new Fault(Kind.DROP_AFTER_PROCESSING, Duration.ZERO, 0, null);
 	}
 
 	/** What a {@link Fault} does. */

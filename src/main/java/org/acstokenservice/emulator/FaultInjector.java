@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Makes the emulator misbehave on demand, as a real ACS does now and then: slow answers,
  * throttling (429 with or without {@code Retry-After}), server errors (500, 503), dropped
@@ -130,7 +132,7 @@ public final class FaultInjector {
 	 * @param delay how long to hold the answer back
 	 * @param outcome a STATUS or DROP fault, or {@code null} to answer as ACS does
 	 */
-	record Decision(Duration delay, Fault outcome) {
+	record Decision(Duration delay, @Nullable Fault outcome) {
 
 		static final Decision NONE = new Decision(Duration.ZERO, null);
 
@@ -142,13 +144,13 @@ public final class FaultInjector {
 
 		private final Fault fault;
 
-		private final AcsOperation operation;
+		private final @Nullable AcsOperation operation;
 
 		private final double share;
 
 		private int remaining;
 
-		Rule(Fault fault, AcsOperation operation, int count, double share) {
+		Rule(Fault fault, @Nullable AcsOperation operation, int count, double share) {
 			this.fault = Objects.requireNonNull(fault, "fault");
 			if (count != UNLIMITED && count < 1) {
 				throw new IllegalArgumentException("count must be at least 1, not " + count);

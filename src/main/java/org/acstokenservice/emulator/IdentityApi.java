@@ -136,7 +136,7 @@ final class IdentityApi implements HttpHandler {
 						exchange.getRequestURI().getRawPath());
 				return;
 			}
-			WireResponse response = (kind == Fault.Kind.STATUS) ? faultResponse(fault) : perform(call);
+			WireResponse response = (fault != null && kind == Fault.Kind.STATUS) ? faultResponse(fault) : perform(call);
 			if (kind == Fault.Kind.DROP_AFTER_PROCESSING) {
 				logger.debug("{} {} -> {}, dropped (fault)", exchange.getRequestMethod(),
 						exchange.getRequestURI().getRawPath(), response.status());

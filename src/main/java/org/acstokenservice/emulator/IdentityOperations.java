@@ -14,6 +14,7 @@ import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -156,7 +157,7 @@ final class IdentityOperations {
 		return new WireResponse.AccessTokenBody(token, expiresOn);
 	}
 
-	private static String stringClaim(JWTClaimsSet claims, String name) {
+	private static @Nullable String stringClaim(JWTClaimsSet claims, String name) {
 		Object value = claims.getClaim(name);
 		return (value instanceof String string) ? string : null;
 	}

@@ -6,6 +6,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an emulator throttles: whether it does, over what window and with which limit per
  * {@link AcsLimit}. Start from {@link #acs()} (ACS's numbers over 30 seconds, what every
@@ -31,7 +33,8 @@ public record LimitSettings(boolean enabled, Duration window, Map<AcsLimit, Inte
 
 	private static final Duration MAX_WINDOW = Duration.ofHours(1);
 
-	public LimitSettings {
+	/* Not a compact constructor: window and perWindow may be null here, never after. */
+	public LimitSettings(boolean enabled, @Nullable Duration window, @Nullable Map<AcsLimit, Integer> perWindow) {
 		window = (window != null) ? window : ACS_WINDOW;
 		if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(MAX_WINDOW) > 0 || window.getNano() != 0) {
 			throw new IllegalArgumentException(
@@ -47,7 +50,9 @@ public record LimitSettings(boolean enabled, Duration window, Map<AcsLimit, Inte
 			}
 			complete.put(limit, value);
 		}
-		perWindow = Collections.unmodifiableMap(complete);
+		this.enabled = enabled;
+		this.window = window;
+		this.perWindow = Collections.unmodifiableMap(complete);
 	}
 
 	/**
@@ -72,7 +77,7 @@ public record LimitSettings(boolean enabled, Duration window, Map<AcsLimit, Inte
 	 * @return calls per window
 	 */
 	public int perWindow(AcsLimit limit) {
-		return this.perWindow.get(limit);
+		return Objects.requireNonNull(this.perWindow.get(limit), "every limit has a number");
 	}
 
 	public LimitSettings withEnabled(boolean enabled) {

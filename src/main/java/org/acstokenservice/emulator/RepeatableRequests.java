@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * ACS's repeatable requests: a create that carries a {@code Repeatability-Request-ID} it
  * has seen before gets the first answer again instead of a second identity, so that a
@@ -27,9 +29,9 @@ final class RepeatableRequests<R> {
 
 	/**
 	 * Runs the action once per request id; a request without an id always runs it.
-	 * @param requestId the {@code Repeatability-Request-ID}, or {@code null}
+	 * @param requestId the {@code Repeatability-Request-ID}
 	 */
-	R run(String requestId, Supplier<R> action) {
+	R run(@Nullable String requestId, Supplier<R> action) {
 		if (requestId == null || requestId.isBlank()) {
 			return action.get();
 		}

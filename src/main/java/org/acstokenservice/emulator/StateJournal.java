@@ -25,8 +25,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.acstokenservice.emulator.EmulatorState.Identity;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -64,9 +66,9 @@ final class StateJournal implements AutoCloseable {
 
 	private final Path directory;
 
-	private FileLock directoryLock;
+	private @Nullable FileLock directoryLock;
 
-	private FileChannel journal;
+	private @Nullable FileChannel journal;
 
 	private int journalEvents;
 
@@ -164,8 +166,10 @@ final class StateJournal implements AutoCloseable {
 			List<StoredIdentity> stored = new ArrayList<>();
 			contents.identities().forEach((identity) -> stored.add(StoredIdentity.of(identity)));
 			stored.sort(Comparator.comparing(StoredIdentity::id));
-			Snapshot snapshot = new Snapshot(1, contents.resourceId(), contents.accessKey(),
-					Base64.getEncoder().encodeToString(contents.signingKey().getPrivate().getEncoded()), stored);
+			String resourceId = Objects.requireNonNull(contents.resourceId(), "a running state has a resource id");
+			KeyPair signingKey = Objects.requireNonNull(contents.signingKey(), "a running state has a signing key");
+			Snapshot snapshot = new Snapshot(1, resourceId, contents.accessKey(),
+					Base64.getEncoder().encodeToString(signingKey.getPrivate().getEncoded()), stored);
 			// createTempFile makes it owner-only (on POSIX): it holds the signing key.
 			Path temporary = Files.createTempFile(this.directory, ".acs-emulator-state", ".tmp");
 			try {
@@ -264,7 +268,8 @@ final class StateJournal implements AutoCloseable {
 	 * written before the key was kept
 	 * @param signingKey {@code null} when the directory holds no snapshot yet
 	 */
-	record Contents(String resourceId, String accessKey, KeyPair signingKey, Collection<Identity> identities) {
+	record Contents(@Nullable String resourceId, @Nullable String accessKey, @Nullable KeyPair signingKey,
+			Collection<Identity> identities) {
 
 		// Keeps the keys out of logs and exception messages.
 		@Override
@@ -288,16 +293,18 @@ final class StateJournal implements AutoCloseable {
 		}
 
 		static Event revoked(Identity identity) {
-			return new Event("revoke", identity.id(), identity.revokedAt().toEpochMilli(), identity.generation());
+			Instant revokedAt = Objects.requireNonNull(identity.revokedAt(), "a revoked identity's revokedAt");
+			return new Event("revoke", identity.id(), revokedAt.toEpochMilli(), identity.generation());
 		}
 
 		static Event deleted(Identity identity) {
-			return new Event("delete", identity.id(), identity.deletedAt().toEpochMilli(), identity.generation());
+			Instant deletedAt = Objects.requireNonNull(identity.deletedAt(), "a deleted identity's deletedAt");
+			return new Event("delete", identity.id(), deletedAt.toEpochMilli(), identity.generation());
 		}
 
 	}
 
-	record Snapshot(int version, String resourceId, String accessKey, String signingKey,
+	record Snapshot(int version, String resourceId, @Nullable String accessKey, String signingKey,
 			List<StoredIdentity> identities) {
 
 		// Keeps the private key out of logs and exception messages.
@@ -308,7 +315,8 @@ final class StateJournal implements AutoCloseable {
 
 	}
 
-	record StoredIdentity(String id, long createdAt, int generation, Long revokedAt, Long deletedAt) {
+	record StoredIdentity(String id, long createdAt, int generation, @Nullable Long revokedAt,
+			@Nullable Long deletedAt) {
 
 		static StoredIdentity of(Identity identity) {
 			return new StoredIdentity(identity.id(), identity.createdAt().toEpochMilli(), identity.generation(),

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.sun.net.httpserver.HttpExchange;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param body serialized as JSON; {@code null} sends no body
  * @param headers sent as they are
  */
-record WireResponse(int status, Object body, Map<String, String> headers) {
+record WireResponse(int status, @Nullable Object body, Map<String, String> headers) {
 
 	/** ACS's form: {@code 2026-11-29T10:00:00.0000000+00:00}. */
 	static final DateTimeFormatter EXPIRES_ON = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSxxx")
@@ -30,7 +31,7 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	WireResponse(int status, Object body) {
+	WireResponse(int status, @Nullable Object body) {
 		this(status, body, Map.of());
 	}
 
@@ -43,7 +44,7 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 	}
 
 	/** This answer with one more header; unchanged when the value is {@code null}. */
-	WireResponse withHeader(String name, String value) {
+	WireResponse withHeader(String name, @Nullable String value) {
 		if (value == null) {
 			return this;
 		}
@@ -56,7 +57,7 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 	 * This answer with {@code Retry-After} in whole seconds, rounded up so that a client
 	 * that waits that long is not early; unchanged when {@code null}.
 	 */
-	WireResponse withRetryAfter(Duration retryAfter) {
+	WireResponse withRetryAfter(@Nullable Duration retryAfter) {
 		if (retryAfter == null) {
 			return this;
 		}
@@ -87,7 +88,7 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 
 	}
 
-	record ErrorDetail(String code, String message) {
+	record ErrorDetail(String code, @Nullable String message) {
 
 	}
 
@@ -105,7 +106,7 @@ record WireResponse(int status, Object body, Map<String, String> headers) {
 
 	/** The answer to a create: {@code accessToken} only when scopes were asked. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record CreatedBody(IdentityBody identity, AccessTokenBody accessToken) {
+	record CreatedBody(IdentityBody identity, @Nullable AccessTokenBody accessToken) {
 
 	}
 

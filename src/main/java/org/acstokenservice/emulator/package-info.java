@@ -99,4 +99,7 @@
  * result again ({@code Repeatability-Result: accepted}).</li>
  * </ul>
  */
+@NullMarked
 package org.acstokenservice.emulator;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -67,15 +68,15 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 	private final AtomicLong sequence = new AtomicLong();
 
 	/** When the last heartbeat that came back was sent; {@code null} until one has. */
-	private volatile Long confirmedSentAt;
+	private volatile @Nullable Long confirmedSentAt;
 
 	private final Counter reconnects;
 
 	private volatile boolean running;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
-	private volatile Connection connection;
+	private volatile @Nullable Connection connection;
 
 	/** Enforces the listening connection's network time-out. */
 	private final java.util.concurrent.ExecutorService timeouts = Executors.newSingleThreadExecutor((task) -> {

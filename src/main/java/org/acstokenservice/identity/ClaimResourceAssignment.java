@@ -1,5 +1,6 @@
 package org.acstokenservice.identity;
 
+import java.util.Objects;
 import java.util.Optional;
 
 import org.acstokenservice.acs.AcsProperties;
@@ -21,7 +22,8 @@ public class ClaimResourceAssignment implements AcsResourceAssignment {
 	@Override
 	public Optional<String> resourceOf(AppUser user) {
 		if (this.settings.claim() == null) {
-			return Optional.of(this.settings.defaultResource());
+			return Optional.of(Objects.requireNonNull(this.settings.defaultResource(),
+					"without a claim, acs.assignment.default-resource is set"));
 		}
 		return user.claim(this.settings.claim())
 			.map(this.settings.resources()::get)

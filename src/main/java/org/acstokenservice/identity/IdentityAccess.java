@@ -53,10 +53,9 @@ public class IdentityAccess {
 	 * Open to a user in no resource too.
 	 */
 	public void erase(AppUser user) {
-		this.audit.change(AuditEntry.of(Action.IDENTITY_ERASE, user.id()), (notes) -> {
+		this.audit.changeWithoutResult(AuditEntry.of(Action.IDENTITY_ERASE, user.id()), (notes) -> {
 			this.policy.checkRateOnly(user);
 			this.deletions.erase(user.id());
-			return null;
 		});
 	}
 
@@ -100,11 +99,10 @@ public class IdentityAccess {
 	public void revokeAny(AppUser admin, String appUserId) {
 		requireAdmin(admin);
 		AuditEntry entry = AuditEntry.of(Action.TOKEN_REVOKE, admin.id()).about(appUserId).withDetail("by admin");
-		this.audit.change(entry, (notes) -> {
+		this.audit.changeWithoutResult(entry, (notes) -> {
 			if (!this.identities.revokeTokensEverywhere(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
-			return null;
 		});
 	}
 
@@ -116,11 +114,10 @@ public class IdentityAccess {
 	public void eraseAny(AppUser admin, String appUserId) {
 		requireAdmin(admin);
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_ERASE, admin.id()).about(appUserId).withDetail("by admin");
-		this.audit.change(entry, (notes) -> {
+		this.audit.changeWithoutResult(entry, (notes) -> {
 			if (!this.deletions.erase(appUserId)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "That user has no ACS identity.");
 			}
-			return null;
 		});
 	}
 

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.acs.AcsToken;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A token and the identity it was issued for.
@@ -12,9 +13,9 @@ import org.acstokenservice.acs.AcsToken;
  * @param reused whether it was issued before and is handed back again; otherwise ACS
  * issued it for this request
  * @param reuse for a token that ACS issued for this request, what
- * {@link IdentityService#confirm} needs to offer it to later requests; null otherwise
+ * {@link IdentityService#confirm} needs to offer it to later requests
  */
-public record IssuedToken(String communicationUserId, AcsToken token, boolean reused, Reuse reuse) {
+public record IssuedToken(String communicationUserId, AcsToken token, boolean reused, @Nullable Reuse reuse) {
 
 	static IssuedToken fresh(String communicationUserId, AcsToken token, Reuse reuse) {
 		return new IssuedToken(communicationUserId, token, false, reuse);

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -251,11 +254,11 @@ class JdbcIdentityStore {
 	 * OffsetDateTime is JDBC 4.2's type for "timestamp with time zone" on both H2 and
 	 * PostgreSQL; java.sql.Timestamp would shift with the JVM's default time zone.
 	 */
-	private static OffsetDateTime timestamp(Instant instant) {
+	private static @Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
 		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
 	}
 
-	private static Instant instant(ResultSet rs, String column) throws SQLException {
+	private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
 	}
@@ -271,8 +274,8 @@ class JdbcIdentityStore {
 
 	private static StoredIdentity map(ResultSet rs, int row) throws SQLException {
 		return new StoredIdentity(rs.getString("app_user_id"), rs.getString("communication_user_id"),
-				instant(rs, "created_at"), instant(rs, "tokens_revoked_at"), rs.getLong("revocation_generation"),
-				rs.getString("resource"));
+				Objects.requireNonNull(instant(rs, "created_at"), "created_at is not null"),
+				instant(rs, "tokens_revoked_at"), rs.getLong("revocation_generation"), rs.getString("resource"));
 	}
 
 }

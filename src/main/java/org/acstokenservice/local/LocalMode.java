@@ -3,6 +3,8 @@ package org.acstokenservice.local;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertyResolver;
@@ -53,7 +55,7 @@ final class LocalMode {
 	 * Whether an address is a loopback one, the only kind local mode serves on. An empty
 	 * address means every interface, so it is not.
 	 */
-	static boolean isLoopback(String address) {
+	static boolean isLoopback(@Nullable String address) {
 		if (!StringUtils.hasText(address)) {
 			return false;
 		}

@@ -2,11 +2,13 @@ package org.acstokenservice.policy;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A rule's answer. A denial carries a reason code, such as {@code subscription_expired},
  * that reaches the problem body ({@code reason}) and the log.
  */
-public record EligibilityDecision(boolean allowed, String reason) {
+public record EligibilityDecision(boolean allowed, @Nullable String reason) {
 
 	private static final Pattern REASON = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

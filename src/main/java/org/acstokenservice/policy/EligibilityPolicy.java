@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.ratelimit.KeyedRateLimiter;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ public class EligibilityPolicy {
 
 	private final Clock clock;
 
-	private final KeyedRateLimiter rateLimiter;
+	private final @Nullable KeyedRateLimiter rateLimiter;
 
 	private final KeyedRateLimiter lookupLimiter;
 
@@ -56,13 +58,14 @@ public class EligibilityPolicy {
 	 * @param scopes the scopes asked for, or {@code null} for the tier's defaults
 	 * @param lifetime the lifetime asked for, or {@code null} for the tier's default
 	 */
-	public TokenGrant decide(AppUser user, Set<AcsScope> scopes, Duration lifetime) {
+	public TokenGrant decide(AppUser user, @Nullable Set<AcsScope> scopes, @Nullable Duration lifetime) {
 		checkOpen();
 		if (this.properties.deniedUsers().contains(user.id())) {
 			throw notEligible(user, "denied_user");
 		}
 		String tierName = tierOf(user);
-		PolicyProperties.Tier tier = this.properties.tiers().get(tierName);
+		PolicyProperties.Tier tier = Objects.requireNonNull(this.properties.tiers().get(tierName),
+				"tierOf names a configured tier");
 		Set<AcsScope> granted = ordered((scopes != null) ? scopes : tier.defaultScopes());
 		List<String> refused = granted.stream()
 			.filter((scope) -> !tier.scopes().contains(scope))
@@ -84,7 +87,7 @@ public class EligibilityPolicy {
 		for (EligibilityRule rule : this.rules) {
 			EligibilityDecision decision = rule.evaluate(request);
 			if (!decision.allowed()) {
-				throw notEligible(user, decision.reason());
+				throw notEligible(user, Objects.requireNonNull(decision.reason(), "a denial has a reason"));
 			}
 		}
 		checkRate(user);

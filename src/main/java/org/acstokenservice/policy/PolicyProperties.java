@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.acstokenservice.acs.AcsScope;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,8 +49,8 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	 * code.
 	 */
 	public static PolicyProperties ofTiers(String defaultTier, Map<String, Tier> tiers) {
-		return new PolicyProperties(defaultTier, tiers, new Availability(true, null, Duration.ofMinutes(15)), null,
-				new RateLimit(true, 20, Duration.ofMinutes(1)), new Lookup(true, null, 120));
+		return new PolicyProperties(defaultTier, tiers, new Availability(true, null, Duration.ofMinutes(15)), List.of(),
+				new RateLimit(true, 20, Duration.ofMinutes(1)), new Lookup(true, List.of(), 120));
 	}
 
 	/**
@@ -101,7 +102,7 @@ public record PolicyProperties(@DefaultValue("basic") String defaultTier, Map<St
 	 * @param dailyWindow when set, the service is open only inside this window each day
 	 * @param retryAfter what {@code Retry-After} says while closed outside a window
 	 */
-	public record Availability(@DefaultValue("true") boolean open, DailyWindow dailyWindow,
+	public record Availability(@DefaultValue("true") boolean open, @Nullable DailyWindow dailyWindow,
 			@DefaultValue("15m") Duration retryAfter) {
 
 		public Availability {

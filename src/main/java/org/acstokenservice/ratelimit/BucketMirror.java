@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.github.benmanes.caffeine.cache.Expiry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This instance's view of one shared bucket: the tokens the database last reported and
@@ -47,8 +48,8 @@ final class BucketMirror {
 	/** Exact bucket: requests that asked the database and wait for a token. */
 	int waiting;
 
-	/** The statement in flight for this bucket, or {@code null}. */
-	CompletableFuture<Void> sync;
+	/** The statement in flight for this bucket, if any. */
+	@Nullable CompletableFuture<Void> sync;
 
 	/** Evicted: requests fetch a new mirror. */
 	boolean retired;
@@ -147,7 +148,7 @@ final class BucketMirror {
 		return (this.limit.sharing() == BucketLimit.Sharing.EXACT) ? this.asking : this.sending;
 	}
 
-	CompletableFuture<Void> synced(BucketTable.Result result, long now) {
+	@Nullable CompletableFuture<Void> synced(BucketTable.Result result, long now) {
 		this.tokens = result.tokens();
 		this.syncedAt = now;
 		this.known = true;
@@ -159,7 +160,7 @@ final class BucketMirror {
 		return sync;
 	}
 
-	CompletableFuture<Void> failed() {
+	@Nullable CompletableFuture<Void> failed() {
 		// Grants here are still to be told; what was asked for is not granted.
 		this.unsynced += this.sending;
 		this.sending = 0;
@@ -173,7 +174,8 @@ final class BucketMirror {
 	 * What a request does next: an outcome (empty when granted, else how long to wait),
 	 * or wait for a statement, which it runs itself when it is the leader.
 	 */
-	record Decision(Optional<Duration> outcome, CompletableFuture<Void> sync, boolean leader, boolean asked) {
+	record Decision(@Nullable Optional<Duration> outcome, @Nullable CompletableFuture<Void> sync, boolean leader,
+			boolean asked) {
 
 		static final Decision GRANTED = new Decision(Optional.empty(), null, false, false);
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.ratelimit.BucketTable.Request;
 import org.acstokenservice.ratelimit.BucketTable.Result;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Token buckets that every instance shares through PostgreSQL
@@ -100,11 +103,9 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		Gauge.builder("acs.fleet.bucket.mirrors", this.mirrors, Cache::estimatedSize)
 			.description("Buckets this instance mirrors")
 			.register(meters);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "fleet-buckets");
-			thread.setDaemon(true);
-			return thread;
-		});
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("fleet-buckets-");
+		threads.setDaemon(true);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
 		long every = syncInterval.toMillis();
 		this.scheduler.scheduleWithFixedDelay(this::synchronizeQuietly, every, every, TimeUnit.MILLISECONDS);
 	}
@@ -131,10 +132,12 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				if (decision.outcome() != null) {
 					return decision.outcome();
 				}
+				CompletableFuture<Void> sync = Objects.requireNonNull(decision.sync(),
+						"a decision without an outcome waits for a statement");
 				if (decision.leader()) {
-					synchronize(List.of(mirror), decision.sync());
+					synchronize(List.of(mirror), sync);
 				}
-				if (!await(decision.sync(), deadline, decision.leader())) {
+				if (!await(sync, deadline, decision.leader())) {
 					break;
 				}
 			}
@@ -144,22 +147,18 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 			throw ex;
 		}
 		giveUp(mirror, asked);
-		return busy(key);
+		this.busy.increment();
+		logger.debug("Bucket {} was busy: refused as limited", key);
+		return Optional.of(BUSY_RETRY_AFTER);
 	}
 
 	/** A request that asked the database for a token leaves without it. */
-	private static void giveUp(BucketMirror mirror, boolean asked) {
+	private static void giveUp(@Nullable BucketMirror mirror, boolean asked) {
 		if (mirror != null && asked) {
 			synchronized (mirror) {
 				mirror.waiting--;
 			}
 		}
-	}
-
-	private Optional<Duration> busy(String key) {
-		this.busy.increment();
-		logger.debug("Bucket {} was busy: refused as limited", key);
-		return Optional.of(BUSY_RETRY_AFTER);
 	}
 
 	/**
@@ -307,8 +306,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		}
 	}
 
-	private void evicted(String key, BucketMirror mirror, RemovalCause cause) {
-		if (mirror == null) {
+	private void evicted(@Nullable String key, @Nullable BucketMirror mirror, RemovalCause cause) {
+		if (key == null || mirror == null) {
 			return;
 		}
 		synchronized (mirror) {

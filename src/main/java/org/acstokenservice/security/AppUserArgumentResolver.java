@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -32,8 +33,8 @@ class AppUserArgumentResolver implements HandlerMethodArgumentResolver {
 	}
 
 	@Override
-	public AppUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
-			NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
+	public AppUser resolveArgument(MethodParameter parameter, @Nullable ModelAndViewContainer mavContainer,
+			NativeWebRequest webRequest, @Nullable WebDataBinderFactory binderFactory) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication == null || !authentication.isAuthenticated()
 				|| authentication instanceof AnonymousAuthenticationToken) {

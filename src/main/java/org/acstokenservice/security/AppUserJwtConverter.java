@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
@@ -55,7 +57,7 @@ class AppUserJwtConverter implements Converter<Jwt, AbstractAuthenticationToken>
 		return new JwtAuthenticationToken(jwt, authorities, userId);
 	}
 
-	private static List<String> roles(Object claim) {
+	private static List<String> roles(@Nullable Object claim) {
 		if (claim instanceof Collection<?> values) {
 			return values.stream().filter(String.class::isInstance).map(String.class::cast).toList();
 		}

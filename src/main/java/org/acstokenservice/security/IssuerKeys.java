@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells its listeners when the issuer's published keys change: the key set cache of the
@@ -27,7 +28,7 @@ final class IssuerKeys {
 	/** The JWK objects last seen: the source hands out the same ones until it fetches. */
 	private volatile List<JWK> seen = List.of();
 
-	private volatile Set<String> thumbprints;
+	private volatile @Nullable Set<String> thumbprints;
 
 	/**
 	 * When the set was last fetched for a key it did not hold

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.Problems;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
 	private final boolean basic;
 
-	private final BearerTokenAuthenticationEntryPoint bearer;
+	private final @Nullable BearerTokenAuthenticationEntryPoint bearer;
 
 	private final FailedSignInLimit failedSignIns;
 

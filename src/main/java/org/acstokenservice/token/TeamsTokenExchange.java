@@ -12,6 +12,7 @@ import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.acs.AcsToken;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
@@ -92,7 +93,7 @@ class TeamsTokenExchange {
 		return claims;
 	}
 
-	private static String firstText(JWTClaimsSet claims, String... names) {
+	private static @Nullable String firstText(JWTClaimsSet claims, String... names) {
 		for (String name : names) {
 			Object value = claims.getClaim(name);
 			if (value instanceof String text && !text.isBlank()) {

@@ -3,6 +3,7 @@ package org.acstokenservice.token;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.swagger.v3.oas.models.OpenAPI;
@@ -33,10 +34,10 @@ class TokenApiDocumentation {
 		Schema<?> tokenRequest = schemas.get("TokenRequest");
 		if (tokenRequest != null) {
 			tokenRequest.description("Both members are optional: the tier's defaults stand in for them.");
-			Schema<?> scopes = (Schema<?>) tokenRequest.getProperties().get("scopes");
+			Schema<?> scopes = property(tokenRequest, "scopes");
 			scopes.description("ACS scopes; at least one when present (invalid_scope otherwise)");
 			scopes.setItems(scopeSchema());
-			Schema<?> minutes = (Schema<?>) tokenRequest.getProperties().get("expiresInMinutes");
+			Schema<?> minutes = property(tokenRequest, "expiresInMinutes");
 			minutes.description("Token lifetime (invalid_expiry outside 60..1440 or above the tier's maximum)")
 				.minimum(BigDecimal.valueOf(TokenRequest.MIN_MINUTES))
 				.maximum(BigDecimal.valueOf(TokenRequest.MAX_MINUTES));
@@ -45,13 +46,19 @@ class TokenApiDocumentation {
 		if (tokenResponse != null) {
 			tokenResponse.description("An ACS access token for the caller's one ACS identity")
 				.required(List.of("token", "expiresOn", "user", "scopes"));
-			((Schema<?>) tokenResponse.getProperties().get("scopes")).setItems(scopeSchema());
+			property(tokenResponse, "scopes").setItems(scopeSchema());
 		}
 		Schema<?> teamsRequest = schemas.get("TeamsTokenRequest");
 		if (teamsRequest != null) {
 			teamsRequest.description("The Teams user's Entra ID access token for the ACS Teams scope")
 				.required(List.of("token"));
 		}
+	}
+
+	/** A member of a body's schema, which springdoc read from the record's components. */
+	private static Schema<?> property(Schema<?> body, String name) {
+		return Objects.requireNonNull((Schema<?>) body.getProperties().get(name),
+				() -> body.getName() + " has no member " + name);
 	}
 
 	/** A string of ACS's scopes, typed for both OpenAPI 3.0 and 3.1. */

@@ -96,14 +96,13 @@ class TokenIssuer {
 
 	/** Revokes every token of the user's identity in the user's resource. */
 	void revoke(AppUser user) {
-		this.audit.change(AuditEntry.of(Action.TOKEN_REVOKE, user.id()), (notes) -> {
+		this.audit.changeWithoutResult(AuditEntry.of(Action.TOKEN_REVOKE, user.id()), (notes) -> {
 			String resource = this.resources.of(user);
 			notes.in(resource);
 			this.policy.checkRateOnly(user);
 			if (!this.identities.revokeTokens(user.id(), resource)) {
 				throw new ProblemException(ErrorCode.NOT_FOUND, "No ACS identity yet, so no token to revoke.");
 			}
-			return null;
 		});
 	}
 

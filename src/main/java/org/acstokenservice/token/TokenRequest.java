@@ -9,6 +9,7 @@ import java.util.Set;
 import org.acstokenservice.acs.AcsScope;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The optional body of {@code POST /token}. Field values are checked here rather than
@@ -18,7 +19,7 @@ import org.acstokenservice.web.ProblemException;
  * @param expiresInMinutes the lifetime asked for, 60..1440; {@code null} for the tier's
  * default
  */
-record TokenRequest(List<String> scopes, Integer expiresInMinutes) {
+record TokenRequest(@Nullable List<String> scopes, @Nullable Integer expiresInMinutes) {
 
 	static final TokenRequest EMPTY = new TokenRequest(null, null);
 
@@ -27,7 +28,7 @@ record TokenRequest(List<String> scopes, Integer expiresInMinutes) {
 	static final int MAX_MINUTES = 1440;
 
 	/** The scopes asked for, or {@code null} when none were. */
-	Set<AcsScope> acsScopes() {
+	@Nullable Set<AcsScope> acsScopes() {
 		if (this.scopes == null) {
 			return null;
 		}
@@ -44,7 +45,7 @@ record TokenRequest(List<String> scopes, Integer expiresInMinutes) {
 	}
 
 	/** The lifetime asked for, or {@code null} when none was. */
-	Duration lifetime() {
+	@Nullable Duration lifetime() {
 		if (this.expiresInMinutes == null) {
 			return null;
 		}

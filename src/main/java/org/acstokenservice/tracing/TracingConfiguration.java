@@ -35,7 +35,7 @@ class TracingConfiguration {
 	@Bean
 	ObservationPredicate noActuatorObservations() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& request.getCarrier().getRequestURI().startsWith("/actuator/"));
+				&& request.getCarrier() != null && request.getCarrier().getRequestURI().startsWith("/actuator/"));
 	}
 
 	/**

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Globals;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -73,7 +74,7 @@ class TrustedTraceContextFilter extends OncePerRequestFilter {
 		}
 
 		@Override
-		public String getHeader(String name) {
+		public @Nullable String getHeader(String name) {
 			return hidden(name) ? null : super.getHeader(name);
 		}
 

@@ -3,6 +3,8 @@ package org.acstokenservice.web;
 import java.time.Duration;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.ErrorResponseException;
 
@@ -18,7 +20,7 @@ public class ProblemException extends ErrorResponseException {
 
 	private final String detail;
 
-	private final Duration retryAfter;
+	private final @Nullable Duration retryAfter;
 
 	private final Map<String, Object> properties;
 
@@ -33,11 +35,11 @@ public class ProblemException extends ErrorResponseException {
 	/**
 	 * @param errorCode the stable code, which gives the status
 	 * @param detail what the client is told
-	 * @param retryAfter how long the client should wait before trying again, or
-	 * {@code null}
+	 * @param retryAfter how long the client should wait before trying again, if it should
 	 * @param properties extra members of the body, such as the valid values of a field
 	 */
-	public ProblemException(ErrorCode errorCode, String detail, Duration retryAfter, Map<String, Object> properties) {
+	public ProblemException(ErrorCode errorCode, String detail, @Nullable Duration retryAfter,
+			Map<String, Object> properties) {
 		super(errorCode.status(), Problems.problem(errorCode, detail), null);
 		this.errorCode = errorCode;
 		this.detail = detail;
@@ -53,8 +55,8 @@ public class ProblemException extends ErrorResponseException {
 		return this.errorCode;
 	}
 
-	/** How long the client should wait before trying again, or {@code null}. */
-	public Duration retryAfter() {
+	/** How long the client should wait before trying again, if it should. */
+	public @Nullable Duration retryAfter() {
 		return this.retryAfter;
 	}
 

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
@@ -37,7 +39,7 @@ public class Problems {
 		return problem;
 	}
 
-	static ResponseEntity<Object> response(ErrorCode errorCode, String detail, Duration retryAfter,
+	static ResponseEntity<Object> response(ErrorCode errorCode, String detail, @Nullable Duration retryAfter,
 			Map<String, Object> properties) {
 		ProblemDetail problem = problem(errorCode, detail);
 		properties.forEach(problem::setProperty);
@@ -88,7 +90,7 @@ public class Problems {
 	 */
 	static Map<String, Object> asMap(ProblemDetail problem) {
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
+		body.put("type", Objects.requireNonNull(problem.getType(), "problem() sets the type").toString());
 		body.put("title", problem.getTitle());
 		body.put("status", problem.getStatus());
 		if (problem.getDetail() != null) {

@@ -29,7 +29,7 @@ class JvmFlagsTests {
 			.filter((flag) -> !flag.isEmpty())
 			.map((flag) -> flag.equals("-XX:MaxRAMPercentage=75") ? "-Xmx576m" : flag)
 			.toList();
-		assertThat(Benchmark.JVM_FLAGS).containsExactlyInAnyOrderElementsOf(imageFlags);
+		assertThat(Launcher.JVM_FLAGS).containsExactlyInAnyOrderElementsOf(imageFlags);
 	}
 
 }

@@ -96,6 +96,14 @@ final class Processes implements AutoCloseable {
 			return this.process.pid();
 		}
 
+		/** Fails when the process has already ended, naming its exit and its log. */
+		void requireAlive() {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(
+						this.name + " stopped (exit " + this.process.exitValue() + "); see " + this.log);
+			}
+		}
+
 		/** Resident memory from {@code /proc/PID/status} (VmRSS), in KiB. */
 		long residentKib() {
 			return statusKib("VmRSS");

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * @param floodDelayMillis the pause between an answer and a flood user's next request
  * @param jar the service's jar
  * @param serviceArguments more arguments for the service, such as
- * {@code --sign-in.verified-tokens.enabled=false} to measure without one lever
+ * {@code --token-service.sign-in.verified-tokens.enabled=false} to measure without one
+ * lever
  * @param serviceJvmFlags more flags for the service's JVM (after the image's), such as
  * {@code -XX:CICompilerCount=3}
  * @param serviceJava the {@code java} that runs the service, such as another JDK's;

@@ -1,0 +1,157 @@
+package benchmark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import benchmark.Processes.Child;
+import org.acstokenservice.testsupport.TestJwtIssuer;
+
+/**
+ * Starts the JVMs that the rows measure, with the image's flags: service processes as
+ * operators run them, the reference endpoint, and the direct SDK client.
+ */
+final class Launcher {
+
+	/**
+	 * The image's JVM flags ({@code JAVA_TOOL_OPTIONS} in the Dockerfile), for the
+	 * service, the reference and the SDK client alike; -Xmx576m is what the image's
+	 * -XX:MaxRAMPercentage=75 gives under the Kubernetes memory limit of 768 MiB.
+	 */
+	static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx576m",
+			"-XX:+ExitOnOutOfMemoryError", "-XX:CICompilerCount=6", "-XX:-UseDynamicNumberOfCompilerThreads");
+
+	/** This JVM's {@code java}: the reference's, the SDK client's, the emulator's. */
+	static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
+	/**
+	 * A capacity that no run reaches: a limit that takes from every request, never
+	 * refuses.
+	 */
+	private static final int UNREACHABLE = 1_000_000_000;
+
+	/**
+	 * The service's configuration as operators run it, every limit on (the per-user rate
+	 * limit, the fleet's ACS call budget, the failed sign-in limit: their defaults), but
+	 * with capacities that no run reaches, so that the load measures the limits' cost and
+	 * not their refusals. Periods and the failed sign-in limit stay at their defaults.
+	 */
+	static final List<String> LIMITS_UNREACHABLE = List.of("--token-service.policy.rate-limit.capacity=" + UNREACHABLE,
+			"--acs.budget.calls=" + UNREACHABLE);
+
+	/**
+	 * Row 14's own process: the limits that have a switch, off. The failed sign-in limit
+	 * has none; it counts failed sign-ins only, and row 14 has none.
+	 */
+	static final List<String> LIMITS_OFF = List.of("--token-service.policy.rate-limit.enabled=false",
+			"--acs.budget.enabled=false");
+
+	private final Settings settings;
+
+	private final Processes processes;
+
+	private final Emulator emulator;
+
+	private final KeySetServer keySet;
+
+	private final String databasePassword;
+
+	/**
+	 * @param keySet the issuer's key set as the service and the reference fetch it
+	 * @param databasePassword the password of {@link Database#USER}
+	 */
+	Launcher(Settings settings, Processes processes, Emulator emulator, KeySetServer keySet, String databasePassword) {
+		this.settings = settings;
+		this.processes = processes;
+		this.emulator = emulator;
+		this.keySet = keySet;
+		this.databasePassword = databasePassword;
+	}
+
+	/**
+	 * A service process as operators run it, with every limit on but capacities that no
+	 * run reaches ({@link #LIMITS_UNREACHABLE}). An argument of {@code --service-args}
+	 * replaces any of the benchmark's that names the same option, and a row's own
+	 * arguments replace both: Spring would join the values of an option given twice with
+	 * a comma ("false,true").
+	 * @param jdbcUrl the database, one of {@link Database#create}
+	 * @param rowArguments the row's own switches, such as {@link #LIMITS_OFF}
+	 */
+	Server startService(String name, String jdbcUrl, List<String> rowArguments) {
+		int port = Server.freePort();
+		List<String> command = new ArrayList<>();
+		command.add(this.settings.serviceJava().map(Path::toString).orElse(JAVA.toString()));
+		command.addAll(JVM_FLAGS);
+		command.addAll(this.settings.serviceJvmFlags());
+		command.addAll(List.of("-jar", this.settings.jar().toString()));
+		Map<String, String> arguments = new LinkedHashMap<>();
+		Stream
+			.of(List.of("--server.address=127.0.0.1", "--server.port=" + port,
+					"--acs.trusted-certificate=" + this.emulator.certificate(), "--spring.datasource.url=" + jdbcUrl,
+					"--spring.datasource.username=" + Database.USER), jwtArguments(), LIMITS_UNREACHABLE,
+					this.settings.serviceArguments(), rowArguments)
+			.flatMap(List::stream)
+			.forEach((argument) -> arguments.put(optionName(argument), argument));
+		command.addAll(arguments.values());
+		return new Server(this.processes.start(name, command, Map.of("ACS_CONNECTION_STRING",
+				this.emulator.connectionString(), "SPRING_DATASOURCE_PASSWORD", this.databasePassword)), port);
+	}
+
+	/**
+	 * {@code --token-service.policy.rate-limit.enabled} of
+	 * {@code --token-service.policy.rate-limit.enabled=false}.
+	 */
+	private static String optionName(String argument) {
+		int equals = argument.indexOf('=');
+		return (equals < 0) ? argument : argument.substring(0, equals);
+	}
+
+	/**
+	 * The reference endpoint, answering {@code bodySize} bytes behind the same JWT check.
+	 */
+	Server startReference(int bodySize) {
+		int port = Server.freePort();
+		List<String> command = new ArrayList<>();
+		command.add(JAVA.toString());
+		command.addAll(JVM_FLAGS);
+		command.addAll(List.of("-cp", this.settings.referenceClasspath(), ReferenceApplication.class.getName(),
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				"--management.endpoint.health.probes.enabled=true",
+				/* On the class path for the service, not part of a bare endpoint. */
+				"--springdoc.api-docs.enabled=false", "--springdoc.swagger-ui.enabled=false",
+				"--reference.body-size=" + bodySize));
+		command.addAll(jwtArguments());
+		return new Server(this.processes.start("reference", command, Map.of()), port);
+	}
+
+	private List<String> jwtArguments() {
+		String prefix = "--spring.security.oauth2.resourceserver.jwt.";
+		return List.of(prefix + "jwk-set-uri=" + this.keySet.uri(), prefix + "issuer-uri=" + TestJwtIssuer.ISSUER,
+				prefix + "audiences=" + TestJwtIssuer.AUDIENCE);
+	}
+
+	/**
+	 * Row 5: the direct SDK client's load on the emulator, its warm-up and measurement.
+	 */
+	LoadResult sdkLoad() {
+		Settings s = this.settings;
+		List<String> command = new ArrayList<>();
+		command.add(JAVA.toString());
+		command.addAll(JVM_FLAGS);
+		command.addAll(List.of("-cp", s.referenceClasspath(), SdkLoad.class.getName(),
+				"--pem=" + this.emulator.certificate(), "--connections=" + s.connections(), "--users=" + s.users(),
+				"--warmup=" + s.warmup(), "--measure=" + s.measure()));
+		Child sdk = this.processes.start("sdk", command,
+				Map.of("ACS_CONNECTION_STRING", this.emulator.connectionString()));
+		int exit = sdk.await(Duration.ofSeconds(s.warmup() + s.measure() + 120));
+		if (exit != 0) {
+			throw new IllegalStateException("The direct SDK load failed (exit " + exit + "); see " + sdk.log());
+		}
+		return LoadResult.parseLine(sdk.output());
+	}
+
+}

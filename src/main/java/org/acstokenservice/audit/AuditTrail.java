@@ -79,7 +79,12 @@ public class AuditTrail {
 	public <T> T change(AuditEntry entry, AuditedWork<T> work) {
 		AuditNotes notes = new AuditNotes(entry);
 		T result = run(notes, work);
-		recordChange(notes);
+		if (notes.isChangedNothing()) {
+			succeeded(notes.entry(), notes.communicationUserId());
+		}
+		else {
+			changed(notes.entry(), notes.communicationUserId());
+		}
 		return result;
 	}
 
@@ -91,24 +96,10 @@ public class AuditTrail {
 	 * {@link #change(AuditEntry, AuditedWork)}
 	 */
 	public void changeWithoutResult(AuditEntry entry, Consumer<AuditNotes> work) {
-		AuditNotes notes = new AuditNotes(entry);
-		try {
+		change(entry, (notes) -> {
 			work.accept(notes);
-		}
-		catch (RuntimeException ex) {
-			refused(notes.entry(), ex);
-			throw ex;
-		}
-		recordChange(notes);
-	}
-
-	private void recordChange(AuditNotes notes) {
-		if (notes.isChangedNothing()) {
-			succeeded(notes.entry(), notes.communicationUserId());
-		}
-		else {
-			changed(notes.entry(), notes.communicationUserId());
-		}
+			return notes;
+		});
 	}
 
 	/**

@@ -141,9 +141,16 @@ class JdbcIdentityStore {
 				.list();
 			for (StoredIdentity identity : identities) {
 				insertPendingDeletion(identity.communicationUserId(), appUserId, identity.resource(), now, nextAttempt);
-			}
-			if (!identities.isEmpty()) {
-				this.jdbc.sql("delete from acs_identity where app_user_id = ?").param(appUserId).update();
+				/*
+				 * Exactly the row locked and queued: a statement by user id would also
+				 * delete a first identity in another resource committed meanwhile (READ
+				 * COMMITTED), which would then stay live at ACS, neither mapped nor
+				 * queued.
+				 */
+				this.jdbc.sql("delete from acs_identity where app_user_id = ? and communication_user_id = ?")
+					.param(appUserId)
+					.param(identity.communicationUserId())
+					.update();
 			}
 			return identities.stream().map(StoredIdentity::communicationUserId).toList();
 		});

@@ -1,5 +1,7 @@
 package org.acstokenservice.identity;
 
+import java.util.Optional;
+
 import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
@@ -77,15 +79,24 @@ public class IdentityAccess {
 		});
 	}
 
-	/** The app user an ACS identity belongs to: who an incoming caller is. */
+	/**
+	 * The app user an ACS identity belongs to: who an incoming caller is. Only in the
+	 * caller's resource, as other users' identities: with one resource per customer, a
+	 * user of one customer must not learn who is behind another customer's identities,
+	 * and an identity cannot call across resources anyway. Admins look in every resource.
+	 */
 	public StoredIdentity appUserOf(AppUser user, String communicationUserId) {
 		AuditEntry entry = AuditEntry.of(Action.IDENTITY_LOOKUP, user.id())
 			.about(null)
 			.withDetail("by ACS identity " + communicationUserId);
 		return this.audit.lookUp(entry, (notes) -> {
 			this.policy.checkLookup(user);
-			StoredIdentity found = this.identities.findByCommunicationUserId(communicationUserId)
-				.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND, "No app user has that ACS identity."));
+			Optional<StoredIdentity> anywhere = this.identities.findByCommunicationUserId(communicationUserId);
+			String resource = user.isAdmin() ? null : this.resources.of(user);
+			StoredIdentity found = anywhere
+				.filter((identity) -> resource == null || resource.equals(identity.resource()))
+				.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND,
+						"No app user has that ACS identity in the caller's ACS resource."));
 			notes.concerning(found.communicationUserId());
 			return found;
 		});

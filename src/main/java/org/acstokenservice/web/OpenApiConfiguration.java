@@ -97,8 +97,9 @@ class OpenApiConfiguration {
 					200, union(RESOURCE_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("get", "/identities/{communicationUserId}",
 					"Which app user an ACS identity belongs to (who is calling)",
-					"As token-service.policy.lookup allows (forbidden otherwise); look-ups have a per-user rate limit.",
-					200, EnumSet.of(ErrorCode.NOT_FOUND)),
+					"As token-service.policy.lookup allows (forbidden otherwise); look-ups have a per-user rate limit. "
+							+ "Identities of the caller's ACS resource only (role ADMIN: any): not_found otherwise.",
+					200, union(RESOURCE_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("post", "/admin/users/{appUserId}/revoke", "Revoke every token of any user",
 					"Role ADMIN.", 204, union(ACS_ERRORS, EnumSet.of(ErrorCode.NOT_FOUND))),
 			new ContractOperation("delete", "/admin/users/{appUserId}", "Erase any user's ACS identity", "Role ADMIN.",

@@ -113,7 +113,8 @@ class AcsConfiguration {
 			.httpClient(AcsHttpClient.create(client, connection.trustedCertificate(), executor))
 			.retryPolicy(new RetryPolicy(
 					new AcsRetryStrategy(client.maxRetries(), client.retryDelay(), client.maxRetryAfter())))
-			.addPolicy(new RepeatableCreatePolicy());
+			.addPolicy(new RepeatableCreatePolicy())
+			.addPolicy(new ApiVersionPolicy(connection.accessKey()));
 		openTelemetry.ifAvailable((tracing) -> builder.clientOptions(tracedBy(tracing)));
 		AcsProperties.Budget budget = filledIn(settings.budget());
 		if (budget.enabled()) {

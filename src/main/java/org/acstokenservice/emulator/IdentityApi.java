@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -106,12 +106,12 @@ final class IdentityApi implements HttpHandler {
 		Route route = route(exchange);
 		this.authenticator.authenticate(exchange.getRequestMethod(), exchange.getRequestURI(),
 				exchange.getRequestHeaders(), body);
-		WireRequests.checkApiVersion(exchange.getRequestURI().getRawQuery());
+		String apiVersion = WireRequests.apiVersion(exchange.getRequestURI().getRawQuery());
 		this.requestCounts.record(route.operation());
 		// A create's body decides its limit; other bodies are the operation's.
 		boolean createsToken = route.operation() == AcsOperation.CREATE_IDENTITY && WireRequests.createsToken(body);
 		throttle(AcsLimit.of(route.operation(), createsToken));
-		return new Call(exchange, route, body, this.faults.decide(route.operation()));
+		return new Call(exchange, route, body, apiVersion, this.faults.decide(route.operation()));
 	}
 
 	/** Counts the call against its limit, or refuses it as ACS does beyond the limit. */
@@ -158,7 +158,7 @@ final class IdentityApi implements HttpHandler {
 
 	private WireResponse perform(Call call) {
 		try {
-			return call.route().handler().apply(call.body());
+			return call.route().handler().apply(call.body(), call.apiVersion());
 		}
 		catch (RuntimeException ex) {
 			return errorResponse(call.exchange(), ex);
@@ -198,44 +198,49 @@ final class IdentityApi implements HttpHandler {
 		if (segments.size() == 1 && segments.get(0).equals("identities")) {
 			String requestId = exchange.getRequestHeaders().getFirst(REPEATABILITY_REQUEST_ID);
 			return requireMethod(method, "POST", AcsOperation.CREATE_IDENTITY,
-					(body) -> this.repeatableCreates.run(requestId, () -> this.operations.createIdentity(body))
+					(body, apiVersion) -> this.repeatableCreates
+						.run(requestId, () -> this.operations.createIdentity(body, apiVersion))
 						.withHeader(REPEATABILITY_RESULT, (requestId != null) ? "accepted" : null));
 		}
 		if (segments.size() == 2 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
-			return requireMethod(method, "DELETE", AcsOperation.DELETE, (body) -> this.operations.deleteIdentity(id));
+			return requireMethod(method, "DELETE", AcsOperation.DELETE,
+					(body, apiVersion) -> this.operations.deleteIdentity(id));
 		}
 		if (segments.size() == 3 && segments.get(0).equals("identities")) {
 			String id = segments.get(1);
 			if (segments.get(2).equals(":issueAccessToken")) {
 				return requireMethod(method, "POST", AcsOperation.ISSUE_TOKEN,
-						(body) -> this.operations.issueAccessToken(id, body));
+						(body, apiVersion) -> this.operations.issueAccessToken(id, body, apiVersion));
 			}
 			if (segments.get(2).equals(":revokeAccessTokens")) {
 				return requireMethod(method, "POST", AcsOperation.REVOKE,
-						(body) -> this.operations.revokeAccessTokens(id));
+						(body, apiVersion) -> this.operations.revokeAccessTokens(id));
 			}
 		}
 		if (segments.size() == 2 && segments.get(0).equals("teamsUser")
 				&& segments.get(1).equals(":exchangeAccessToken")) {
-			return requireMethod(method, "POST", AcsOperation.TEAMS_EXCHANGE, this.operations::exchangeTeamsToken);
+			return requireMethod(method, "POST", AcsOperation.TEAMS_EXCHANGE,
+					(body, apiVersion) -> this.operations.exchangeTeamsToken(body));
 		}
 		throw new AcsError(404, "NotFound", "The requested resource was not found.");
 	}
 
 	private static Route requireMethod(String actual, String expected, AcsOperation operation,
-			Function<byte[], WireResponse> handler) {
+			BiFunction<byte[], String, WireResponse> handler) {
 		if (!expected.equalsIgnoreCase(actual)) {
 			throw new AcsError(405, "MethodNotAllowed", "The method " + actual + " is not allowed here.");
 		}
 		return new Route(operation, handler);
 	}
 
-	private record Route(AcsOperation operation, Function<byte[], WireResponse> handler) {
+	/** An operation and what answers it, given the body and the api-version. */
+	private record Route(AcsOperation operation, BiFunction<byte[], String, WireResponse> handler) {
 
 	}
 
-	private record Call(HttpExchange exchange, Route route, byte[] body, FaultInjector.Decision decision) {
+	private record Call(HttpExchange exchange, Route route, byte[] body, String apiVersion,
+			FaultInjector.Decision decision) {
 
 	}
 

@@ -50,10 +50,11 @@ final class IdentityOperations {
 	/**
 	 * {@code POST /identities}: 201 with the identity, and a token if scopes were asked.
 	 */
-	WireResponse createIdentity(byte[] body) {
+	WireResponse createIdentity(byte[] body, String apiVersion) {
 		JsonNode request = WireRequests.parseObject(body, true);
 		List<String> scopes = (request.get("createTokenWithScopes") != null)
-				? WireRequests.scopes(request.get("createTokenWithScopes"), "CreateTokenWithScopes") : List.of();
+				? WireRequests.scopes(request.get("createTokenWithScopes"), "CreateTokenWithScopes", apiVersion)
+				: List.of();
 		int expiresInMinutes = WireRequests.expiresInMinutes(request);
 		EmulatorState.Identity identity = this.state.create(this.clock.instant());
 		WireResponse.AccessTokenBody accessToken = scopes.isEmpty() ? null
@@ -63,14 +64,14 @@ final class IdentityOperations {
 	}
 
 	/** {@code POST /identities/{id}/:issueAccessToken}: 200 with a token. */
-	WireResponse issueAccessToken(String id, byte[] body) {
+	WireResponse issueAccessToken(String id, byte[] body, String apiVersion) {
 		EmulatorState.Identity identity = requireIdentity(id);
 		JsonNode request = WireRequests.parseObject(body, false);
 		JsonNode scopesNode = request.get("scopes");
 		if (scopesNode == null || scopesNode.isNull()) {
 			throw AcsError.validation("Scopes: The Scopes field is required.");
 		}
-		List<String> scopes = WireRequests.scopes(scopesNode, "Scopes");
+		List<String> scopes = WireRequests.scopes(scopesNode, "Scopes", apiVersion);
 		if (scopes.isEmpty()) {
 			throw AcsError.validation("Scopes: At least one scope is required.");
 		}

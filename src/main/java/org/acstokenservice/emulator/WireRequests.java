@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +25,17 @@ final class WireRequests {
 	static final Set<String> API_VERSIONS = Set.of("2021-03-07", "2022-06-01", "2022-10-01", "2023-10-01");
 
 	static final Set<String> SCOPES = Set.of("chat", "voip", "chat.join", "chat.join.limited", "voip.join");
+
+	/**
+	 * The scopes of the api-versions before 2023-10-01, whose specification lists only
+	 * these two; the join scopes first appear in 2023-10-01. Which answer ACS gives for a
+	 * join scope under an older version is a guess: the validation error it gives for any
+	 * scope its specification does not list.
+	 */
+	static final Set<String> SCOPES_BEFORE_2023_10_01 = Set.of("chat", "voip");
+
+	/** The first api-version whose specification lists the join scopes. */
+	static final String JOIN_SCOPES_SINCE = "2023-10-01";
 
 	static final int MIN_EXPIRES_IN_MINUTES = 60;
 
@@ -89,15 +101,16 @@ final class WireRequests {
 	 * The scopes of an array, without duplicates, in their order.
 	 * @param field the field's name in ACS's validation messages
 	 */
-	static List<String> scopes(JsonNode node, String field) {
+	static List<String> scopes(JsonNode node, String field, String apiVersion) {
 		if (!node.isArray()) {
 			throw AcsError.validation(field + ": The field must be an array of scopes.");
 		}
+		Set<String> valid = (apiVersion.compareTo(JOIN_SCOPES_SINCE) >= 0) ? SCOPES : SCOPES_BEFORE_2023_10_01;
 		Set<String> scopes = new LinkedHashSet<>();
 		for (JsonNode element : node) {
-			if (!element.isString() || !SCOPES.contains(element.stringValue())) {
+			if (!element.isString() || !valid.contains(element.stringValue())) {
 				throw AcsError.validation(field + ": '" + element + "' is not a valid scope. Valid scopes: "
-						+ String.join(", ", SCOPES.stream().sorted().toList()) + ".");
+						+ String.join(", ", valid.stream().sorted().toList()) + ".");
 			}
 			scopes.add(element.stringValue());
 		}
@@ -129,8 +142,11 @@ final class WireRequests {
 		return node.stringValue();
 	}
 
-	/** 400 {@code UnsupportedApiVersion} unless the query names a stable api-version. */
-	static void checkApiVersion(String rawQuery) {
+	/**
+	 * The request's api-version; 400 {@code UnsupportedApiVersion} unless the query names
+	 * a stable one.
+	 */
+	static String apiVersion(@Nullable String rawQuery) {
 		String apiVersion = null;
 		if (rawQuery != null) {
 			for (String parameter : rawQuery.split("&")) {
@@ -148,6 +164,7 @@ final class WireRequests {
 					"The api-version '" + apiVersion + "' is not supported. Supported versions: "
 							+ String.join(", ", API_VERSIONS.stream().sorted().toList()) + ".");
 		}
+		return apiVersion;
 	}
 
 	/**

@@ -86,7 +86,10 @@
  * <li>missing header, bad signature, content hash or date more than 15 minutes off: 401
  * {@code Denied};</li>
  * <li>unknown scope, empty scopes, {@code expiresInMinutes} outside 60..1440, wrong field
- * types: 400 {@code ValidationError}; unparsable JSON: 400 {@code BadRequest};</li>
+ * types: 400 {@code ValidationError}; unparsable JSON: 400 {@code BadRequest}; a join
+ * scope ({@code chat.join}, {@code chat.join.limited}, {@code voip.join}) under an
+ * api-version before 2023-10-01, whose specification lists only {@code chat} and
+ * {@code voip}, is an unknown scope;</li>
  * <li>an id that is not {@code 8:acs:<guid>_<suffix>}: 400 {@code ValidationError};
  * another resource's identity: 401 {@code IdentityNotOwned}; an unknown or deleted
  * identity: 404 {@code IdentityNotFound}, for every operation including a second

@@ -118,6 +118,23 @@ class AcsClientTests {
 		});
 	}
 
+	/**
+	 * The join scopes exist from api-version 2023-10-01, which the service sends whatever
+	 * its SDK would send; the emulator refuses them under older versions, as their
+	 * specifications read.
+	 */
+	@Test
+	void createAndIssueWhenJoinScopesThenAcceptedUnderTheApiVersionThatHasThem() {
+		withGateway((acs) -> {
+			Set<AcsScope> join = Set.of(AcsScope.CHAT_JOIN, AcsScope.CHAT_JOIN_LIMITED, AcsScope.VOIP_JOIN);
+			AcsIdentityAndToken created = acs.createIdentityWithToken(join, HOUR);
+
+			assertThat(emulator.isTokenValid(created.token().token())).isTrue();
+			assertThat(emulator.isTokenValid(acs.issueToken(created.communicationUserId(), join, HOUR).token()))
+				.isTrue();
+		});
+	}
+
 	@Test
 	void issueTokenWhenIdentityDeletedAtAcsThenIdentityNotFound() {
 		withGateway((acs) -> {

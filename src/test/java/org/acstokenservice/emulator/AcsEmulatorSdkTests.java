@@ -82,18 +82,29 @@ class AcsEmulatorSdkTests {
 				Duration.ofMinutes(1440));
 	}
 
+	/**
+	 * The SDK sends api-version 2022-10-01, whose specification has no join scopes: ACS
+	 * (and so the emulator) refuses them there. Sent under 2023-10-01, as the service
+	 * sends every call, a join scope is issued.
+	 */
 	@Test
-	void getTokenWhenVoipJoinThenTokenCarriesScope() throws Exception {
+	void getTokenWhenVoipJoinThenRefusedUnderTheSdksVersionAndIssuedUnder2023() throws Exception {
 		CommunicationUserIdentifier user = client.createUser();
-		AccessToken token = client.getToken(user, List.of(CommunicationTokenScope.fromString("voip.join")),
-				Duration.ofMinutes(60));
+		List<CommunicationTokenScope> voipJoin = List.of(CommunicationTokenScope.fromString("voip.join"));
+		assertThatExceptionOfType(HttpResponseException.class)
+			.isThrownBy(() -> client.getToken(user, voipJoin, Duration.ofMinutes(60)))
+			.satisfies((ex) -> assertThat(ex.getResponse().getStatusCode()).isEqualTo(400));
+		CommunicationIdentityClient current = TestClients.retryingSdk(emulator, 0,
+				TestClients.apiVersion(emulator, "2023-10-01"));
+
+		AccessToken token = current.getToken(user, voipJoin, Duration.ofMinutes(60));
+
 		JWTClaimsSet claims = SignedJWT.parse(token.getToken()).getJWTClaimsSet();
 		assertThat(claims.getStringClaim("acsScope")).isEqualTo("voip.join");
 		assertThat(claims.getExpirationTime().toInstant()).isEqualTo(token.getExpiresAt().toInstant());
 		assertThat(Duration.between(claims.getIssueTime().toInstant(), token.getExpiresAt().toInstant()))
 			.isEqualTo(Duration.ofMinutes(60));
-		AccessToken second = client.getToken(user, List.of(CommunicationTokenScope.fromString("voip.join")),
-				Duration.ofMinutes(60));
+		AccessToken second = current.getToken(user, voipJoin, Duration.ofMinutes(60));
 		assertThat(second.getToken()).isNotEqualTo(token.getToken());
 	}
 

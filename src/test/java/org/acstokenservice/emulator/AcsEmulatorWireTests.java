@@ -218,6 +218,29 @@ class AcsEmulatorWireTests {
 		assertThat(this.emulator.isTokenValid(json.readTree(response[1]).at("/token").stringValue())).isTrue();
 	}
 
+	/**
+	 * The join scopes first appear in api-version 2023-10-01; the specifications of the
+	 * versions before list {@code chat} and {@code voip} only, and a scope a version does
+	 * not list is a validation error, for a create with a token as for an issue.
+	 */
+	@Test
+	void issueTokenWhenJoinScopeUnderAVersionWithoutItThenValidationError() {
+		String id = createIdentity();
+		String path = "/identities/" + id + "/:issueAccessToken?api-version=";
+		String body = "{\"scopes\":[\"voip.join\"],\"expiresInMinutes\":60}";
+
+		HttpResponse<String> older = send("POST", path + "2022-10-01", body, this.key, Instant.now());
+		HttpResponse<String> create = send("POST", "/identities?api-version=2022-10-01",
+				"{\"createTokenWithScopes\":[\"chat.join\"]}", this.key, Instant.now());
+		HttpResponse<String> newer = send("POST", path + "2023-10-01", body, this.key, Instant.now());
+
+		assertThat(older.statusCode()).isEqualTo(400);
+		assertThat(read(older).at("/error/code").stringValue()).isEqualTo("ValidationError");
+		assertThat(read(older).at("/error/message").stringValue()).contains("voip.join", "chat, voip");
+		assertThat(create.statusCode()).isEqualTo(400);
+		assertThat(newer.statusCode()).isEqualTo(200);
+	}
+
 	@Test
 	void issueTokenWhenScopesMissingThenBadRequest() {
 		String id = createIdentity();

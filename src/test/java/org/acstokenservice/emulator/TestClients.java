@@ -20,10 +20,13 @@ import javax.net.ssl.TrustManagerFactory;
 
 import com.azure.communication.identity.CommunicationIdentityClient;
 import com.azure.communication.identity.CommunicationIdentityClientBuilder;
+import com.azure.communication.common.implementation.HmacAuthenticationPolicy;
+import com.azure.core.credential.AzureKeyCredential;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.util.UrlBuilder;
 import com.azure.core.http.policy.HttpPipelineSyncPolicy;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.http.policy.RetryOptions;
@@ -106,6 +109,21 @@ final class TestClients {
 				context.getHttpRequest().setHeader(HttpHeaderName.fromString("Repeatability-First-Sent"), first[1]);
 			}
 
+		};
+	}
+
+	/**
+	 * Sends another api-version than the SDK's and signs the request again: the builder
+	 * puts added policies after its signing policy, and the signature covers the query
+	 * (as the service's {@code acs.ApiVersionPolicy} does).
+	 */
+	static HttpPipelinePolicy apiVersion(AcsEmulator emulator, String version) {
+		HttpPipelinePolicy signer = new HmacAuthenticationPolicy(new AzureKeyCredential(accessKey(emulator)));
+		return (context, next) -> {
+			UrlBuilder url = UrlBuilder.parse(context.getHttpRequest().getUrl());
+			url.setQueryParameter("api-version", version);
+			context.getHttpRequest().setUrl(url.toString());
+			return signer.process(context, next);
 		};
 	}
 

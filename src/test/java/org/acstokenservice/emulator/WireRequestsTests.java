@@ -12,15 +12,15 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 class WireRequestsTests {
 
 	@Test
-	void checkApiVersionWhenStableVersionThenAccepted() {
-		assertThatNoException().isThrownBy(() -> WireRequests.checkApiVersion("api-version=2022-10-01"));
-		assertThatNoException().isThrownBy(() -> WireRequests.checkApiVersion("x=1&api%2Dversion=2023-10-01"));
+	void apiVersionWhenStableVersionThenAccepted() {
+		assertThat(WireRequests.apiVersion("api-version=2022-10-01")).isEqualTo("2022-10-01");
+		assertThat(WireRequests.apiVersion("x=1&api%2Dversion=2023-10-01")).isEqualTo("2023-10-01");
 	}
 
 	@Test
-	void checkApiVersionWhenMissingOrUnknownThenUnsupportedApiVersion() {
-		assertRefused(() -> WireRequests.checkApiVersion(null), 400, "UnsupportedApiVersion");
-		assertRefused(() -> WireRequests.checkApiVersion("api-version=2099-01-01"), 400, "UnsupportedApiVersion");
+	void apiVersionWhenMissingOrUnknownThenUnsupportedApiVersion() {
+		assertRefused(() -> WireRequests.apiVersion(null), 400, "UnsupportedApiVersion");
+		assertRefused(() -> WireRequests.apiVersion("api-version=2099-01-01"), 400, "UnsupportedApiVersion");
 	}
 
 	@Test
@@ -53,13 +53,13 @@ class WireRequestsTests {
 	@Test
 	void scopesWhenDuplicatesThenOnceEachInOrder() {
 		JsonNode request = WireRequests.parseObject(bytes("{\"scopes\":[\"voip\",\"chat\",\"voip\"]}"), false);
-		assertThat(WireRequests.scopes(request.get("scopes"), "Scopes")).containsExactly("voip", "chat");
+		assertThat(WireRequests.scopes(request.get("scopes"), "Scopes", "2023-10-01")).containsExactly("voip", "chat");
 	}
 
 	@Test
 	void scopesWhenUnknownScopeThenValidationError() {
 		JsonNode request = WireRequests.parseObject(bytes("{\"scopes\":[\"chat\",\"admin\"]}"), false);
-		assertRefused(() -> WireRequests.scopes(request.get("scopes"), "Scopes"), 400, "ValidationError");
+		assertRefused(() -> WireRequests.scopes(request.get("scopes"), "Scopes", "2023-10-01"), 400, "ValidationError");
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -226,6 +227,31 @@ class TracingTests {
 			assertThat(logs).as("logs").doesNotContain(secret);
 		}
 		assertThat(exported).doesNotContainIgnoringCase("accesskey=").doesNotContain("Bearer ");
+	}
+
+	/**
+	 * README promises that no span holds an app user id: the paths that name one (a
+	 * look-up, the admin's revocation and erasure) are exported as their templates.
+	 */
+	@Test
+	void spansWhenPathNamesAnAppUserThenOnlyItsTemplate() {
+		String looker = "looker-" + UUID.randomUUID();
+		String target = "target-" + UUID.randomUUID();
+		String admin = issuer.token("admin-" + UUID.randomUUID(), (claims) -> claims.claim("roles", List.of("ADMIN")));
+		int before = receiver.serverSpans().size();
+
+		client.get("/users/" + target + "/identity", looker);
+		client.postWithToken("/admin/users/" + target + "/revoke", admin, null);
+		client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/users/" + target))
+			.header("Authorization", "Bearer " + admin)
+			.DELETE()
+			.build());
+
+		receiver.await(null, (spans) -> receiver.serverSpans().size() >= before + 3);
+		assertThat(receiver.rawExports()).as("exported spans").doesNotContain(target);
+		assertThat(receiver.serverSpans().subList(before, receiver.serverSpans().size()))
+			.extracting((span) -> attribute(span, "http.url"))
+			.contains("/users/{appUserId}/identity", "/admin/users/{appUserId}/revoke", "/admin/users/{appUserId}");
 	}
 
 	@Test

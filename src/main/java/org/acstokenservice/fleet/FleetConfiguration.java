@@ -35,6 +35,11 @@ import org.springframework.scheduling.annotation.Scheduled;
 class FleetConfiguration {
 
 	/**
+	 * How long a statement of the jobs' locks may take, as any statement of a request.
+	 */
+	static final int LOCK_STATEMENT_TIMEOUT_SECONDS = 1;
+
+	/**
 	 * How an instance hears of what other instances change: PostgreSQL's
 	 * {@code LISTEN}/{@code NOTIFY}; on any other database (one instance) nothing to
 	 * hear.
@@ -64,10 +69,12 @@ class FleetConfiguration {
 	 */
 	@Bean
 	LockProvider lockProvider(DataSource dataSource) {
-		return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-			.withJdbcTemplate(new JdbcTemplate(dataSource))
-			.usingDbTime()
-			.build());
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		// A lock row that another holds, or a slow database, never holds a job's thread
+		// longer.
+		jdbc.setQueryTimeout(LOCK_STATEMENT_TIMEOUT_SECONDS);
+		return new JdbcTemplateLockProvider(
+				JdbcTemplateLockProvider.Configuration.builder().withJdbcTemplate(jdbc).usingDbTime().build());
 	}
 
 	/** Measures the database's clock against this instance's. */

@@ -43,6 +43,9 @@ public class AuditTrail {
 
 	private static final Duration MIN_LIMIT_WINDOW = Duration.ofSeconds(1);
 
+	/** How often the same refusal of the same user is written at most, but for limits. */
+	static final Duration REPEATED_REFUSAL_WINDOW = Duration.ofMinutes(1);
+
 	/** Actions that change things here even when ACS fails them. */
 	private static final Set<AuditEvent.Action> CHANGES_WHEN_FAILED = EnumSet.of(AuditEvent.Action.TOKEN_REVOKE,
 			AuditEvent.Action.IDENTITY_ERASE);
@@ -54,6 +57,8 @@ public class AuditTrail {
 	private final BucketStore recordedRefusals;
 
 	private final Map<AuditEvent.Action, Counter> rateLimited = new ConcurrentHashMap<>();
+
+	private final Map<AuditEvent.Action, Counter> repeated = new ConcurrentHashMap<>();
 
 	/** One counter per action, outcome and reason, built once: reasons are few. */
 	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
@@ -160,15 +165,25 @@ public class AuditTrail {
 	 * the same database.
 	 */
 	public void refused(AuditEntry entry, RuntimeException ex) {
-		if (ex instanceof ProblemException problem && problem.errorCode() == ErrorCode.RATE_LIMITED) {
-			this.rateLimited
-				.computeIfAbsent(entry.action(),
-						(action) -> Counter.builder("acs.rate_limited")
-							.description("Requests refused by a per-user limit, by action; every one, audited or not")
-							.tag("action", action.name().toLowerCase())
-							.register(this.meters))
-				.increment();
-			if (!firstInWindow(entry, problem.retryAfter())) {
+		if (ex instanceof ProblemException problem) {
+			boolean limited = problem.errorCode() == ErrorCode.RATE_LIMITED;
+			if (limited) {
+				this.rateLimited
+					.computeIfAbsent(entry.action(), (action) -> Counter.builder("acs.rate_limited")
+						.description("Requests refused by a per-user limit, by action; every one, audited or not")
+						.tag("action", action.name().toLowerCase())
+						.register(this.meters))
+					.increment();
+			}
+			if (!firstInWindow(entry, reason(ex), limited ? problem.retryAfter() : REPEATED_REFUSAL_WINDOW)) {
+				this.repeated
+					.computeIfAbsent(entry.action(),
+							(action) -> Counter.builder("acs.audit.refusals.repeated")
+								.description("Refusals not written, by action: the same refusal of the same user "
+										+ "was written earlier in its window")
+								.tag("action", action.name().toLowerCase())
+								.register(this.meters))
+					.increment();
 				return;
 			}
 		}
@@ -202,19 +217,21 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Whether this is the first refusal by a limit for the entry's actor and action in
-	 * the limit's window. A user already held back by a limit is recorded once per
-	 * window, not once per further request, so that one client in a loop cannot grow the
-	 * table and the log without bound; the metrics still count every refusal.
+	 * Whether this is the first refusal for the entry's actor and action with this reason
+	 * in the window: a user held back by a limit, or refused the same way again (an
+	 * unknown scope, a lifetime too long, not eligible, in no resource), is recorded once
+	 * per window, not once per further request, so that one signed-in client in a loop
+	 * cannot grow the table and the log at its request rate; the metrics count every
+	 * refusal.
 	 */
-	private boolean firstInWindow(AuditEntry entry, @Nullable Duration retryAfter) {
+	private boolean firstInWindow(AuditEntry entry, String reason, @Nullable Duration retryAfter) {
 		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
 				: MIN_LIMIT_WINDOW;
 		// Exact, so that the fleet records it once; further refusals come from memory.
 		BucketLimit oncePerWindow = BucketLimit.exact(1, window);
 		try {
 			return this.recordedRefusals
-				.tryConsume("audit-refusal:" + entry.action() + ':' + entry.actor(), oncePerWindow)
+				.tryConsume("audit-refusal:" + entry.action() + ':' + reason + ':' + entry.actor(), oncePerWindow)
 				.isEmpty();
 		}
 		catch (DataAccessException ex) {

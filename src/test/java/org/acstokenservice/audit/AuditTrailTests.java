@@ -172,6 +172,29 @@ class AuditTrailTests {
 			.isEqualTo(1);
 	}
 
+	/**
+	 * A signed-in client in a loop of bad requests (an unknown scope, a lifetime too
+	 * long) must not grow the table at its request rate: the same refusal of the same
+	 * user is written once per window, and counted every time.
+	 */
+	@Test
+	void refusedWhenTheSameRefusalRepeatsThenOneRowPerWindowAndEveryOneCounted() {
+		for (int i = 0; i < 50; i++) {
+			this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "dave"),
+					new ProblemException(ErrorCode.SCOPE_NOT_ALLOWED, "voip is not allowed"));
+		}
+		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "dave"),
+				new ProblemException(ErrorCode.INVALID_EXPIRY, "too long"));
+		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "erin"),
+				new ProblemException(ErrorCode.SCOPE_NOT_ALLOWED, "voip is not allowed"));
+
+		assertThat(this.trail.recent("dave", 100)).extracting(AuditEvent::reason)
+			.containsExactlyInAnyOrder("scope_not_allowed", "invalid_expiry");
+		assertThat(this.trail.recent("erin", 100)).hasSize(1);
+		assertThat(this.meters.get("acs.audit.refusals.repeated").tag("action", "token_issue").counter().count())
+			.isEqualTo(49);
+	}
+
 	@Test
 	void refusedWhenNeitherRefusalNorAcsFailureThenNotRecorded() {
 		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "carol"), new IllegalStateException("database down"));

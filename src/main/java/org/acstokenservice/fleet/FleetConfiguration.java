@@ -70,8 +70,7 @@ class FleetConfiguration {
 	@Bean
 	LockProvider lockProvider(DataSource dataSource) {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		// A lock row that another holds, or a slow database, never holds a job's thread
-		// longer.
+		// A held lock row or a slow database never holds a job's thread longer.
 		jdbc.setQueryTimeout(LOCK_STATEMENT_TIMEOUT_SECONDS);
 		return new JdbcTemplateLockProvider(
 				JdbcTemplateLockProvider.Configuration.builder().withJdbcTemplate(jdbc).usingDbTime().build());

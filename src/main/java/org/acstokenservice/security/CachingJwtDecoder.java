@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -31,7 +33,10 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * and a token not yet valid ({@code nbf}) is never accepted, so never kept.</li>
  * <li><b>Definitely bad tokens</b> (a bad signature, expired, a wrong issuer or audience,
  * malformed) are refused from memory for a minute. Never a token that could not be
- * checked (the key set could not be fetched) or one not valid yet.</li>
+ * checked (the key set could not be fetched) or one not valid yet. Only a marker is kept
+ * per token hash, never the refusal built from what the token carried, within a budget of
+ * bytes ({@link #REJECTED_MAX_BYTES}): a flood of large forged tokens costs at most that,
+ * and the caller's answer is the same 401 whatever the reason.</li>
  * <li>When the issuer's key set is fetched again and has changed, both are forgotten: a
  * token verified with a key that the issuer withdrew is trusted until that fetch (Spring
  * fetches the key set at most every 5 minutes, when a token needs it) or its
@@ -44,7 +49,26 @@ final class CachingJwtDecoder implements JwtDecoder {
 	/** How long a definitely bad token is refused without a look. */
 	static final Duration REJECTED_FOR = Duration.ofMinutes(1);
 
-	private static final long MAX_REJECTED = 10_000;
+	/** What the refusals may take in memory. */
+	static final long REJECTED_MAX_BYTES = 4L * 1024 * 1024;
+
+	/** A refusal's weight: its key, a 64-character hash, and the cache's entry. */
+	static final int REJECTED_ENTRY_BYTES = 64 + 160;
+
+	/**
+	 * Thrown for a token refused a moment ago: one instance, since the answer is the same
+	 * 401 whatever the first refusal said.
+	 */
+	private static final BadJwtException REFUSED_BEFORE = new BadJwtException(
+			"The bearer token was refused a moment ago");
+
+	/**
+	 * Thrown for a genuine token refused a moment ago because it had expired, which the
+	 * failed sign-in limit does not count (see {@link FailedSignInLimit#onlyOutOfTime}).
+	 */
+	private static final JwtValidationException EXPIRED_BEFORE = new JwtValidationException(
+			"The bearer token had expired a moment ago",
+			List.of(new OAuth2Error("invalid_token", "Jwt expired a moment ago", null)));
 
 	/** What a cached token costs beyond its characters: the Jwt, its maps, the entry. */
 	private static final int ENTRY_OVERHEAD_BYTES = 512;
@@ -57,7 +81,8 @@ final class CachingJwtDecoder implements JwtDecoder {
 
 	private final Cache<String, Jwt> verified;
 
-	private final Cache<String, BadJwtException> rejected;
+	/** Whether each refused token had merely expired, by the token's hash. */
+	private final Cache<String, Boolean> rejected;
 
 	private final IssuerKeys issuerKeys;
 
@@ -73,7 +98,8 @@ final class CachingJwtDecoder implements JwtDecoder {
 			.ticker(() -> nanos(clock.instant()))
 			.build();
 		this.rejected = Caffeine.newBuilder()
-			.maximumSize(MAX_REJECTED)
+			.maximumWeight(REJECTED_MAX_BYTES)
+			.weigher((String key, Boolean expired) -> REJECTED_ENTRY_BYTES)
 			.expireAfterWrite(REJECTED_FOR)
 			.ticker(() -> nanos(clock.instant()))
 			.build();
@@ -88,9 +114,9 @@ final class CachingJwtDecoder implements JwtDecoder {
 		if (cached != null && (cached.getExpiresAt() == null || this.clock.instant().isBefore(cached.getExpiresAt()))) {
 			return cached;
 		}
-		BadJwtException refused = this.rejected.getIfPresent(key);
-		if (refused != null) {
-			throw refused;
+		Boolean expired = this.rejected.getIfPresent(key);
+		if (expired != null) {
+			throw expired ? EXPIRED_BEFORE : REFUSED_BEFORE;
 		}
 		Jwt jwt;
 		this.issuerKeys.checkedWithoutFetch();
@@ -100,7 +126,7 @@ final class CachingJwtDecoder implements JwtDecoder {
 		catch (BadJwtException ex) {
 			// A key not fetched for lack of time may be a new one: no verdict to keep.
 			if (!this.issuerKeys.checkedWithoutFetch() && !notValidYet(ex)) {
-				this.rejected.put(key, ex);
+				this.rejected.put(key, FailedSignInLimit.onlyOutOfTime(ex));
 			}
 			throw ex;
 		}
@@ -108,6 +134,11 @@ final class CachingJwtDecoder implements JwtDecoder {
 			this.verified.put(key, jwt);
 		}
 		return jwt;
+	}
+
+	/** The bytes the refusals take now, as weighed. */
+	long rejectedBytes() {
+		return this.rejected.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(0)).orElse(0L);
 	}
 
 	/** Forgets every verdict: the issuer's keys changed. */

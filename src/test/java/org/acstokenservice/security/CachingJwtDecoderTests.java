@@ -21,7 +21,6 @@ import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class CachingJwtDecoderTests {
 
@@ -87,15 +86,51 @@ class CachingJwtDecoderTests {
 			.withMessageContaining("key");
 	}
 
+	/**
+	 * An attacker floods the service with distinct forged tokens of many kilobytes each:
+	 * what the refusals keep stays within their byte budget, whatever the tokens carried.
+	 */
+	@Test
+	void decodeWhenManyLargeForgedTokensThenRefusalsKeptWithinTheirBytes() {
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.issuer, FIVE_MINUTES, this.clock, this.issuerKeys);
+		this.issuer.withdrawKey();
+		String padding = "x".repeat(1024);
+		int tokens = (int) (2 * CachingJwtDecoder.REJECTED_MAX_BYTES / CachingJwtDecoder.REJECTED_ENTRY_BYTES);
+
+		for (int i = 0; i < tokens; i++) {
+			String forged = padding + i + "|" + this.clock.instant().plus(Duration.ofHours(1));
+			assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(forged));
+		}
+
+		assertThat(decoder.rejectedBytes()).isPositive().isLessThanOrEqualTo(CachingJwtDecoder.REJECTED_MAX_BYTES);
+	}
+
+	/**
+	 * A genuine token that merely expired is refused from memory too, and still reads as
+	 * expired, so that the failed sign-in limit does not count its repeats.
+	 */
+	@Test
+	void decodeWhenExpiredTokenRefusedAgainThenStillOnlyExpired() {
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.issuer, FIVE_MINUTES, this.clock, this.issuerKeys);
+		String token = this.issuer.issue("sleepy", Duration.ofMinutes(1));
+		this.clock.advance(Duration.ofMinutes(2));
+
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token))
+				.satisfies((ex) -> assertThat(FailedSignInLimit.onlyOutOfTime(ex)).isTrue());
+		}
+		assertThat(this.verified).containsExactly(token);
+	}
+
 	@Test
 	void decodeWhenRejectedThenRejectedAgainFromMemoryForAMinute() {
 		JwtDecoder decoder = new CachingJwtDecoder(this.issuer, FIVE_MINUTES, this.clock, this.issuerKeys);
 		this.issuer.withdrawKey();
 		String token = this.issuer.issue("mallory", Duration.ofHours(1));
 
-		BadJwtException first = catchThrowableOfType(BadJwtException.class, () -> decoder.decode(token));
+		assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		for (int i = 0; i < 100; i++) {
-			assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token)).isSameAs(first);
+			assertThatExceptionOfType(BadJwtException.class).isThrownBy(() -> decoder.decode(token));
 		}
 		assertThat(this.verified).containsExactly(token);
 
@@ -139,7 +174,7 @@ class CachingJwtDecoderTests {
 		SignInProperties.VerifiedTokens small = new SignInProperties.VerifiedTokens(true, DataSize.ofKilobytes(64),
 				Duration.ofMinutes(5));
 		CachingJwtDecoder decoder = new CachingJwtDecoder(this.issuer, small, this.clock, this.issuerKeys);
-		String padding = "x".repeat(16 * 1024);
+		String padding = "x".repeat(1024);
 		for (int i = 0; i < 20; i++) {
 			decoder.decode(this.issuer.issue("user-" + i + padding, Duration.ofHours(1)));
 		}
@@ -193,7 +228,8 @@ class CachingJwtDecoderTests {
 						List.of(new OAuth2Error("invalid_token", "Jwt used before " + now, null)));
 			}
 			if (!now.isBefore(expiresAt)) {
-				throw new BadJwtException("Jwt expired at " + expiresAt);
+				throw new JwtValidationException("expired",
+						List.of(new OAuth2Error("invalid_token", "Jwt expired at " + expiresAt, null)));
 			}
 			return new Jwt(token, now, expiresAt, Map.of("alg", "RS256"), Map.of("sub", parts[0]));
 		}

@@ -62,8 +62,7 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 
 	private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
 
-	/** Heartbeats sent and not yet back, by sequence number: when each was sent. */
-	private final Map<Long, Long> outstanding = new ConcurrentHashMap<>();
+	private final Heartbeats outstanding;
 
 	private final AtomicLong sequence = new AtomicLong();
 
@@ -89,6 +88,7 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 		this.database = database;
 		this.heartbeatNanos = heartbeat.toNanos();
 		this.maxDelayNanos = maxDelay.toNanos();
+		this.outstanding = new Heartbeats(this.maxDelayNanos);
 		this.reconnects = Counter.builder("acs.fleet.changes.reconnects")
 			.description("Times the change feed's listening connection was opened again")
 			.register(meters);
@@ -213,7 +213,7 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 					long sequence = this.sequence.incrementAndGet();
 					heartbeat.setString(1, CHANNEL);
 					heartbeat.setString(2, HEARTBEAT + this.instance + ':' + sequence);
-					this.outstanding.put(sequence, System.nanoTime());
+					this.outstanding.sent(sequence, System.nanoTime());
 					heartbeat.execute();
 					nextHeartbeat = now + this.heartbeatNanos;
 				}
@@ -253,12 +253,10 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 	}
 
 	private void confirm(long sequence) {
-		Long sentAt = this.outstanding.remove(sequence);
+		Long sentAt = this.outstanding.heardBack(sequence);
 		if (sentAt == null) {
 			return;
 		}
-		// Earlier heartbeats that never came back are superseded.
-		this.outstanding.keySet().removeIf((earlier) -> earlier < sequence);
 		Long confirmed = this.confirmedSentAt;
 		if (confirmed == null || sentAt > confirmed) {
 			this.confirmedSentAt = sentAt;

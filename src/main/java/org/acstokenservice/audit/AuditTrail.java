@@ -175,7 +175,8 @@ public class AuditTrail {
 						.register(this.meters))
 					.increment();
 			}
-			if (!firstInWindow(entry, reason(ex), limited ? problem.retryAfter() : REPEATED_REFUSAL_WINDOW)) {
+			if (!firstInWindow(entry, reason(ex), limited ? BucketLimit.exact(1, limitWindow(problem.retryAfter()))
+					: BucketLimit.shared(1, REPEATED_REFUSAL_WINDOW))) {
 				this.repeated
 					.computeIfAbsent(entry.action(),
 							(action) -> Counter.builder("acs.audit.refusals.repeated")
@@ -223,12 +224,14 @@ public class AuditTrail {
 	 * per window, not once per further request, so that one signed-in client in a loop
 	 * cannot grow the table and the log at its request rate; the metrics count every
 	 * refusal.
+	 * <p>
+	 * A limit's refusal came from a bucket already, so the fleet records it exactly once
+	 * (an exact bucket; further refusals come from memory). Any other refusal is decided
+	 * from this instance's share alone ({@code oncePerWindow} shared), so that it never
+	 * waits on the database: a 4xx stays immediate while the database is slow or out, at
+	 * the price of a row per instance and window.
 	 */
-	private boolean firstInWindow(AuditEntry entry, String reason, @Nullable Duration retryAfter) {
-		Duration window = (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter
-				: MIN_LIMIT_WINDOW;
-		// Exact, so that the fleet records it once; further refusals come from memory.
-		BucketLimit oncePerWindow = BucketLimit.exact(1, window);
+	private boolean firstInWindow(AuditEntry entry, String reason, BucketLimit oncePerWindow) {
 		try {
 			return this.recordedRefusals
 				.tryConsume("audit-refusal:" + entry.action() + ':' + reason + ':' + entry.actor(), oncePerWindow)
@@ -238,6 +241,10 @@ public class AuditTrail {
 			// Better a row too many than a refusal lost.
 			return true;
 		}
+	}
+
+	private static Duration limitWindow(@Nullable Duration retryAfter) {
+		return (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter : MIN_LIMIT_WINDOW;
 	}
 
 	/**

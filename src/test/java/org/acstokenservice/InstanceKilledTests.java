@@ -55,7 +55,7 @@ class InstanceKilledTests {
 		// Neither the fleet's ACS budget nor ACS's limits are what this test is about.
 		fleet = Fleet.start(AcsEmulatorSettings.inMemory().withLimits(LimitSettings.off()),
 				List.of(Duration.ZERO, Duration.ZERO), "token-service.policy.rate-limit.capacity=100000",
-				"acs.budget.calls=100000", "token-service.identity.deletion-retry-interval=1h");
+				"acs.budget.enabled=false", "token-service.identity.deletion-retry-interval=1h");
 		int port = ServiceProcess.freePort();
 		log = Files.createTempFile("instance-killed-", ".log");
 		victim = new ProcessBuilder(command(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -212,7 +212,7 @@ class InstanceKilledTests {
 				"--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + TestJwtIssuer.shared().jwkSetUri(),
 				"--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + TestJwtIssuer.ISSUER,
 				"--spring.security.oauth2.resourceserver.jwt.audiences=" + TestJwtIssuer.AUDIENCE,
-				"--token-service.policy.rate-limit.capacity=100000", "--acs.budget.calls=100000",
+				"--token-service.policy.rate-limit.capacity=100000", "--acs.budget.enabled=false",
 				"--token-service.identity.deletion-retry-interval=1h"));
 	}
 

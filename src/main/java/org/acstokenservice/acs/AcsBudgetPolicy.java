@@ -6,46 +6,49 @@ import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
+import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import org.acstokenservice.ratelimit.BucketLimit;
-import org.acstokenservice.ratelimit.BucketStore;
+import org.acstokenservice.ratelimit.WindowLimit;
+import org.acstokenservice.ratelimit.WindowStore;
 import reactor.core.publisher.Mono;
 
 /**
- * Spends one unit of the fleet's ACS budget per attempt, retries included, since ACS
- * counts each of them; refuses the attempt, unsent, when the budget is spent. The budget
- * is one bucket per ACS resource in the {@link BucketStore}, which every instance shares
- * on PostgreSQL: {@code acs-budget} for the default resource, {@code acs-budget:<name>}
- * for the others, since ACS limits each resource on its own.
+ * Counts each attempt against the fleet's ACS budget, retries included, since ACS counts
+ * each of them; refuses the attempt, unsent, when the budget is spent. The budget keeps
+ * ACS's own arithmetic: for each operation that ACS limits ({@link AcsLimitedOperation}),
+ * at most ACS's number less the share left to other applications in any window
+ * ({@link WindowLimit}), shared by the fleet on PostgreSQL: window
+ * {@code acs-budget:<resource>:<operation>}. With {@code acs.budget.calls} set, every
+ * attempt also counts against that cap over all operations,
+ * {@code acs-budget:<resource>}.
  */
 class AcsBudgetPolicy implements HttpPipelinePolicy {
 
-	private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(5);
+	private static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
 
-	private static final String KEY = "acs-budget";
+	private static final String KEY = "acs-budget:";
 
-	private final BucketStore buckets;
+	private final WindowStore windows;
 
-	private final BucketLimit budget;
+	private final String resource;
 
-	private final String key;
+	private final AcsProperties.Budget budget;
 
-	AcsBudgetPolicy(BucketStore buckets, String resource, int calls, Duration period) {
-		this.buckets = buckets;
-		this.key = AcsResources.DEFAULT.equals(resource) ? KEY : KEY + ":" + resource;
-		// Exact: ACS's limit is hard, and each call costs a round trip to ACS anyway.
-		this.budget = BucketLimit.exact(calls, period);
+	AcsBudgetPolicy(WindowStore windows, String resource, AcsProperties.Budget budget) {
+		this.windows = windows;
+		this.resource = resource;
+		this.budget = budget;
 	}
 
 	@Override
 	public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-		return Mono.fromRunnable(this::spend).then(next.process());
+		return Mono.fromRunnable(() -> spend(context.getHttpRequest())).then(next.process());
 	}
 
 	@Override
 	public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-		spend();
+		spend(context.getHttpRequest());
 		return next.processSync();
 	}
 
@@ -54,13 +57,23 @@ class AcsBudgetPolicy implements HttpPipelinePolicy {
 		return HttpPipelinePosition.PER_RETRY;
 	}
 
-	private void spend() {
-		this.buckets.tryConsume(this.key, this.budget).ifPresent((refill) -> {
+	private void spend(HttpRequest request) {
+		AcsLimitedOperation operation = AcsLimitedOperation.of(request);
+		spend(KEY + this.resource + ":" + operation.propertyName(),
+				new WindowLimit(this.budget.allowance(operation), this.budget.period()));
+		Integer calls = this.budget.calls();
+		if (calls != null) {
 			/*
-			 * The next unit comes back within milliseconds under load; telling front ends
-			 * to retry that soon would only spend it again at once.
+			 * After the operation's window: a call refused here has used a place in it,
+			 * which errs on the side of fewer calls.
 			 */
-			throw new BudgetSpentException((refill.compareTo(MIN_RETRY_AFTER) < 0) ? MIN_RETRY_AFTER : refill);
+			spend(KEY + this.resource, new WindowLimit(calls, this.budget.period()));
+		}
+	}
+
+	private void spend(String key, WindowLimit limit) {
+		this.windows.tryAdmit(key, limit).ifPresent((wait) -> {
+			throw new BudgetSpentException((wait.compareTo(MIN_RETRY_AFTER) < 0) ? MIN_RETRY_AFTER : wait);
 		});
 	}
 

@@ -21,7 +21,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import org.acstokenservice.ratelimit.BucketStore;
+import org.acstokenservice.ratelimit.WindowStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +84,7 @@ class AcsConfiguration {
 
 	@Bean
 	AcsResources acsResources(AcsProperties properties, ResolvedConnections connections,
-			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, BucketStore buckets,
+			ObjectProvider<TokenCredential> credential, ExecutorService acsHttpExecutor, WindowStore windows,
 			ObjectProvider<OpenTelemetry> openTelemetry, MeterRegistry meters) {
 		Map<String, AcsGateway> gateways = new LinkedHashMap<>();
 		CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
@@ -96,7 +96,7 @@ class AcsConfiguration {
 		connections.details().forEach((name, connection) -> {
 			AcsProperties.Resource settings = settings(properties, name);
 			CommunicationIdentityClient client = client(name, connection, settings, credential, acsHttpExecutor,
-					buckets, openTelemetry);
+					windows, openTelemetry);
 			AcsProperties.CircuitBreaker breakerSettings = filledIn(settings.circuitBreaker());
 			CircuitBreaker breaker = breakers.circuitBreaker(breakerName(name), circuitBreakerConfig(breakerSettings));
 			gateways.put(name, new AcsGateway(name, client, breaker, breakerSettings.waitInOpenState(), meters));
@@ -106,7 +106,7 @@ class AcsConfiguration {
 
 	private static CommunicationIdentityClient client(String name, AcsConnectionDetails connection,
 			AcsProperties.Resource settings, ObjectProvider<TokenCredential> credential, ExecutorService executor,
-			BucketStore buckets, ObjectProvider<OpenTelemetry> openTelemetry) {
+			WindowStore windows, ObjectProvider<OpenTelemetry> openTelemetry) {
 		AcsProperties.Client client = filledIn(settings.client());
 		CommunicationIdentityClientBuilder builder = new CommunicationIdentityClientBuilder()
 			.endpoint(connection.endpoint().toString())
@@ -118,7 +118,7 @@ class AcsConfiguration {
 		openTelemetry.ifAvailable((tracing) -> builder.clientOptions(tracedBy(tracing)));
 		AcsProperties.Budget budget = filledIn(settings.budget());
 		if (budget.enabled()) {
-			builder.addPolicy(new AcsBudgetPolicy(buckets, name, budget.calls(), budget.period()));
+			builder.addPolicy(new AcsBudgetPolicy(windows, name, budget));
 		}
 		if (connection.accessKey() != null) {
 			return builder.credential(new AzureKeyCredential(connection.accessKey())).buildClient();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.acstokenservice.ratelimit.WindowLimit;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -196,26 +197,86 @@ public record AcsProperties(@Nullable String connectionString, @Nullable URI end
 	}
 
 	/**
-	 * A cap on the calls that all instances together make to ACS, every attempt counted,
-	 * so that a burst cannot run into the resource's own limits (per 30 s: 1000 token or
-	 * identity calls, 500 deletions or revocations), which would throttle every instance
-	 * at once. On PostgreSQL the fleet shares one budget; on H2 (local mode) it is this
-	 * instance's. Spent, calls that need ACS get 503 while reused tokens are still handed
-	 * out. The default stays under the smallest of ACS's limits; lower it when other
-	 * applications share the ACS resource.
+	 * How many calls all instances together make to ACS, every attempt counted, so that a
+	 * burst (new users, a mass revocation after an incident, a mass erasure) never runs
+	 * into the resource's own limits, which would throttle every instance at once and
+	 * every other application on the resource. ACS limits each operation per resource and
+	 * per 30 seconds; the fleet keeps to ACS's arithmetic: in any window of
+	 * {@code period}, at most the operation's limit less {@code reserved-percent} of it.
+	 * On PostgreSQL the fleet shares each window; on H2 (local mode) they are this
+	 * instance's. Spent, calls that need ACS get 503 with {@code Retry-After} (when the
+	 * window admits a call again) while reused tokens are still handed out.
 	 *
-	 * @param enabled whether the cap applies
-	 * @param calls how many calls per period, for the whole fleet
-	 * @param period the period
+	 * @param enabled whether the budget applies
+	 * @param period ACS's window: how far back a call counts against its limit
+	 * @param reservedPercent of each limit, the percentage left to other applications on
+	 * the same ACS resource (and to calls whose time on the wire moves them into another
+	 * window): 10 keeps the fleet to 900 issues and 450 revocations per 30 s
+	 * @param limits ACS's limits per window, by operation: ACS's published numbers unless
+	 * ACS changes them
+	 * @param calls a cap on all operations together per window, for the whole fleet, on
+	 * top of the per-operation limits; none unless set
 	 */
-	public record Budget(@DefaultValue("true") boolean enabled, @DefaultValue("450") int calls,
-			@DefaultValue("30s") Duration period) {
+	public record Budget(@DefaultValue("true") boolean enabled, @DefaultValue("30s") Duration period,
+			@DefaultValue("10") int reservedPercent, @DefaultValue Limits limits, @Nullable Integer calls) {
 
 		public Budget {
-			if (calls < 1) {
-				throw new IllegalArgumentException("acs.budget.calls must be at least 1");
-			}
 			requirePositive("acs.budget.period", period);
+			if (reservedPercent < 0 || reservedPercent > 90) {
+				throw new IllegalArgumentException("acs.budget.reserved-percent must be between 0 and 90");
+			}
+			if (calls != null && (calls < 1 || calls > WindowLimit.MAX_CALLS)) {
+				throw new IllegalArgumentException("acs.budget.calls must be between 1 and " + WindowLimit.MAX_CALLS);
+			}
+		}
+
+		/**
+		 * What the fleet may send of one operation per window: the limit less the
+		 * reserve.
+		 */
+		int allowance(AcsLimitedOperation operation) {
+			return Math.max(1, (int) ((long) this.limits.of(operation) * (100 - this.reservedPercent) / 100));
+		}
+
+	}
+
+	/**
+	 * ACS's limits per resource and per window (30 seconds), as its service-limits page
+	 * lists them.
+	 *
+	 * @param createIdentity {@code POST /identities} without a token: 1000
+	 * @param createIdentityAndToken {@code POST /identities} that also issues a token
+	 * (every first token): 1000
+	 * @param issueToken a token for an existing identity: 1000
+	 * @param revoke a revocation of an identity's tokens: 500
+	 * @param delete a deletion of an identity (erasures): 500
+	 * @param teamsExchange a Teams user's token exchanged: 500
+	 */
+	public record Limits(@DefaultValue("1000") int createIdentity, @DefaultValue("1000") int createIdentityAndToken,
+			@DefaultValue("1000") int issueToken, @DefaultValue("500") int revoke, @DefaultValue("500") int delete,
+			@DefaultValue("500") int teamsExchange) {
+
+		public Limits {
+			for (int limit : new int[] { createIdentity, createIdentityAndToken, issueToken, revoke, delete,
+					teamsExchange }) {
+				if (limit < 1 || limit > WindowLimit.MAX_CALLS) {
+					throw new IllegalArgumentException(
+							"acs.budget.limits.* must be between 1 and " + WindowLimit.MAX_CALLS + ", not " + limit);
+				}
+			}
+		}
+
+		int of(AcsLimitedOperation operation) {
+			return switch (operation) {
+				case CREATE_IDENTITY -> this.createIdentity;
+				case CREATE_IDENTITY_AND_TOKEN -> this.createIdentityAndToken;
+				case ISSUE_TOKEN -> this.issueToken;
+				case REVOKE -> this.revoke;
+				case DELETE -> this.delete;
+				case TEAMS_EXCHANGE -> this.teamsExchange;
+				case OTHER -> Math.min(Math.min(this.revoke, this.delete), Math.min(this.teamsExchange,
+						Math.min(this.issueToken, Math.min(this.createIdentity, this.createIdentityAndToken))));
+			};
 		}
 
 	}

@@ -3,7 +3,6 @@ package org.acstokenservice.ratelimit;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
@@ -31,24 +30,7 @@ class ObservedBucketStore implements BucketStore, AutoCloseable {
 		if (limit.sharing() != BucketLimit.Sharing.EXACT) {
 			return this.store.tryConsume(key, limit);
 		}
-		String name = limitName(key);
-		Observation observation = Observation.createNotStarted("acs.fleet.bucket.decisions", this.observations)
-			.contextualName("bucket " + name)
-			.lowCardinalityKeyValue("limit", name)
-			.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			Optional<Duration> wait = this.store.tryConsume(key, limit);
-			observation.lowCardinalityKeyValue("outcome", wait.isEmpty() ? "taken" : "refused");
-			return wait;
-		}
-		catch (RuntimeException ex) {
-			observation.lowCardinalityKeyValue("outcome", "failed");
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		return BucketDecisions.observe(this.observations, key, () -> this.store.tryConsume(key, limit));
 	}
 
 	/** The buckets themselves, for the maintenance that only they know how to do. */
@@ -61,17 +43,6 @@ class ObservedBucketStore implements BucketStore, AutoCloseable {
 		if (this.store instanceof AutoCloseable closeable) {
 			closeable.close();
 		}
-	}
-
-	/**
-	 * The limit a key belongs to: what stands before its first colon ({@code token},
-	 * {@code lookup}, {@code sign-in}, {@code audit-refusal}), or the whole key when it
-	 * has none ({@code acs-budget}). Keys are made in code from a few fixed names, so the
-	 * tag stays small.
-	 */
-	static String limitName(String key) {
-		int colon = key.indexOf(':');
-		return (colon < 0) ? key : key.substring(0, colon);
 	}
 
 }

@@ -21,10 +21,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * The token buckets of the rate limits and the ACS budget: in PostgreSQL, which the fleet
- * shares, through a small pool of their own; on any other database (H2, local mode's
- * single instance) in memory. Decisions that the database grants are observed (a span of
- * the request).
+ * The token buckets of the rate limits and the sliding windows of the ACS budget: in
+ * PostgreSQL, which the fleet shares, each through a small pool of its own; on any other
+ * database (H2, local mode's single instance) in memory. Decisions that the database
+ * grants are observed (a span of the request).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SharedBucketProperties.class)
@@ -40,14 +40,37 @@ class RateLimitConfiguration {
 		return new ObservedBucketStore(store, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
+	@Bean
+	WindowStore windowStore(DataSource dataSource, SharedBucketProperties properties, MeterRegistry meters,
+			ObjectProvider<ObservationRegistry> observations) {
+		WindowStore store = PostgreSqlConnection.of(dataSource)
+			.<WindowStore>map((database) -> new PostgreSqlWindowStore(windowsPool(database, properties, meters)))
+			.orElseGet(InMemoryWindowStore::new);
+		return new ObservedWindowStore(store, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	}
+
 	static HikariDataSource bucketsPool(PostgreSqlConnection database, SharedBucketProperties buckets,
 			MeterRegistry meters) {
+		return pool("fleet-buckets", buckets.poolSize(), database, buckets, meters);
+	}
+
+	/**
+	 * The windows' own pool (the ACS budget's): a flood that keeps the buckets' pool busy
+	 * cannot hold back the calls to ACS that new users and fresh tokens need.
+	 */
+	static HikariDataSource windowsPool(PostgreSqlConnection database, SharedBucketProperties buckets,
+			MeterRegistry meters) {
+		return pool("fleet-windows", 2, database, buckets, meters);
+	}
+
+	private static HikariDataSource pool(String name, int size, PostgreSqlConnection database,
+			SharedBucketProperties buckets, MeterRegistry meters) {
 		HikariConfig config = new HikariConfig();
-		config.setPoolName("fleet-buckets");
+		config.setPoolName(name);
 		config.setJdbcUrl(database.url());
 		config.setUsername(database.username());
 		config.setPassword(database.password());
-		config.setMaximumPoolSize(buckets.poolSize());
+		config.setMaximumPoolSize(size);
 		config.setMinimumIdle(1);
 		// A request waits for its bucket about a second at most.
 		config.setConnectionTimeout(500);

@@ -13,8 +13,8 @@ import org.acstokenservice.emulator.AcsLimit;
 import org.acstokenservice.emulator.AcsOperation;
 import org.acstokenservice.emulator.Fault;
 import org.acstokenservice.emulator.LimitSettings;
-import org.acstokenservice.ratelimit.BucketStore;
-import org.acstokenservice.ratelimit.InMemoryBucketStore;
+import org.acstokenservice.ratelimit.WindowStore;
+import org.acstokenservice.ratelimit.InMemoryWindowStore;
 import org.acstokenservice.testsupport.IntegrationTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -288,7 +288,7 @@ class AcsClientTests {
 	private static ApplicationContextRunner client(AcsEmulator emulator) {
 		return new ApplicationContextRunner().withUserConfiguration(AcsConfiguration.class)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.withBean(BucketStore.class, InMemoryBucketStore::new)
+			.withBean(WindowStore.class, InMemoryWindowStore::new)
 			.withBean(AcsConnectionDetails.class,
 					() -> AcsConnectionDetails.ofConnectionString(emulator.connectionString(), emulator.certificate()))
 			.withPropertyValues("acs.client.max-retries=1", "acs.client.retry-delay=50ms",

@@ -84,9 +84,9 @@ class ObservedBucketStoreTests {
 
 	@Test
 	void limitNameWhenKeyHasPartsThenOnlyTheFirst() {
-		assertThat(ObservedBucketStore.limitName("audit-refusal:TOKEN_ISSUE:alice")).isEqualTo("audit-refusal");
-		assertThat(ObservedBucketStore.limitName("sign-in:2001:db8::/64")).isEqualTo("sign-in");
-		assertThat(ObservedBucketStore.limitName("acs-budget")).isEqualTo("acs-budget");
+		assertThat(BucketDecisions.limitName("audit-refusal:TOKEN_ISSUE:alice")).isEqualTo("audit-refusal");
+		assertThat(BucketDecisions.limitName("sign-in:2001:db8::/64")).isEqualTo("sign-in");
+		assertThat(BucketDecisions.limitName("acs-budget")).isEqualTo("acs-budget");
 	}
 
 	private static String value(Observation.Context context, String key) {

@@ -8,11 +8,13 @@ package org.acstokenservice.fleet;
  * {@code NOTIFY}, from a trigger on the table). The announcement's channel is
  * {@link #CHANNEL}; its payload {@code <topic>:<key>}.
  * <p>
- * The feed keeps the promise that an answer given after {@link #awaitPropagation(long)}
- * is never contradicted by a stale memory: a subscriber uses its memory only while
- * {@link #upToDate()} says that every change committed more than
- * {@code token-service.fleet.changes.max-delay} ago has been heard, and waits that long
- * after committing a change whose effect must hold everywhere before it answers.
+ * The feed keeps the promise that a request received, on any instance, after
+ * {@link #awaitPropagation(long)} returned is never answered from a memory that the
+ * change made stale: a subscriber uses its memory only while {@link #upToDate()} says
+ * that every change committed more than {@code token-service.fleet.changes.max-delay} ago
+ * has been heard, and waits that long after committing a change whose effect must hold
+ * everywhere before it answers. A request already in progress may have read its memory
+ * before: no check could stop a pause between reading and answering.
  */
 public interface ChangeFeed {
 

@@ -41,15 +41,15 @@ class FleetConfiguration {
 
 	/**
 	 * How an instance hears of what other instances change: PostgreSQL's
-	 * {@code LISTEN}/{@code NOTIFY}; on any other database (one instance) nothing to
-	 * hear.
+	 * {@code LISTEN}/{@code NOTIFY}, its heartbeats sent through the application's pool
+	 * as the writers' changes are; on any other database (one instance) nothing to hear.
 	 */
 	@Bean
-	ChangeFeed changeFeed(DataSource dataSource, FleetProperties properties, MeterRegistry meters) {
+	ChangeFeed changeFeed(DataSource dataSource, JdbcClient jdbc, FleetProperties properties, MeterRegistry meters) {
 		FleetProperties.Changes changes = properties.changes();
 		return PostgreSqlConnection.of(dataSource)
-			.<ChangeFeed>map(
-					(database) -> new PostgreSqlChangeFeed(database, changes.heartbeat(), changes.maxDelay(), meters))
+			.<ChangeFeed>map((database) -> new PostgreSqlChangeFeed(database, jdbc, changes.heartbeat(),
+					changes.maxDelay(), meters))
 			.orElseGet(LocalChangeFeed::new);
 	}
 

@@ -1,5 +1,6 @@
 package org.acstokenservice.fleet;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import org.jspecify.annotations.Nullable;
@@ -21,12 +22,16 @@ final class Heartbeats {
 		this.maxDelayNanos = maxDelayNanos;
 	}
 
-	/** A heartbeat is sent now; those out for longer than the maximum delay go. */
+	/**
+	 * A heartbeat is sent now; those out for longer than the maximum delay go. Safe while
+	 * the listening thread hears heartbeats back or clears them.
+	 */
 	void sent(long sequence, long nanoTime) {
 		this.outstanding.put(sequence, nanoTime);
-		while (!this.outstanding.isEmpty()
-				&& nanoTime - this.outstanding.firstEntry().getValue() > this.maxDelayNanos) {
-			this.outstanding.pollFirstEntry();
+		Map.Entry<Long, Long> oldest = this.outstanding.firstEntry();
+		while (oldest != null && nanoTime - oldest.getValue() > this.maxDelayNanos) {
+			this.outstanding.remove(oldest.getKey(), oldest.getValue());
+			oldest = this.outstanding.firstEntry();
 		}
 	}
 

@@ -12,7 +12,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,20 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The change feed on PostgreSQL's {@code LISTEN}/{@code NOTIFY}, on a connection of its
- * own.
+ * The change feed on PostgreSQL's {@code LISTEN}/{@code NOTIFY}: it listens on a
+ * connection of its own, and sends its heartbeats through the application's pool.
  * <p>
  * PostgreSQL delivers the notifications to a listener in the order their transactions
  * committed. So every {@code heartbeat} the feed sends itself a notification, and when it
- * comes back, every change committed before it was sent has been delivered: the feed is
- * {@linkplain #upToDate() up to date} while the last heartbeat that came back was sent
- * less than {@code maxDelay} ago. A change committed at {@code c} is therefore heard by
- * every up-to-date instance by {@code c + maxDelay}, whatever their clocks say (only each
- * instance's own elapsed time is compared). While the connection is down or slow, the
- * feed is not up to date and subscribers read the database; when it comes back,
- * subscribers forget everything, since changes may have been missed.
+ * comes back, every change committed before it was sent has been delivered. The heartbeat
+ * takes the path that the writers' changes take (a pooled connection of the application),
+ * not the listening connection: behind a pooler, or after a failover that left the
+ * listener on another server, a heartbeat sent on the listening connection would prove
+ * only that the listener hears itself. The feed is {@linkplain #upToDate() up to date}
+ * while the last heartbeat that came back was sent less than {@code maxDelay} ago. A
+ * change committed at {@code c} is therefore heard by every up-to-date instance by
+ * {@code c + maxDelay}, whatever their clocks say (only each instance's own elapsed time
+ * is compared). While the connection is down or slow, the feed is not up to date and
+ * subscribers read the database; when it comes back, subscribers forget everything, since
+ * changes may have been missed.
  */
 class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 
@@ -53,6 +61,9 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 	private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
 
 	private final PostgreSqlConnection database;
+
+	/** The application's pool: the writers' path. */
+	private final JdbcClient writers;
 
 	private final long heartbeatNanos;
 
@@ -78,14 +89,20 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 	private volatile @Nullable Connection connection;
 
 	/** Enforces the listening connection's network time-out. */
-	private final java.util.concurrent.ExecutorService timeouts = Executors.newSingleThreadExecutor((task) -> {
-		Thread thread = new Thread(task, "fleet-changes-timeout");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService timeouts = Executors.newSingleThreadExecutor(daemon("fleet-changes-timeout"));
 
-	PostgreSqlChangeFeed(PostgreSqlConnection database, Duration heartbeat, Duration maxDelay, MeterRegistry meters) {
+	/** Sends the heartbeats, so that a slow pool never delays what the listener hears. */
+	private final ScheduledExecutorService heartbeats = Executors
+		.newSingleThreadScheduledExecutor(daemon("fleet-changes-heartbeat"));
+
+	/**
+	 * @param database how to open the listening connection
+	 * @param writers the application's pool, through which the heartbeats go
+	 */
+	PostgreSqlChangeFeed(PostgreSqlConnection database, JdbcClient writers, Duration heartbeat, Duration maxDelay,
+			MeterRegistry meters) {
 		this.database = database;
+		this.writers = writers;
 		this.heartbeatNanos = heartbeat.toNanos();
 		this.maxDelayNanos = maxDelay.toNanos();
 		this.outstanding = new Heartbeats(this.maxDelayNanos);
@@ -131,11 +148,13 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 		listening.setDaemon(true);
 		this.thread = listening;
 		listening.start();
+		this.heartbeats.scheduleWithFixedDelay(this::sendHeartbeat, 0, this.heartbeatNanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.heartbeats.shutdownNow();
 		closeQuietly();
 		this.timeouts.shutdown();
 		Thread listening = this.thread;
@@ -205,19 +224,16 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 
 	private void listenOn(Connection listening) throws SQLException {
 		PGConnection notifications = listening.unwrap(PGConnection.class);
-		long nextHeartbeat = System.nanoTime();
-		try (PreparedStatement heartbeat = listening.prepareStatement("select pg_notify(?, ?)")) {
+		long nextProbe = System.nanoTime();
+		// A dead connection fails here within the network time-out, and is opened again.
+		try (PreparedStatement alive = listening.prepareStatement("select 1")) {
 			while (this.running) {
 				long now = System.nanoTime();
-				if (now >= nextHeartbeat) {
-					long sequence = this.sequence.incrementAndGet();
-					heartbeat.setString(1, CHANNEL);
-					heartbeat.setString(2, HEARTBEAT + this.instance + ':' + sequence);
-					this.outstanding.sent(sequence, System.nanoTime());
-					heartbeat.execute();
-					nextHeartbeat = now + this.heartbeatNanos;
+				if (now >= nextProbe) {
+					alive.execute();
+					nextProbe = now + this.heartbeatNanos;
 				}
-				int wait = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextHeartbeat - System.nanoTime()));
+				int wait = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextProbe - System.nanoTime()));
 				PGNotification[] received = notifications.getNotifications(wait);
 				if (received != null) {
 					for (PGNotification notification : received) {
@@ -225,6 +241,29 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 					}
 				}
 			}
+		}
+	}
+
+	/**
+	 * One heartbeat through the application's pool, while the feed listens: a failure
+	 * only means that no heartbeat comes back, so the feed is not trusted.
+	 */
+	private void sendHeartbeat() {
+		if (this.connection == null) {
+			return;
+		}
+		try {
+			long sequence = this.sequence.incrementAndGet();
+			this.outstanding.sent(sequence, System.nanoTime());
+			this.writers.sql("select pg_notify(?, ?)")
+				.param(CHANNEL)
+				.param(HEARTBEAT + this.instance + ':' + sequence)
+				.query((row, number) -> number)
+				.list();
+		}
+		catch (RuntimeException ex) {
+			// Caught, or the executor would send no heartbeat again.
+			logger.debug("The change feed's heartbeat could not be sent", ex);
 		}
 	}
 
@@ -285,6 +324,14 @@ class PostgreSqlChangeFeed implements ChangeFeed, SmartLifecycle {
 				logger.debug("Could not close the change feed's connection", ex);
 			}
 		}
+	}
+
+	private static ThreadFactory daemon(String name) {
+		return (task) -> {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	private void pause(Duration duration) {

@@ -1,9 +1,9 @@
 package org.acstokenservice.identity;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,6 +17,12 @@ import org.acstokenservice.fleet.ChangeFeed;
  * to date: every change of a mapping, on any instance, is announced on it and makes this
  * cache forget the user; while the feed is behind or down, every look-up reads the
  * database. Absence is never kept: a user without an identity is looked up again.
+ * <p>
+ * A read is kept only under {@link #lock}, which every forgetting holds too: a change
+ * heard while a request read the database either comes before the put, and the read is
+ * not kept, or after it, and forgets it. Without the lock, a read taken before a
+ * revocation committed could be put after the revocation was heard, and be served for up
+ * to {@link #MAX_AGE}.
  */
 class IdentityCache implements ChangeFeed.Listener {
 
@@ -35,8 +41,11 @@ class IdentityCache implements ChangeFeed.Listener {
 
 	private final Set<String> resources;
 
+	/** Held by each put and each forgetting, so that neither runs inside the other. */
+	private final Object lock = new Object();
+
 	/** Counts forgettings, so that a read that one overtook is not kept. */
-	private final AtomicLong forgotten = new AtomicLong();
+	private long forgotten;
 
 	private final Counter hits;
 
@@ -83,13 +92,28 @@ class IdentityCache implements ChangeFeed.Listener {
 			return Optional.of(cached);
 		}
 		this.misses.increment();
-		long before = this.forgotten.get();
+		long before = forgotten();
 		Optional<StoredIdentity> read = this.store.findByAppUserId(appUserId, resource);
-		// Kept only if no change was heard meanwhile: it might have been this user's.
-		if (read.isPresent() && this.forgotten.get() == before && this.changes.upToDate()) {
-			this.identities.put(key, read.get());
-		}
+		read.ifPresent((identity) -> keep(key, identity, before));
 		return read;
+	}
+
+	/**
+	 * Kept only if no change was heard since {@code before}: it might have been this
+	 * user's.
+	 */
+	private void keep(String key, StoredIdentity identity, long before) {
+		synchronized (this.lock) {
+			if (this.forgotten == before && this.changes.upToDate()) {
+				this.identities.put(key, identity);
+			}
+		}
+	}
+
+	private long forgotten() {
+		synchronized (this.lock) {
+			return this.forgotten;
+		}
 	}
 
 	/**
@@ -97,8 +121,11 @@ class IdentityCache implements ChangeFeed.Listener {
 	 * another did (the database's trigger names the user, not the resource).
 	 */
 	void forget(String appUserId) {
-		this.forgotten.incrementAndGet();
-		this.identities.invalidateAll(this.resources.stream().map((resource) -> key(appUserId, resource)).toList());
+		List<String> keys = this.resources.stream().map((resource) -> key(appUserId, resource)).toList();
+		synchronized (this.lock) {
+			this.forgotten++;
+			this.identities.invalidateAll(keys);
+		}
 	}
 
 	private static String key(String appUserId, String resource) {
@@ -122,8 +149,10 @@ class IdentityCache implements ChangeFeed.Listener {
 
 	@Override
 	public void forgetAll() {
-		this.forgotten.incrementAndGet();
-		this.identities.invalidateAll();
+		synchronized (this.lock) {
+			this.forgotten++;
+			this.identities.invalidateAll();
+		}
 	}
 
 }

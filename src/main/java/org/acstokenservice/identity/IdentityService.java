@@ -126,8 +126,9 @@ public class IdentityService {
 						identity.communicationUserId(), appUserId, identity.resource());
 				continue;
 			}
-			revoked |= revokeTokens(appUserId, identity.resource());
+			revoked |= revoke(appUserId, identity.resource());
 		}
+		awaitEverywhereIf(revoked);
 		return revoked;
 	}
 
@@ -139,6 +140,24 @@ public class IdentityService {
 	 * @return {@code false} when the user has no identity there
 	 */
 	public boolean revokeTokens(String appUserId, String resource) {
+		boolean revoked = revoke(appUserId, resource);
+		awaitEverywhereIf(revoked);
+		return revoked;
+	}
+
+	/**
+	 * Every path that answers success waits here, once: what the revocation committed,
+	 * and an erasure that it saw, committed before now. No instance may hand out a
+	 * revoked token to a request received after the answer.
+	 */
+	private void awaitEverywhereIf(boolean revoked) {
+		if (revoked) {
+			this.cache.awaitEverywhere(System.nanoTime());
+		}
+	}
+
+	/** Revokes without waiting for the fleet to hear of it. */
+	private boolean revoke(String appUserId, String resource) {
 		for (int pass = 0; pass < MAX_PASSES; pass++) {
 			Optional<StoredIdentity> stored = this.store.findByAppUserId(appUserId, resource);
 			if (stored.isEmpty()) {
@@ -159,13 +178,10 @@ public class IdentityService {
 			 * either.
 			 */
 			boolean stillMapped = this.store.markRevoked(appUserId, communicationUserId, now());
-			long committed = System.nanoTime();
 			this.cache.forget(appUserId);
 			this.reusable.forget(communicationUserId);
 			logger.info("Revoked the tokens of app user {} ({})", appUserId, communicationUserId);
 			if (stillMapped) {
-				// No instance may hand out a revoked token once this is answered.
-				this.cache.awaitEverywhere(committed);
 				return true;
 			}
 		}

@@ -39,6 +39,7 @@ class PostgreSqlChangeFeedTests {
 	@BeforeAll
 	static void startPostgres() throws IOException {
 		postgres = EmbeddedPostgres.start();
+		JdbcClient.create(postgres.getPostgresDatabase()).sql("create database elsewhere").update();
 	}
 
 	@AfterAll
@@ -48,10 +49,15 @@ class PostgreSqlChangeFeedTests {
 
 	@BeforeEach
 	void startFeed() {
-		this.feed = new PostgreSqlChangeFeed(
-				new PostgreSqlConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"),
+		this.feed = startFeed(this.jdbc);
+	}
+
+	/** A feed that listens on the test's database, its heartbeats sent by writers. */
+	private PostgreSqlChangeFeed startFeed(JdbcClient writers) {
+		PostgreSqlChangeFeed started = new PostgreSqlChangeFeed(
+				new PostgreSqlConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"), writers,
 				Duration.ofMillis(50), MAX_DELAY, new SimpleMeterRegistry());
-		this.feed.subscribe("identity", new ChangeFeed.Listener() {
+		started.subscribe("identity", new ChangeFeed.Listener() {
 
 			@Override
 			public void changed(String key) {
@@ -64,7 +70,8 @@ class PostgreSqlChangeFeedTests {
 			}
 
 		});
-		this.feed.start();
+		started.start();
+		return started;
 	}
 
 	@AfterEach
@@ -103,6 +110,27 @@ class PostgreSqlChangeFeedTests {
 		await(() -> !this.feed.upToDate());
 		await(this.feed::upToDate);
 		assertThat(this.forgotten).as("forgotten again: changes may have been missed").hasValue(2);
+	}
+
+	@Test
+	void upToDateWhenWritersReachAnotherDatabaseThanTheListenerThenNeverClaimedForTheirChanges() {
+		this.feed.stop();
+		this.forgotten.set(0);
+		/*
+		 * The application's pool reaches a database that the listener does not hear: as
+		 * after a failover, or behind a pooler that routes the two apart.
+		 */
+		JdbcClient writers = JdbcClient.create(postgres.getDatabase("postgres", "elsewhere"));
+		this.feed = startFeed(writers);
+		await(() -> this.forgotten.get() == 1);
+
+		writers.sql("select pg_notify(?, ?)").params(ChangeFeed.CHANNEL, "identity:alice").query(Object.class).list();
+		long committed = System.nanoTime();
+		this.feed.awaitPropagation(committed);
+
+		assertThat(this.feed.upToDate() && !this.changed.contains("alice"))
+			.as("up to date, yet a writer's change committed a maximum delay ago was not heard")
+			.isFalse();
 	}
 
 	@Test

@@ -7,9 +7,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.acstokenservice.testsupport.ManualChangeFeed;
 import org.acstokenservice.testsupport.MutableClock;
 import org.acstokenservice.acs.AcsException;
 import org.acstokenservice.acs.AcsFailures;
@@ -74,9 +76,12 @@ class IdentityServiceTests {
 	}
 
 	private IdentityService service(JdbcIdentityStore store, boolean reuse, Clock clock) {
+		return service(store, reuse, clock, H2Stores.localCache(store));
+	}
+
+	private IdentityService service(JdbcIdentityStore store, boolean reuse, Clock clock, IdentityCache cache) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		ReusableTokens reusable = new ReusableTokens(reuse, 10, meters);
-		IdentityCache cache = H2Stores.localCache(store);
 		return new IdentityService(store, cache, resources(), reusable,
 				new IdentityDeletions(store, cache, resources(), reusable, meters), clock, meters);
 	}
@@ -199,6 +204,26 @@ class IdentityServiceTests {
 			assertThat(identity.communicationUserId()).isEqualTo("8:acs:r_after");
 			assertThat(identity.tokensRevokedAt()).isNotNull();
 		});
+	}
+
+	@Test
+	void revokeWhenUserErasedMeanwhileThenAnsweredOnlyOnceEveryInstanceHeard() {
+		ManualChangeFeed feed = new ManualChangeFeed();
+		IdentityService service = service(this.store, false, this.clock,
+				new IdentityCache(this.store, feed, Set.of(AcsResources.DEFAULT), 10, new SimpleMeterRegistry()));
+		this.store.insertIfAbsent(new StoredIdentity("kate", "8:acs:r_kate", now(), null));
+		AtomicLong erased = new AtomicLong();
+		// While ACS revokes, the user erases her identity on another instance.
+		willAnswer((invocation) -> {
+			this.store.forgetAndQueueDeletion("kate", now(), now());
+			erased.set(System.nanoTime());
+			return null;
+		}).given(this.acs).revokeTokens("8:acs:r_kate");
+
+		assertThat(service.revokeTokens("kate", AcsResources.DEFAULT)).isTrue();
+
+		assertThat(feed.awaited()).as("waited for a moment after the erasure and the first mark committed")
+			.anySatisfy((committedAt) -> assertThat(committedAt).isGreaterThanOrEqualTo(erased.get()));
 	}
 
 	@Test

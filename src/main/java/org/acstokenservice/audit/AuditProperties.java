@@ -14,8 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * database (entries are written in batches, off the request threads)
  * @param queueCapacity how many entries may wait to be written; when that many wait, a
  * request waits for room rather than lose its entry
- * @param maxWait how long a request waits at most for room in the queue before it is
- * answered 503 {@code database_unavailable}
+ * @param maxWait how long a request waits at most for the audit trail, room in the queue
+ * and, when its entry must be committed before the answer, the commit together; then it
+ * is answered 503 {@code database_unavailable}
  */
 @ConfigurationProperties("token-service.audit")
 record AuditProperties(@DefaultValue("90d") Duration retention, @DefaultValue("1h") Duration purgeInterval,

@@ -92,20 +92,22 @@ class AuditWriter implements SmartLifecycle {
 	 * gets the same 503 as any other request that needs it
 	 */
 	void write(AuditEvent event) {
-		enqueue(new Queued(event, null));
+		enqueue(new Queued(event, null), System.nanoTime() + this.maxWait.toNanos());
 	}
 
 	/**
 	 * Writes an event and returns once its row is committed, with the rows of whatever
 	 * other requests were queued with it: for a request that changed something or
-	 * obtained something new from ACS, which must not be answered unrecorded.
+	 * obtained something new from ACS, which must not be answered unrecorded. The maximum
+	 * wait is for both, room in the queue and the commit: one deadline, not one each.
 	 * @throws DataAccessResourceFailureException when the row was not committed within
 	 * the maximum wait (it is still written once the database takes it)
 	 */
 	void writeAndWait(AuditEvent event) {
+		long deadline = System.nanoTime() + this.maxWait.toNanos();
 		CompletableFuture<Void> committed = new CompletableFuture<>();
-		enqueue(new Queued(event, committed));
-		await(committed, "recorded");
+		enqueue(new Queued(event, committed), deadline);
+		await(committed, "recorded", deadline);
 	}
 
 	/**
@@ -117,14 +119,15 @@ class AuditWriter implements SmartLifecycle {
 			drain();
 			return;
 		}
+		long deadline = System.nanoTime() + this.maxWait.toNanos();
 		CompletableFuture<Void> written = new CompletableFuture<>();
-		enqueue(new Queued(null, written));
-		await(written, "written");
+		enqueue(new Queued(null, written), deadline);
+		await(written, "written", deadline);
 	}
 
-	private void enqueue(Queued item) {
+	private void enqueue(Queued item, long deadline) {
 		try {
-			if (!this.queue.offer(item, this.maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+			if (!this.queue.offer(item, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
 				throw new DataAccessResourceFailureException(
 						"The audit trail is backed up: no room within " + this.maxWait);
 			}
@@ -135,9 +138,9 @@ class AuditWriter implements SmartLifecycle {
 		}
 	}
 
-	private void await(CompletableFuture<Void> committed, String what) {
+	private void await(CompletableFuture<Void> committed, String what, long deadline) {
 		try {
-			committed.get(this.maxWait.toMillis(), TimeUnit.MILLISECONDS);
+			committed.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			throw new DataAccessResourceFailureException("The audit trail was not " + what + " within " + this.maxWait);

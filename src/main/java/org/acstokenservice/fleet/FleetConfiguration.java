@@ -17,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What the instances of a fleet share through the database: the feed of changes, the
@@ -61,6 +63,16 @@ class FleetConfiguration {
 	@Bean
 	FleetMaintenance fleetMaintenance(DatabaseClock clock) {
 		return new FleetMaintenance(clock);
+	}
+
+	/**
+	 * Every transaction of the application, and the reads that ask for it, tried once
+	 * more on a fresh connection when a pooled connection had died; Boot's own
+	 * {@code TransactionTemplate} steps aside for it.
+	 */
+	@Bean
+	FreshConnectionRetry transactionOperations(DataSource dataSource, PlatformTransactionManager transactionManager) {
+		return new FreshConnectionRetry(dataSource, new TransactionTemplate(transactionManager));
 	}
 
 	/**

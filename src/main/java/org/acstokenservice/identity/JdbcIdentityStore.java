@@ -10,17 +10,23 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.acstokenservice.fleet.FreshConnectionRetry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The mapping from app users to ACS identities, one per user and resource
  * ({@code acs_identity}), and the identities waiting to be deleted at ACS
  * ({@code pending_acs_deletion}).
+ * <p>
+ * Every read, and every write on a request's path, is tried once more on a fresh
+ * connection when its pooled connection had died (see {@link FreshConnectionRetry}); so
+ * each such write runs in a transaction, which tells a loss before the commit, safe to
+ * try again, from a loss of the commit itself. The retry job's own bookkeeping is not
+ * tried again: its next round does it.
  */
 @Repository
 class JdbcIdentityStore {
@@ -30,35 +36,38 @@ class JdbcIdentityStore {
 
 	private final JdbcClient jdbc;
 
-	private final TransactionOperations transactions;
+	private final FreshConnectionRetry transactions;
 
-	JdbcIdentityStore(JdbcClient jdbc, TransactionOperations transactions) {
+	JdbcIdentityStore(JdbcClient jdbc, FreshConnectionRetry transactions) {
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 	}
 
 	/** The user's identity in a resource. */
 	Optional<StoredIdentity> findByAppUserId(String appUserId, String resource) {
-		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? and resource = ?")
-			.param(appUserId)
-			.param(resource)
-			.query(JdbcIdentityStore::map)
-			.optional();
+		return this.transactions
+			.read(() -> this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? and resource = ?")
+				.param(appUserId)
+				.param(resource)
+				.query(JdbcIdentityStore::map)
+				.optional());
 	}
 
 	/** The user's identities in every resource. */
 	List<StoredIdentity> findAllByAppUserId(String appUserId) {
-		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? order by resource")
-			.param(appUserId)
-			.query(JdbcIdentityStore::map)
-			.list();
+		return this.transactions.read(
+				() -> this.jdbc.sql("select " + COLUMNS + " from acs_identity where app_user_id = ? order by resource")
+					.param(appUserId)
+					.query(JdbcIdentityStore::map)
+					.list());
 	}
 
 	Optional<StoredIdentity> findByCommunicationUserId(String communicationUserId) {
-		return this.jdbc.sql("select " + COLUMNS + " from acs_identity where communication_user_id = ?")
-			.param(communicationUserId)
-			.query(JdbcIdentityStore::map)
-			.optional();
+		return this.transactions
+			.read(() -> this.jdbc.sql("select " + COLUMNS + " from acs_identity where communication_user_id = ?")
+				.param(communicationUserId)
+				.query(JdbcIdentityStore::map)
+				.optional());
 	}
 
 	/**
@@ -68,14 +77,15 @@ class JdbcIdentityStore {
 	 */
 	boolean insertIfAbsent(StoredIdentity identity) {
 		try {
-			this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?)")
-				.param(identity.appUserId())
-				.param(identity.communicationUserId())
-				.param(timestamp(identity.createdAt()))
-				.param(timestamp(identity.tokensRevokedAt()))
-				.param(identity.revocationGeneration())
-				.param(identity.resource())
-				.update();
+			this.transactions.executeWithoutResult(
+					(status) -> this.jdbc.sql("insert into acs_identity (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?)")
+						.param(identity.appUserId())
+						.param(identity.communicationUserId())
+						.param(timestamp(identity.createdAt()))
+						.param(timestamp(identity.tokensRevokedAt()))
+						.param(identity.revocationGeneration())
+						.param(identity.resource())
+						.update());
 			return true;
 		}
 		catch (DuplicateKeyException ex) {
@@ -115,13 +125,13 @@ class JdbcIdentityStore {
 	 * replaced meanwhile)
 	 */
 	boolean markRevoked(String appUserId, String communicationUserId, Instant at) {
-		return this.jdbc
+		return Boolean.TRUE.equals(this.transactions.execute((status) -> this.jdbc
 			.sql("update acs_identity set tokens_revoked_at = ?, revocation_generation = revocation_generation + 1 "
 					+ "where app_user_id = ? and communication_user_id = ?")
 			.param(timestamp(at))
 			.param(appUserId)
 			.param(communicationUserId)
-			.update() == 1;
+			.update() == 1));
 	}
 
 	/**
@@ -163,7 +173,8 @@ class JdbcIdentityStore {
 	 */
 	void queueDeletion(String communicationUserId, String appUserId, String resource, Instant now,
 			Instant nextAttempt) {
-		insertPendingDeletion(communicationUserId, appUserId, resource, now, nextAttempt);
+		this.transactions.executeWithoutResult(
+				(status) -> insertPendingDeletion(communicationUserId, appUserId, resource, now, nextAttempt));
 	}
 
 	private void insertPendingDeletion(String communicationUserId, String appUserId, String resource, Instant now,
@@ -181,11 +192,11 @@ class JdbcIdentityStore {
 
 	/** The user's identities still waiting for deletion at ACS. */
 	List<PendingDeletion> pendingDeletionsOf(String appUserId) {
-		return this.jdbc
+		return this.transactions.read(() -> this.jdbc
 			.sql("select communication_user_id, resource, attempts from pending_acs_deletion where app_user_id = ?")
 			.param(appUserId)
 			.query(JdbcIdentityStore::pending)
-			.list();
+			.list());
 	}
 
 	/**
@@ -194,17 +205,18 @@ class JdbcIdentityStore {
 	 * otherwise schedule a retry that the others find due at once.
 	 */
 	Instant databaseNow() {
-		return this.jdbc.sql("select current_timestamp").query(OffsetDateTime.class).single().toInstant();
+		return this.transactions
+			.read(() -> this.jdbc.sql("select current_timestamp").query(OffsetDateTime.class).single().toInstant());
 	}
 
 	/** Identities whose deletion at ACS is due for another try, oldest first. */
 	List<PendingDeletion> pendingDeletionsDue(Instant now, int limit) {
-		return this.jdbc.sql(
+		return this.transactions.read(() -> this.jdbc.sql(
 				"select communication_user_id, resource, attempts from pending_acs_deletion where next_attempt_at <= ? "
 						+ "order by next_attempt_at fetch first " + limit + " rows only")
 			.param(timestamp(now))
 			.query(JdbcIdentityStore::pending)
-			.list();
+			.list());
 	}
 
 	/**
@@ -242,7 +254,7 @@ class JdbcIdentityStore {
 	 * by the database's clock.
 	 */
 	DeletionQueue deletionQueue() {
-		return this.jdbc
+		return this.transactions.read(() -> this.jdbc
 			.sql("select count(*) as waiting, min(requested_at) as oldest, current_timestamp as checked_at "
 					+ "from pending_acs_deletion")
 			.query((rs, row) -> {
@@ -250,7 +262,7 @@ class JdbcIdentityStore {
 				Duration age = (oldest != null) ? Duration.between(oldest, instant(rs, "checked_at")) : Duration.ZERO;
 				return new DeletionQueue(rs.getLong("waiting"), age.isNegative() ? Duration.ZERO : age);
 			})
-			.single();
+			.single());
 	}
 
 	/** The identities waiting to be deleted at ACS: how many, and the oldest's wait. */

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsResources;
+import org.acstokenservice.fleet.FreshConnectionRetry;
 import org.acstokenservice.fleet.ChangeFeed;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -52,9 +53,8 @@ record H2Stores(JdbcIdentityStore store, JdbcClient jdbc) {
 		dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		Flyway.configure().dataSource(dataSource).load().migrate();
 		JdbcClient jdbc = JdbcClient.create(dataSource);
-		return new H2Stores(
-				new JdbcIdentityStore(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource))),
-				jdbc);
+		return new H2Stores(new JdbcIdentityStore(jdbc, new FreshConnectionRetry(dataSource,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)))), jdbc);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 
 import org.acstokenservice.acs.AcsResources;
+import org.acstokenservice.fleet.FreshConnectionRetry;
 import org.acstokenservice.identity.JdbcIdentityStore.DeletionQueue;
 import org.acstokenservice.identity.JdbcIdentityStore.PendingDeletion;
 import org.flywaydb.core.Flyway;
@@ -35,8 +36,8 @@ abstract class JdbcIdentityStoreTests {
 		Flyway flyway = Flyway.configure().dataSource(dataSource()).cleanDisabled(false).load();
 		flyway.clean();
 		flyway.migrate();
-		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource()),
-				new TransactionTemplate(new DataSourceTransactionManager(dataSource())));
+		this.store = new JdbcIdentityStore(JdbcClient.create(dataSource()), new FreshConnectionRetry(dataSource(),
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource()))));
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.testsupport.ManualChangeFeed;
+import org.acstokenservice.fleet.FreshConnectionRetry;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.transaction.support.TransactionOperations;
@@ -30,7 +32,8 @@ class IdentityCacheTests {
 	void findWhenRevocationHeardAfterTheReadThenTheStaleIdentityIsNotKept() throws InterruptedException {
 		H2Stores database = H2Stores.migrated();
 		AtomicBoolean read = new AtomicBoolean();
-		JdbcIdentityStore store = new JdbcIdentityStore(database.jdbc(), TransactionOperations.withoutTransaction()) {
+		JdbcIdentityStore store = new JdbcIdentityStore(database.jdbc(),
+				new FreshConnectionRetry(new JdbcDataSource(), TransactionOperations.withoutTransaction())) {
 
 			@Override
 			Optional<StoredIdentity> findByAppUserId(String appUserId, String resource) {

@@ -2,8 +2,11 @@ package org.acstokenservice.audit;
 
 import java.time.Clock;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.acstokenservice.fleet.PostgreSqlConnection;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionOperations;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AuditProperties.class)
+@EnableConfigurationProperties({ AuditProperties.class, ReuseHitProperties.class })
 class AuditConfiguration {
 
 	@Bean
@@ -28,8 +31,16 @@ class AuditConfiguration {
 	}
 
 	@Bean
-	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock, BucketStore buckets) {
-		return new AuditTrail(jdbc, writer, meters, clock, buckets);
+	ReuseHits reuseHits(JdbcTemplate jdbc, TransactionOperations transactions, DataSource dataSource,
+			ReuseHitProperties properties, Clock clock, MeterRegistry meters) {
+		boolean postgreSql = PostgreSqlConnection.of(dataSource).isPresent();
+		return new ReuseHits(new ReuseHitRows(jdbc, transactions, postgreSql), properties, clock, meters);
+	}
+
+	@Bean
+	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, ReuseHits reuseHits, ReuseHitProperties reuse,
+			MeterRegistry meters, Clock clock, BucketStore buckets) {
+		return new AuditTrail(jdbc, writer, reuseHits, reuse.log(), meters, clock, buckets);
 	}
 
 	@Bean

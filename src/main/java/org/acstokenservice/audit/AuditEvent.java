@@ -31,7 +31,15 @@ public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, @Nu
 	/** What was asked for. */
 	public enum Action {
 
-		TOKEN_ISSUE, TOKEN_REVOKE, IDENTITY_ERASE, IDENTITY_LOOKUP, TEAMS_EXCHANGE
+		TOKEN_ISSUE,
+
+		/**
+		 * Tokens handed back again (reuse hits): one row per user, resource and period,
+		 * with their count.
+		 */
+		TOKEN_REUSE,
+
+		TOKEN_REVOKE, IDENTITY_ERASE, IDENTITY_LOOKUP, TEAMS_EXCHANGE
 
 	}
 

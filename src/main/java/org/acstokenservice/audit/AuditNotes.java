@@ -14,6 +14,8 @@ public final class AuditNotes {
 
 	private boolean changedNothing;
 
+	private boolean reused;
+
 	AuditNotes(AuditEntry entry) {
 		this.entry = entry;
 	}
@@ -41,6 +43,15 @@ public final class AuditNotes {
 		this.changedNothing = true;
 	}
 
+	/**
+	 * A token handed back again (a reuse hit): counted in its user's row for the period
+	 * rather than written as a row of its own.
+	 */
+	public void reused() {
+		this.changedNothing = true;
+		this.reused = true;
+	}
+
 	AuditEntry entry() {
 		return this.entry;
 	}
@@ -51,6 +62,10 @@ public final class AuditNotes {
 
 	boolean isChangedNothing() {
 		return this.changedNothing;
+	}
+
+	boolean isReused() {
+		return this.reused;
 	}
 
 }

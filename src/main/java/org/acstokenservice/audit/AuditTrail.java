@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.acs.AcsException;
-import org.acstokenservice.ratelimit.BucketLimit;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
@@ -41,34 +40,30 @@ public class AuditTrail {
 
 	private final Clock clock;
 
-	private static final Duration MIN_LIMIT_WINDOW = Duration.ofSeconds(1);
-
-	/** How often the same refusal of the same user is written at most, but for limits. */
-	static final Duration REPEATED_REFUSAL_WINDOW = Duration.ofMinutes(1);
-
 	/** Actions that change things here even when ACS fails them. */
 	private static final Set<AuditEvent.Action> CHANGES_WHEN_FAILED = EnumSet.of(AuditEvent.Action.TOKEN_REVOKE,
 			AuditEvent.Action.IDENTITY_ERASE);
 
-	/**
-	 * One refusal per window recorded, by actor and action: in the shared buckets, so
-	 * that the fleet records it once, not once per instance.
-	 */
-	private final BucketStore recordedRefusals;
+	private final RepeatedRefusals refusals;
 
 	private final Map<AuditEvent.Action, Counter> rateLimited = new ConcurrentHashMap<>();
-
-	private final Map<AuditEvent.Action, Counter> repeated = new ConcurrentHashMap<>();
 
 	/** One counter per action, outcome and reason, built once: reasons are few. */
 	private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
-	AuditTrail(JdbcClient jdbc, AuditWriter writer, MeterRegistry meters, Clock clock, BucketStore recordedRefusals) {
+	private final ReuseHits reuseHits;
+
+	private final boolean logReuseHits;
+
+	AuditTrail(JdbcClient jdbc, AuditWriter writer, ReuseHits reuseHits, boolean logReuseHits, MeterRegistry meters,
+			Clock clock, BucketStore recordedRefusals) {
 		this.jdbc = jdbc;
+		this.reuseHits = reuseHits;
+		this.logReuseHits = logReuseHits;
 		this.writer = writer;
 		this.meters = meters;
 		this.clock = clock;
-		this.recordedRefusals = recordedRefusals;
+		this.refusals = new RepeatedRefusals(recordedRefusals, meters);
 	}
 
 	/**
@@ -84,7 +79,10 @@ public class AuditTrail {
 	public <T> T change(AuditEntry entry, AuditedWork<T> work) {
 		AuditNotes notes = new AuditNotes(entry);
 		T result = run(notes, work);
-		if (notes.isChangedNothing()) {
+		if (notes.isReused()) {
+			reused(notes.entry(), notes.communicationUserId());
+		}
+		else if (notes.isChangedNothing()) {
 			succeeded(notes.entry(), notes.communicationUserId());
 		}
 		else {
@@ -143,6 +141,21 @@ public class AuditTrail {
 	}
 
 	/**
+	 * Counts a token handed back again in its user's row for the period (and, when
+	 * {@code token-service.audit.reuse-hits.log} says so, logs it): no row of its own.
+	 */
+	public void reused(AuditEntry entry, @Nullable String communicationUserId) {
+		this.reuseHits.count(entry, communicationUserId);
+		AuditEvent event = new AuditEvent(this.clock.instant(), AuditEvent.Action.TOKEN_REUSE,
+				AuditEvent.Outcome.SUCCESS, entry.actor(), entry.subject(), communicationUserId, null, entry.detail(),
+				entry.resource());
+		count(event);
+		if (this.logReuseHits) {
+			AuditWriter.log(event);
+		}
+	}
+
+	/**
 	 * Records that the request was done, for a request that changed something or obtained
 	 * something new from ACS (a token issued, an identity created, a revocation, an
 	 * erasure, a Teams exchange), and returns only once the row is committed: a process
@@ -175,16 +188,7 @@ public class AuditTrail {
 						.register(this.meters))
 					.increment();
 			}
-			if (!firstInWindow(entry, reason(ex), limited ? BucketLimit.exact(1, limitWindow(problem.retryAfter()))
-					: BucketLimit.shared(1, REPEATED_REFUSAL_WINDOW))) {
-				this.repeated
-					.computeIfAbsent(entry.action(),
-							(action) -> Counter.builder("acs.audit.refusals.repeated")
-								.description("Refusals not written, by action: the same refusal of the same user "
-										+ "was written earlier in its window")
-								.tag("action", action.name().toLowerCase())
-								.register(this.meters))
-					.increment();
+			if (!this.refusals.firstInWindow(entry, reason(ex), limited, problem.retryAfter())) {
 				return;
 			}
 		}
@@ -218,36 +222,6 @@ public class AuditTrail {
 	}
 
 	/**
-	 * Whether this is the first refusal for the entry's actor and action with this reason
-	 * in the window: a user held back by a limit, or refused the same way again (an
-	 * unknown scope, a lifetime too long, not eligible, in no resource), is recorded once
-	 * per window, not once per further request, so that one signed-in client in a loop
-	 * cannot grow the table and the log at its request rate; the metrics count every
-	 * refusal.
-	 * <p>
-	 * A limit's refusal came from a bucket already, so the fleet records it exactly once
-	 * (an exact bucket; further refusals come from memory). Any other refusal is decided
-	 * from this instance's share alone ({@code oncePerWindow} shared), so that it never
-	 * waits on the database: a 4xx stays immediate while the database is slow or out, at
-	 * the price of a row per instance and window.
-	 */
-	private boolean firstInWindow(AuditEntry entry, String reason, BucketLimit oncePerWindow) {
-		try {
-			return this.recordedRefusals
-				.tryConsume("audit-refusal:" + entry.action() + ':' + reason + ':' + entry.actor(), oncePerWindow)
-				.isEmpty();
-		}
-		catch (DataAccessException ex) {
-			// Better a row too many than a refusal lost.
-			return true;
-		}
-	}
-
-	private static Duration limitWindow(@Nullable Duration retryAfter) {
-		return (retryAfter != null && retryAfter.compareTo(MIN_LIMIT_WINDOW) > 0) ? retryAfter : MIN_LIMIT_WINDOW;
-	}
-
-	/**
 	 * The reason a request did not succeed, for the audit trail and metrics: the policy's
 	 * reason when it gave one, such as {@code denied_user}; else the error code; for an
 	 * ACS failure its class, such as {@code acs_unavailable}.
@@ -278,6 +252,10 @@ public class AuditTrail {
 		else {
 			this.writer.write(event);
 		}
+		count(event);
+	}
+
+	private void count(AuditEvent event) {
 		this.counters
 			.computeIfAbsent(new CounterKey(event.action(), event.outcome(), event.reason()),
 					(key) -> Counter.builder("acs.audit.events")
@@ -295,6 +273,7 @@ public class AuditTrail {
 	 */
 	public List<AuditEvent> recent(String subject, int limit) {
 		this.writer.flush();
+		this.reuseHits.flush();
 		return this.jdbc
 			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail, "
 					+ "resource from audit_event where subject = ? order by occurred_at desc, id desc fetch first "

@@ -276,7 +276,7 @@ class AuditWriter implements SmartLifecycle {
 		}
 	}
 
-	private static void log(AuditEvent event) {
+	static void log(AuditEvent event) {
 		LoggingEventBuilder log = (event.outcome() == AuditEvent.Outcome.SUCCESS) ? auditLog.atInfo()
 				: auditLog.atWarn();
 		log.addKeyValue("audit.occurredAt", event.occurredAt())

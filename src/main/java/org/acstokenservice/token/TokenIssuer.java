@@ -79,7 +79,7 @@ class TokenIssuer {
 				notes.concerning(token.communicationUserId());
 				notes.detail(asked + (token.reused() ? " reused" : " fresh"));
 				if (token.reused()) {
-					notes.changedNothing();
+					notes.reused();
 				}
 				return new Issued(token, grant.scopes());
 			});

@@ -61,8 +61,8 @@ class AuditTrailTests {
 		this.writer = new AuditWriter(this.jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
 				1, Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
 		this.writer.start();
-		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, reuseHits(this.jdbc), false,
+				this.meters, Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
 	}
 
 	@AfterEach
@@ -258,8 +258,16 @@ class AuditTrailTests {
 				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), queueCapacity,
 				Duration.ofMillis(50), maxWait, this.meters);
 		this.writer.start();
-		return new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		return new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, reuseHits(this.jdbc), false,
+				this.meters, Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+	}
+
+	private ReuseHits reuseHits(JdbcTemplate jdbc) {
+		return new ReuseHits(
+				new ReuseHitRows(jdbc, new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())),
+						false),
+				new ReuseHitProperties(Duration.ofHours(1), Duration.ofSeconds(10), false),
+				Clock.fixed(NOW, ZoneOffset.UTC), this.meters);
 	}
 
 }

@@ -20,7 +20,8 @@ public final class AuditTrails {
 	 * commit that fails) or check one, reset after each test like a {@code @MockitoBean}.
 	 */
 	public static AuditTrail writingNothing(MeterRegistry meters, BucketStore buckets) {
-		AuditTrail real = new AuditTrail(null, Mockito.mock(AuditWriter.class), meters, Clock.systemUTC(), buckets);
+		AuditTrail real = new AuditTrail(null, Mockito.mock(AuditWriter.class), Mockito.mock(ReuseHits.class), false,
+				meters, Clock.systemUTC(), buckets);
 		return Mockito.mock(AuditTrail.class,
 				MockReset.withSettings(MockReset.AFTER).spiedInstance(real).defaultAnswer(Mockito.CALLS_REAL_METHODS));
 	}

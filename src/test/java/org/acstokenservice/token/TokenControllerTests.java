@@ -163,7 +163,7 @@ class TokenControllerTests {
 				new AcsToken("reused-token", Instant.now().plusSeconds(3600)), true, null));
 
 		issue("{}").andExpect(status().isOk());
-		then(this.audit).should().succeeded(any(), any());
+		then(this.audit).should().reused(any(), any());
 		then(this.audit).should(never()).changed(any(), any());
 	}
 

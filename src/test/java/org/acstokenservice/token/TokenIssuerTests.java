@@ -105,7 +105,7 @@ class TokenIssuerTests {
 
 		assertThat(this.issuer.issue(ALICE, TokenRequest.EMPTY).token().token().token()).isEqualTo("reused-token");
 
-		then(this.audit).should().succeeded(argThat(entryEnding(" reused")), eq("8:acs:r_alice"));
+		then(this.audit).should().reused(argThat(entryEnding(" reused")), eq("8:acs:r_alice"));
 		then(this.audit).should(never()).changed(any(), any());
 	}
 

@@ -24,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps deploy/kubernetes in step with the application and the image. Nothing else would
- * notice if a probe path, the port or the user drifted: the cluster would only restart
- * the pods in a loop, or never route to them.
+ * notice if a probe path, the port, a setting's name or the user drifted: the cluster
+ * would only restart the pods in a loop, never route to them, or run with a setting
+ * ignored. {@link AzureTemplateTests} asks the same of deploy/azure, through
+ * {@link DeploymentSettings}.
  */
 class KubernetesManifestTests {
 
@@ -51,23 +53,34 @@ class KubernetesManifestTests {
 
 	@Test
 	void deploymentWhenProbedThenPathsMatchActuatorGroups() {
-		Map<String, Object> health = map(application, "management", "endpoint", "health");
-		Map<String, Object> groups = map(health, "group");
+		Map<String, String> paths = DeploymentSettings.probePaths(application);
 		Map<String, Object> container = container();
 
-		assertThat(map(health, "probes").get("enabled")).isEqualTo(true);
-		assertThat(groups).containsKeys("liveness", "readiness");
-		// The probes below assume the default base path and no separate management port.
-		assertThat(map(application, "management", "endpoints", "web")).doesNotContainKey("base-path");
-		assertThat(map(application, "management")).doesNotContainKey("server");
-		assertThat(map(container, "livenessProbe", "httpGet").get("path")).isEqualTo("/actuator/health/liveness");
-		assertThat(map(container, "startupProbe", "httpGet").get("path")).isEqualTo("/actuator/health/liveness");
-		assertThat(map(container, "readinessProbe", "httpGet").get("path")).isEqualTo("/actuator/health/readiness");
+		assertThat(map(container, "livenessProbe", "httpGet").get("path")).isEqualTo(paths.get("liveness"));
+		assertThat(map(container, "startupProbe", "httpGet").get("path")).isEqualTo(paths.get("startup"));
+		assertThat(map(container, "readinessProbe", "httpGet").get("path")).isEqualTo(paths.get("readiness"));
+	}
+
+	@Test
+	void deploymentWhenConfiguredThenEveryEnvironmentNameBinds() {
+		List<String> names = new ArrayList<>(map(manifest("ConfigMap"), "data").keySet());
+		list(container(), "env").forEach((env) -> names.add((String) env.get("name")));
+
+		assertThat(names).contains("SPRING_DATASOURCE_URL", "SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES");
+		assertThat(DeploymentSettings.unboundEnvironmentNames(names)).isEmpty();
+	}
+
+	@Test
+	void deploymentWhenLimitedThenImagesJvmFlagsFit() throws IOException {
+		DeploymentSettings.JvmMemoryFlags flags = DeploymentSettings.JvmMemoryFlags.fromDockerfile();
+		long limit = DeploymentSettings.mebibytes((String) map(container(), "resources", "limits").get("memory"));
+
+		assertThat(flags.fit(limit)).as("heap of %d %% of %d MiB", flags.maxRamPercentage(), limit).isTrue();
 	}
 
 	@Test
 	void deploymentWhenProbedThenPortIsServerPort() {
-		Object serverPort = map(application, "server").get("port");
+		Object serverPort = DeploymentSettings.serverPort(application);
 		Map<String, Object> container = container();
 
 		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {

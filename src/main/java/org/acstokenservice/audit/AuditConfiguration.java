@@ -20,7 +20,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionOperations;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ AuditProperties.class, ReuseHitProperties.class })
+@EnableConfigurationProperties({ AuditProperties.class, ReuseHitProperties.class, ErasureProperties.class })
 class AuditConfiguration {
 
 	@Bean
@@ -39,8 +39,9 @@ class AuditConfiguration {
 
 	@Bean
 	AuditTrail auditTrail(JdbcClient jdbc, AuditWriter writer, ReuseHits reuseHits, ReuseHitProperties reuse,
-			MeterRegistry meters, Clock clock, BucketStore buckets) {
-		return new AuditTrail(jdbc, writer, reuseHits, reuse.log(), meters, clock, buckets);
+			ErasureProperties erasure, MeterRegistry meters, Clock clock, BucketStore buckets) {
+		return new AuditTrail(jdbc, writer, reuseHits, reuse.log(), new ErasedUsers(jdbc, erasure), meters, clock,
+				buckets);
 	}
 
 	@Bean

@@ -55,9 +55,12 @@ public class AuditTrail {
 
 	private final boolean logReuseHits;
 
-	AuditTrail(JdbcClient jdbc, AuditWriter writer, ReuseHits reuseHits, boolean logReuseHits, MeterRegistry meters,
-			Clock clock, BucketStore recordedRefusals) {
+	private final ErasedUsers erasedUsers;
+
+	AuditTrail(JdbcClient jdbc, AuditWriter writer, ReuseHits reuseHits, boolean logReuseHits, ErasedUsers erasedUsers,
+			MeterRegistry meters, Clock clock, BucketStore recordedRefusals) {
 		this.jdbc = jdbc;
+		this.erasedUsers = erasedUsers;
 		this.reuseHits = reuseHits;
 		this.logReuseHits = logReuseHits;
 		this.writer = writer;
@@ -78,7 +81,15 @@ public class AuditTrail {
 	 */
 	public <T> T change(AuditEntry entry, AuditedWork<T> work) {
 		AuditNotes notes = new AuditNotes(entry);
-		T result = run(notes, work);
+		T result;
+		try {
+			result = run(notes, work);
+		}
+		catch (AcsException ex) {
+			// An erasure that ACS failed has forgotten the user here all the same.
+			forgetIfErased(entry, ex);
+			throw ex;
+		}
 		if (notes.isReused()) {
 			reused(notes.entry(), notes.communicationUserId());
 		}
@@ -88,7 +99,30 @@ public class AuditTrail {
 		else {
 			changed(notes.entry(), notes.communicationUserId());
 		}
+		forgetIfErased(entry, null);
 		return result;
+	}
+
+	/**
+	 * After an erasure, no row names the user ({@link ErasedUsers}); when the database
+	 * does not take it, the request fails (503) and the erasure may be asked again.
+	 */
+	private void forgetIfErased(AuditEntry entry, @Nullable RuntimeException failure) {
+		String user = entry.subject();
+		if (entry.action() != AuditEvent.Action.IDENTITY_ERASE || user == null) {
+			return;
+		}
+		try {
+			this.writer.flush();
+			this.reuseHits.flush();
+			this.erasedUsers.forget(user);
+		}
+		catch (DataAccessException ex) {
+			if (failure == null) {
+				throw ex;
+			}
+			failure.addSuppressed(ex);
+		}
 	}
 
 	/**

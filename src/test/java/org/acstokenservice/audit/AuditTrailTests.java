@@ -62,7 +62,8 @@ class AuditTrailTests {
 				1, Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
 		this.writer.start();
 		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, reuseHits(this.jdbc), false,
-				this.meters, Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+				new ErasedUsers(JdbcClient.create(dataSource), new ErasureProperties(null)), this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
 	}
 
 	@AfterEach
@@ -259,7 +260,8 @@ class AuditTrailTests {
 				Duration.ofMillis(50), maxWait, this.meters);
 		this.writer.start();
 		return new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, reuseHits(this.jdbc), false,
-				this.meters, Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+				new ErasedUsers(JdbcClient.create(this.jdbc.getDataSource()), new ErasureProperties(null)), this.meters,
+				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
 	}
 
 	private ReuseHits reuseHits(JdbcTemplate jdbc) {

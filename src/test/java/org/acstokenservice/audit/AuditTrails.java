@@ -21,7 +21,7 @@ public final class AuditTrails {
 	 */
 	public static AuditTrail writingNothing(MeterRegistry meters, BucketStore buckets) {
 		AuditTrail real = new AuditTrail(null, Mockito.mock(AuditWriter.class), Mockito.mock(ReuseHits.class), false,
-				meters, Clock.systemUTC(), buckets);
+				Mockito.mock(ErasedUsers.class), meters, Clock.systemUTC(), buckets);
 		return Mockito.mock(AuditTrail.class,
 				MockReset.withSettings(MockReset.AFTER).spiedInstance(real).defaultAnswer(Mockito.CALLS_REAL_METHODS));
 	}

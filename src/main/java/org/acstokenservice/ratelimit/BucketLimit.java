@@ -33,6 +33,14 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 		return new BucketLimit(capacity, period, Sharing.LOCAL_SHARE);
 	}
 
+	/**
+	 * A limit that instances share loosely and never wait for: see
+	 * {@link Sharing#BACKGROUND}.
+	 */
+	public static BucketLimit background(int capacity, Duration period) {
+		return new BucketLimit(capacity, period, Sharing.BACKGROUND);
+	}
+
 	/** A limit that instances share exactly: see {@link Sharing#EXACT}. */
 	public static BucketLimit exact(int capacity, Duration period) {
 		return new BucketLimit(capacity, period, Sharing.EXACT);
@@ -63,6 +71,17 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 		 * run: what an instance granted ahead is repaid before the bucket grants again.
 		 */
 		LOCAL_SHARE,
+
+		/**
+		 * As {@link #LOCAL_SHARE}, but beyond its share an instance refuses from memory
+		 * until its next background synchronisation reports the bucket: no request ever
+		 * waits for a statement. For keys that anyone can make up (a client's address
+		 * before it signed in), so that a flood of them never takes the buckets' pool
+		 * from signed-in users. A burst from one key within a synchronisation gets the
+		 * local share, the rest of the capacity one share per synchronisation; the
+		 * fleet's bound is that of {@link #LOCAL_SHARE}.
+		 */
+		BACKGROUND,
 
 		/**
 		 * Each event is granted by the database, so the fleet never grants more than the

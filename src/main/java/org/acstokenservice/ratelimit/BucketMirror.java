@@ -75,8 +75,10 @@ final class BucketMirror {
 	 * Decides one request from the mirror.
 	 * @param asked whether the request has asked the database for a token of an exact
 	 * bucket already, and still waits for it
+	 * @param syncInterval how long a {@link BucketLimit.Sharing#BACKGROUND} bucket past
+	 * its share is refused at most
 	 */
-	Decision decide(BucketLimit limit, long now, boolean asked) {
+	Decision decide(BucketLimit limit, long now, boolean asked, Duration syncInterval) {
 		this.limit = limit;
 		if (limit.sharing() == BucketLimit.Sharing.EXACT) {
 			return decideExact(now, asked);
@@ -88,6 +90,10 @@ final class BucketMirror {
 		if (this.unsynced + this.sending < limit.localShare()) {
 			this.unsynced++;
 			return Decision.GRANTED;
+		}
+		if (limit.sharing() == BucketLimit.Sharing.BACKGROUND) {
+			// Until the background synchronisation says what the fleet left.
+			return Decision.refused(syncInterval);
 		}
 		return syncFor(false);
 	}

@@ -128,6 +128,27 @@ class PostgreSqlBucketStoreTests {
 	}
 
 	@Test
+	void tryConsumeWhenMadeUpKeysPastTheirShareThenNoStatementOnTheRequestAndTheAllowanceStillHeld() throws Exception {
+		BucketLimit limit = BucketLimit.background(10, Duration.ofHours(1));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		List<PostgreSqlBucketStore> fleet = List.of(store(meters), store(meters), store(meters));
+		int granted = 0;
+
+		for (int round = 0; round < 8; round++) {
+			long before = statements(meters);
+			granted += concurrently(90, (n) -> fleet.get(n % 3).tryConsume("sign-in:2001:db8:ab:1::/64", limit));
+			assertThat(statements(meters)).as("statements run by requests").isEqualTo(before);
+			for (PostgreSqlBucketStore store : fleet) {
+				store.synchronize();
+			}
+		}
+
+		assertThat(granted).as("the allowance, and at most two other instances' local shares more")
+			.isBetween(limit.capacity(), limit.capacity() + 2 * limit.localShare());
+		assertThat(tokens("sign-in:2001:db8:ab:1::/64")).isCloseTo(10.0 - granted, within(0.1));
+	}
+
+	@Test
 	void tryConsumeWithinLocalShareThenNoStatementUntilTheBatch() {
 		BucketLimit limit = BucketLimit.shared(1000, Duration.ofMinutes(1));
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -52,10 +52,11 @@ class FleetTests {
 	private static final int CAPACITY = 64;
 
 	/**
-	 * What a fleet of three may grant at most: the capacity and two other instances'
-	 * local shares (a tenth of the capacity each).
+	 * What a fleet of three may grant at most: the capacity, what refills while a test
+	 * runs (one token in less than a minute), and a tenth, which the instances' local
+	 * shares split between them.
 	 */
-	private static final int BOUND = CAPACITY + 2 * (CAPACITY / 10);
+	private static final int BOUND = CAPACITY + 1 + CAPACITY / 10;
 
 	/**
 	 * Failed sign-ins per synchronisation: twice what the three instances count alone.
@@ -118,8 +119,9 @@ class FleetTests {
 			.toList();
 
 		long granted = responses.stream().filter((response) -> response.statusCode() == 200).count();
-		assertThat(granted).as("the capacity, and at most the two other instances' local shares more")
-			.isBetween((long) CAPACITY, (long) BOUND);
+		System.out.printf("One user, %d requests in turn over three instances: %d granted of %d%n", 3 * CAPACITY,
+				granted, CAPACITY);
+		assertThat(granted).as("the capacity, its refill and a tenth at most").isBetween((long) CAPACITY, (long) BOUND);
 		List<HttpResponse<String>> refused = responses.stream()
 			.filter((response) -> response.statusCode() != 200)
 			.toList();

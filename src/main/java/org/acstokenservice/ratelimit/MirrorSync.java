@@ -103,7 +103,7 @@ final class MirrorSync {
 		List<Request> requests = new ArrayList<>(mirrors.size() + orphans.size());
 		for (BucketMirror mirror : mirrors) {
 			synchronized (mirror) {
-				requests.add(new Request(mirror.key, mirror.asking(), mirror.limit));
+				requests.add(new Request(mirror.key, mirror.asking(), mirror.limit, mirror.exact));
 			}
 		}
 		requests.addAll(orphans);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -80,6 +81,11 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	private final Duration syncInterval;
 
+	private final UUID instance = UUID.randomUUID();
+
+	/** The instances alive at the last count; one until the first. */
+	private volatile int instances = 1;
+
 	private final ScheduledExecutorService scheduler;
 
 	private final Counter busy;
@@ -110,6 +116,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		threads.setDaemon(true);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
 		long every = syncInterval.toMillis();
+		this.scheduler.execute(this::countInstancesQuietly);
 		this.scheduler.scheduleWithFixedDelay(this::synchronizeQuietly, every, every, TimeUnit.MILLISECONDS);
 	}
 
@@ -120,8 +127,10 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		boolean asked = false;
 		try {
 			while (System.nanoTime() < deadline) {
+				int share = limit.localShare(this.instances);
 				if (mirror == null || mirror.retired) {
-					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit));
+					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit,
+							share == 0 || limit.sharing() == BucketLimit.Sharing.EXACT));
 					asked = false;
 				}
 				BucketMirror.Decision decision;
@@ -129,7 +138,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 					if (mirror.retired) {
 						continue;
 					}
-					decision = mirror.decide(limit, System.nanoTime(), asked, this.syncInterval);
+					decision = mirror.decide(limit, System.nanoTime(), asked, Math.max(1, share), this.syncInterval);
 				}
 				asked = decision.asked();
 				if (decision.outcome() != null) {
@@ -201,7 +210,30 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	 * @throws DataAccessException when a batch failed; its grants stay to be told
 	 */
 	void synchronize() {
+		this.instances = this.table.instancesAlive(this.instance, heardWithin());
 		this.sync.round(this.mirrors.asMap().values());
+	}
+
+	/**
+	 * How recently an instance must have synchronised to count as alive: long enough for
+	 * a slow round, short enough that a crashed instance soon stops shrinking the shares.
+	 */
+	private Duration heardWithin() {
+		return this.syncInterval.multipliedBy(10);
+	}
+
+	private void countInstancesQuietly() {
+		try {
+			this.instances = this.table.instancesAlive(this.instance, heardWithin());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not count the instances alive yet: {}", ex.getMessage());
+		}
+	}
+
+	/** The instances alive at the last count, this one included. */
+	int instances() {
+		return this.instances;
 	}
 
 	private void synchronizeQuietly() {
@@ -246,6 +278,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Could not tell the database the last grants of the shared buckets: {}", ex.getMessage());
 		}
+		this.table.leave(this.instance);
 		if (this.dataSource instanceof AutoCloseable closeable) {
 			try {
 				closeable.close();

@@ -162,6 +162,12 @@ final class BucketMirror {
 		this.wanted = 0;
 	}
 
+	/** Whether the mirror owes the database nothing and no request waits on it. */
+	boolean idle() {
+		return this.sync == null && this.unsynced == 0 && this.sending == 0 && this.wanted == 0 && this.waiting == 0
+				&& this.granted == 0;
+	}
+
 	/** What the statement in flight takes from the bucket. */
 	int asking() {
 		return this.exact ? this.asking : this.sending;

@@ -128,14 +128,21 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		try {
 			while (System.nanoTime() < deadline) {
 				int share = limit.localShare(this.instances);
+				boolean exact = share == 0 || limit.sharing() == BucketLimit.Sharing.EXACT;
 				if (mirror == null || mirror.retired) {
-					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit,
-							share == 0 || limit.sharing() == BucketLimit.Sharing.EXACT));
+					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit, exact));
 					asked = false;
 				}
 				BucketMirror.Decision decision;
 				synchronized (mirror) {
 					if (mirror.retired) {
+						continue;
+					}
+					if (mirror.exact != exact && mirror.idle()) {
+						// The fleet changed size: a mirror of the other kind, once it
+						// owes nothing.
+						mirror.retired = true;
+						this.mirrors.asMap().remove(key, mirror);
 						continue;
 					}
 					decision = mirror.decide(limit, System.nanoTime(), asked, Math.max(1, share), this.syncInterval);

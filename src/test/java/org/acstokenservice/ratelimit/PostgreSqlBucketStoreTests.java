@@ -73,8 +73,7 @@ class PostgreSqlBucketStoreTests {
 	void tryConsumeWhenSharedBucketUsedByThreeInstancesAtOnceThenCapacityAndATenthAtMost() throws Exception {
 		BucketLimit limit = BucketLimit.shared(64, Duration.ofHours(1));
 		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
-		fleet.forEach(PostgreSqlBucketStore::synchronize);
-		assertThat(fleet).allSatisfy((store) -> assertThat(store.instances()).isEqualTo(3));
+		alive(fleet);
 
 		int granted = concurrently(300, (n) -> fleet.get(n % 3).tryConsume("token:alice", limit));
 
@@ -87,8 +86,7 @@ class PostgreSqlBucketStoreTests {
 		BucketLimit limit = BucketLimit.shared(40, Duration.ofHours(1));
 		PostgreSqlBucketStore one = store();
 		PostgreSqlBucketStore other = store();
-		one.synchronize();
-		other.synchronize();
+		alive(List.of(one, other));
 		int granted = 0;
 		for (int i = 0; i < 100; i++) {
 			granted += one.tryConsume("token:bob", limit).isEmpty() ? 1 : 0;
@@ -106,12 +104,26 @@ class PostgreSqlBucketStoreTests {
 	void tryConsumeWhenATenthIsLessThanAnEventPerInstanceThenExact() throws Exception {
 		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
 		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
-		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		alive(fleet);
 
 		int granted = concurrently(90, (n) -> fleet.get(n % 3).tryConsume("token:ivan", limit));
 
 		assertThat(limit.localShare(3)).isZero();
 		assertThat(granted).isEqualTo(20);
+	}
+
+	@Test
+	void tryConsumeWhenFleetGrowsThenBucketsInUseTakeTheSmallerShare() throws Exception {
+		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
+		PostgreSqlBucketStore first = store();
+		alive(List.of(first));
+		assertThat(first.tryConsume("token:judy", limit)).as("a share of two, alone").isEmpty();
+		List<PostgreSqlBucketStore> fleet = List.of(first, store(), store());
+		alive(fleet);
+
+		int granted = 1 + concurrently(90, (n) -> fleet.get(n % 3).tryConsume("token:judy", limit));
+
+		assertThat(granted).as("exact, now that a tenth is less than an event per instance").isEqualTo(20);
 	}
 
 	@Test
@@ -314,6 +326,13 @@ class PostgreSqlBucketStoreTests {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	/** Each store says it is alive, then each counts them all. */
+	private static void alive(List<PostgreSqlBucketStore> fleet) {
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		assertThat(fleet).allSatisfy((store) -> assertThat(store.instances()).isEqualTo(fleet.size()));
 	}
 
 	private double tokens(String key) {

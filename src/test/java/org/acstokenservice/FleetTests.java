@@ -52,10 +52,16 @@ class FleetTests {
 	private static final int CAPACITY = 64;
 
 	/**
-	 * What a fleet of three may grant at most: the capacity and two other instances'
-	 * local shares (a tenth of the capacity each).
+	 * What a fleet of three may grant at most: the capacity, what refills while a test
+	 * runs (one token in less than a minute), and a tenth, which the instances' local
+	 * shares split between them.
 	 */
-	private static final int BOUND = CAPACITY + 2 * (CAPACITY / 10);
+	private static final int BOUND = CAPACITY + 1 + CAPACITY / 10;
+
+	/**
+	 * Failed sign-ins per synchronisation: twice what the three instances count alone.
+	 */
+	private static final int SIGN_IN_ROUND = 2 * 3 * (CAPACITY / 10);
 
 	private static Fleet fleet;
 
@@ -113,8 +119,9 @@ class FleetTests {
 			.toList();
 
 		long granted = responses.stream().filter((response) -> response.statusCode() == 200).count();
-		assertThat(granted).as("the capacity, and at most the two other instances' local shares more")
-			.isBetween((long) CAPACITY, (long) BOUND);
+		System.out.printf("One user, %d requests in turn over three instances: %d granted of %d%n", 3 * CAPACITY,
+				granted, CAPACITY);
+		assertThat(granted).as("the capacity, its refill and a tenth at most").isBetween((long) CAPACITY, (long) BOUND);
 		List<HttpResponse<String>> refused = responses.stream()
 			.filter((response) -> response.statusCode() != 200)
 			.toList();
@@ -127,18 +134,32 @@ class FleetTests {
 	}
 
 	@Test
-	void signInWhenFailuresSpreadOverInstancesThenLimitedAtCapacityInTotal() {
+	void signInWhenFailuresSpreadOverInstancesThenLimitedAtCapacityInTotal() throws InterruptedException {
 		String forged = TestJwtIssuer.shared().tokenSignedByOtherKey("mallory");
 
-		List<HttpResponse<String>> responses = IntStream.range(0, 3 * CAPACITY)
-			.mapToObj(
-					(n) -> fleet.roundRobin(n).client().forwardedFor("192.0.2.1").postWithToken("/token", forged, null))
-			.toList();
+		/*
+		 * Beyond its local share an instance refuses an address until its next background
+		 * synchronisation: failures in rounds a synchronisation apart.
+		 */
+		List<HttpResponse<String>> responses = new ArrayList<>();
+		int idle = 0;
+		for (int round = 0; round < 12 && idle < 2; round++) {
+			int before = responses.size();
+			for (int n = 0; n < SIGN_IN_ROUND; n++) {
+				responses
+					.add(fleet.roundRobin(n).client().forwardedFor("192.0.2.1").postWithToken("/token", forged, null));
+			}
+			boolean anyCounted = responses.subList(before, responses.size())
+				.stream()
+				.anyMatch((response) -> response.statusCode() == 401);
+			idle = anyCounted ? 0 : idle + 1;
+			Thread.sleep(1100);
+		}
 
 		long counted = responses.stream().filter((response) -> response.statusCode() == 401).count();
 		assertThat(counted).isBetween((long) CAPACITY, (long) BOUND);
 		assertThat(responses.stream().filter((response) -> response.statusCode() == 429))
-			.hasSize(3 * CAPACITY - (int) counted);
+			.hasSize(responses.size() - (int) counted);
 		String user = fleet.users().standard();
 		assertThat(fleet.instance(1).client().forwardedFor("192.0.2.1").post("/token", user, null).statusCode())
 			.as("a good sign-in from the same address still passes")

@@ -15,10 +15,10 @@ import java.util.Objects;
 public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 
 	/**
-	 * Of the capacity, the share an instance may grant on its own before it must hear
-	 * from the database: a tenth, at least one.
+	 * Of the capacity, what the whole fleet may grant beyond it: a tenth, split between
+	 * the instances alive.
 	 */
-	static final int LOCAL_SHARE_DIVISOR = 10;
+	static final int OVERSHOOT_DIVISOR = 10;
 
 	public BucketLimit {
 		Objects.requireNonNull(period, "period");
@@ -33,6 +33,14 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 		return new BucketLimit(capacity, period, Sharing.LOCAL_SHARE);
 	}
 
+	/**
+	 * A limit that instances share loosely and never wait for: see
+	 * {@link Sharing#BACKGROUND}.
+	 */
+	public static BucketLimit background(int capacity, Duration period) {
+		return new BucketLimit(capacity, period, Sharing.BACKGROUND);
+	}
+
 	/** A limit that instances share exactly: see {@link Sharing#EXACT}. */
 	public static BucketLimit exact(int capacity, Duration period) {
 		return new BucketLimit(capacity, period, Sharing.EXACT);
@@ -44,25 +52,46 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 	}
 
 	/**
-	 * How many events an instance may grant without asking the database: the fleet's
-	 * overshoot is at most this many per other instance.
+	 * How many events an instance may grant without asking the database when
+	 * {@code instances} are alive: a tenth of the capacity split between them, so that
+	 * all of them together run ahead by a tenth at most. Zero when that is less than one
+	 * event: the bucket is then shared exactly, except a {@link Sharing#BACKGROUND} one,
+	 * whose share is one at least, since no request may wait for the database on its
+	 * behalf.
 	 */
-	int localShare() {
-		return (this.sharing == Sharing.EXACT) ? 0 : Math.max(1, this.capacity / LOCAL_SHARE_DIVISOR);
+	int localShare(int instances) {
+		if (this.sharing == Sharing.EXACT) {
+			return 0;
+		}
+		int share = this.capacity / (OVERSHOOT_DIVISOR * Math.max(1, instances));
+		return (this.sharing == Sharing.BACKGROUND) ? Math.max(1, share) : share;
 	}
 
 	/** How the instances of a fleet share one bucket. */
 	public enum Sharing {
 
 		/**
-		 * Each instance grants up to a tenth of the capacity (at least one event) on its
-		 * own and tells the database in the background, in batches; beyond that share it
-		 * asks the database before it grants. Refusals come from memory. With N instances
-		 * a key gets at most {@code capacity + (N - 1) * capacity / 10} events in a burst
-		 * (at least {@code N - 1} more), and no more than the refill rate in the long
-		 * run: what an instance granted ahead is repaid before the bucket grants again.
+		 * Each of N instances grants up to {@code capacity / (10 * N)} events on its own
+		 * and tells the database in the background, in batches; beyond that share it asks
+		 * the database before it grants (when the share is zero, for every event, as
+		 * {@link #EXACT} does). Refusals come from memory. A key gets at most
+		 * {@code capacity + capacity / 10} events in a burst, a crash's untold share
+		 * included, and no more than the refill rate in the long run: what an instance
+		 * granted ahead is repaid before the bucket grants again.
 		 */
 		LOCAL_SHARE,
+
+		/**
+		 * As {@link #LOCAL_SHARE}, but beyond its share an instance refuses from memory
+		 * until its next background synchronisation reports the bucket: no request ever
+		 * waits for a statement. For keys that anyone can make up (a client's address
+		 * before it signed in), so that a flood of them never takes the buckets' pool
+		 * from signed-in users. A burst from one key within a synchronisation gets the
+		 * local share, the rest of the capacity one share per synchronisation. Its share
+		 * is one at least, so with N instances a key gets at most
+		 * {@code capacity + max(capacity / 10, N)} in a burst.
+		 */
+		BACKGROUND,
 
 		/**
 		 * Each event is granted by the database, so the fleet never grants more than the

@@ -54,9 +54,20 @@ final class BucketMirror {
 	/** Evicted: requests fetch a new mirror. */
 	boolean retired;
 
+	/**
+	 * Whether the database grants each event: an exact limit, or one whose local share
+	 * was zero when the mirror was made (many instances, a small capacity).
+	 */
+	final boolean exact;
+
 	BucketMirror(String key, BucketLimit limit) {
+		this(key, limit, limit.sharing() == BucketLimit.Sharing.EXACT);
+	}
+
+	BucketMirror(String key, BucketLimit limit, boolean exact) {
 		this.key = key;
 		this.limit = limit;
+		this.exact = exact;
 		// A bucket the database has not reported yet is full, as a new one is.
 		this.tokens = limit.capacity();
 		this.syncedAt = System.nanoTime();
@@ -75,19 +86,27 @@ final class BucketMirror {
 	 * Decides one request from the mirror.
 	 * @param asked whether the request has asked the database for a token of an exact
 	 * bucket already, and still waits for it
+	 * @param share how many events this instance may grant without the database, one at
+	 * least unless the mirror is exact
+	 * @param syncInterval how long a {@link BucketLimit.Sharing#BACKGROUND} bucket past
+	 * its share is refused at most
 	 */
-	Decision decide(BucketLimit limit, long now, boolean asked) {
+	Decision decide(BucketLimit limit, long now, boolean asked, int share, Duration syncInterval) {
 		this.limit = limit;
-		if (limit.sharing() == BucketLimit.Sharing.EXACT) {
+		if (this.exact) {
 			return decideExact(now, asked);
 		}
 		double available = available(now);
 		if (available < 1) {
 			return Decision.refused(wait(available));
 		}
-		if (this.unsynced + this.sending < limit.localShare()) {
+		if (this.unsynced + this.sending < share) {
 			this.unsynced++;
 			return Decision.GRANTED;
+		}
+		if (limit.sharing() == BucketLimit.Sharing.BACKGROUND) {
+			// Until the background synchronisation says what the fleet left.
+			return Decision.refused(syncInterval);
 		}
 		return syncFor(false);
 	}
@@ -143,9 +162,15 @@ final class BucketMirror {
 		this.wanted = 0;
 	}
 
+	/** Whether the mirror owes the database nothing and no request waits on it. */
+	boolean idle() {
+		return this.sync == null && this.unsynced == 0 && this.sending == 0 && this.wanted == 0 && this.waiting == 0
+				&& this.granted == 0;
+	}
+
 	/** What the statement in flight takes from the bucket. */
 	int asking() {
-		return (this.limit.sharing() == BucketLimit.Sharing.EXACT) ? this.asking : this.sending;
+		return this.exact ? this.asking : this.sending;
 	}
 
 	@Nullable CompletableFuture<Void> synced(BucketTable.Result result, long now) {
@@ -153,7 +178,7 @@ final class BucketMirror {
 		this.syncedAt = now;
 		this.known = true;
 		this.sending = 0;
-		this.granted += (this.limit.sharing() == BucketLimit.Sharing.EXACT) ? result.granted() : 0;
+		this.granted += this.exact ? result.granted() : 0;
 		this.asking = 0;
 		CompletableFuture<Void> sync = this.sync;
 		this.sync = null;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -83,6 +84,15 @@ class BucketTable {
 			+ "where full_at < now() - interval '" + KEEP_AFTER_FULL.toSeconds() + " seconds' limit " + CLEANUP_BATCH
 			+ " for update skip locked)";
 
+	/* An instance's heartbeat, and how many were heard from within a while. */
+	private static final String HEARD = "insert into rate_limit_instance (id, seen_at) values (?, now()) "
+			+ "on conflict (id) do update set seen_at = now()";
+
+	private static final String ALIVE = "select count(*) from rate_limit_instance "
+			+ "where seen_at > now() - ? * interval '1 millisecond'";
+
+	private static final String FORGET = "delete from rate_limit_instance where id = ? or seen_at < now() - interval '1 hour'";
+
 	private final DataSource dataSource;
 
 	private final SQLExceptionTranslator translator = new SQLStateSQLExceptionTranslator();
@@ -132,7 +142,7 @@ class BucketTable {
 			consumed[i] = request.consumed();
 			capacities[i] = (double) request.limit().capacity();
 			periods[i] = request.limit().period().toMillis();
-			exact[i] = request.limit().sharing() == BucketLimit.Sharing.EXACT;
+			exact[i] = request.exact();
 			i++;
 		}
 		long start = System.nanoTime();
@@ -202,6 +212,42 @@ class BucketTable {
 	}
 
 	/**
+	 * Tells the database that this instance is alive, and counts the instances that said
+	 * so within {@code within}, this one included.
+	 * @throws DataAccessException when the database cannot be reached
+	 */
+	int instancesAlive(UUID instance, Duration within) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			try (PreparedStatement heard = connection.prepareStatement(HEARD)) {
+				heard.setObject(1, instance);
+				heard.executeUpdate();
+			}
+			try (PreparedStatement alive = connection.prepareStatement(ALIVE)) {
+				alive.setLong(1, within.toMillis());
+				try (ResultSet count = alive.executeQuery()) {
+					count.next();
+					return Math.max(1, count.getInt(1));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw translate(ex);
+		}
+	}
+
+	/** This instance stops: it no longer counts, nor do instances long gone. */
+	void leave(UUID instance) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement forget = connection.prepareStatement(FORGET)) {
+			forget.setObject(1, instance);
+			forget.executeUpdate();
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not say that this instance stops sharing the buckets: {}", ex.getMessage());
+		}
+	}
+
+	/**
 	 * A bucket locked too long (PostgreSQL's {@code lock_not_available}) or a statement
 	 * cancelled by its time-out ({@code query_canceled}) is a busy bucket, which callers
 	 * answer as "limited"; anything else is a database that cannot be reached.
@@ -237,11 +283,18 @@ class BucketTable {
 	 *
 	 * @param consumed a shared bucket: what it granted since it last told; an exact
 	 * bucket: how many tokens it asks for
+	 * @param exact whether the database grants what is asked for, or takes what was
+	 * granted
 	 */
-	record Request(String key, int consumed, BucketLimit limit) {
+	record Request(String key, int consumed, BucketLimit limit, boolean exact) {
+
+		/** What a shared bucket granted and did not tell. */
+		Request(String key, int consumed, BucketLimit limit) {
+			this(key, consumed, limit, false);
+		}
 
 		Request plus(Request other) {
-			return new Request(this.key, this.consumed + other.consumed, this.limit);
+			return new Request(this.key, this.consumed + other.consumed, this.limit, this.exact);
 		}
 
 	}

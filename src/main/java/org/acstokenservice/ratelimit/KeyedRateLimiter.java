@@ -23,9 +23,18 @@ public class KeyedRateLimiter {
 	 * @param period how long a full bucket takes to refill
 	 */
 	public KeyedRateLimiter(BucketStore store, String name, int capacity, Duration period) {
+		this(store, name, BucketLimit.shared(capacity, period));
+	}
+
+	/**
+	 * @param store where the buckets live
+	 * @param name the limit's name, which keeps its keys apart from other limits' keys
+	 * @param limit each key's bucket, and how the fleet shares it
+	 */
+	public KeyedRateLimiter(BucketStore store, String name, BucketLimit limit) {
 		this.store = store;
 		this.name = name;
-		this.limit = BucketLimit.shared(capacity, period);
+		this.limit = limit;
 	}
 
 	/**

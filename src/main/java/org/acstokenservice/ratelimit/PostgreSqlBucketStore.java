@@ -1,11 +1,10 @@
 package org.acstokenservice.ratelimit;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -21,8 +20,6 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.acstokenservice.ratelimit.BucketTable.Request;
-import org.acstokenservice.ratelimit.BucketTable.Result;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +43,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * its own; every {@code syncInterval} one statement batch tells the database what each
  * bucket granted and brings back its tokens; a request beyond the share waits for its
  * bucket's synchronisation instead;</li>
+ * <li>a {@link BucketLimit.Sharing#BACKGROUND} bucket, a key that anyone can make up,
+ * grants its local share likewise, and beyond it is refused from memory until the
+ * background synchronisation reports it: no request thread runs its statement;</li>
  * <li>an {@link BucketLimit.Sharing#EXACT} bucket takes every token from the database,
  * for all of this instance's waiting requests at once.</li>
  * </ul>
@@ -65,11 +65,11 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	/** What a request is told when its bucket's statement did not come back in time. */
 	static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
-	/** Most buckets in one statement of a batch. */
-	private static final int MAX_BATCH = 500;
-
 	/** Most buckets an instance mirrors; the least recently used go first. */
 	private static final long MAX_MIRRORS = 200_000;
+
+	/** Most evicted buckets whose grants wait for the database (a few MB). */
+	static final int MAX_ORPHANS = 50_000;
 
 	private final BucketTable table;
 
@@ -77,7 +77,14 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	private final Cache<String, BucketMirror> mirrors;
 
-	private final OrphanedGrants orphans = new OrphanedGrants();
+	private final MirrorSync sync;
+
+	private final Duration syncInterval;
+
+	private final UUID instance = UUID.randomUUID();
+
+	/** The instances alive at the last count; one until the first. */
+	private volatile int instances = 1;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -92,6 +99,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	PostgreSqlBucketStore(DataSource dataSource, Duration syncInterval, MeterRegistry meters) {
 		this.dataSource = dataSource;
 		this.table = new BucketTable(dataSource, meters);
+		this.sync = new MirrorSync(this.table, new OrphanedGrants(MAX_ORPHANS, meters));
+		this.syncInterval = syncInterval;
 		this.mirrors = Caffeine.newBuilder()
 			.maximumSize(MAX_MIRRORS)
 			.expireAfter(new BucketMirror.UntilRefilled(syncInterval))
@@ -107,6 +116,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		threads.setDaemon(true);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
 		long every = syncInterval.toMillis();
+		this.scheduler.execute(this::countInstancesQuietly);
 		this.scheduler.scheduleWithFixedDelay(this::synchronizeQuietly, every, every, TimeUnit.MILLISECONDS);
 	}
 
@@ -117,8 +127,10 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		boolean asked = false;
 		try {
 			while (System.nanoTime() < deadline) {
+				int share = limit.localShare(this.instances);
+				boolean exact = share == 0 || limit.sharing() == BucketLimit.Sharing.EXACT;
 				if (mirror == null || mirror.retired) {
-					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit));
+					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit, exact));
 					asked = false;
 				}
 				BucketMirror.Decision decision;
@@ -126,7 +138,14 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 					if (mirror.retired) {
 						continue;
 					}
-					decision = mirror.decide(limit, System.nanoTime(), asked);
+					if (mirror.exact != exact && mirror.idle()) {
+						// The fleet changed size: a mirror of the other kind, once it
+						// owes nothing.
+						mirror.retired = true;
+						this.mirrors.asMap().remove(key, mirror);
+						continue;
+					}
+					decision = mirror.decide(limit, System.nanoTime(), asked, Math.max(1, share), this.syncInterval);
 				}
 				asked = decision.asked();
 				if (decision.outcome() != null) {
@@ -135,7 +154,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				CompletableFuture<Void> sync = Objects.requireNonNull(decision.sync(),
 						"a decision without an outcome waits for a statement");
 				if (decision.leader()) {
-					synchronize(List.of(mirror), sync);
+					this.sync.one(mirror, sync);
 				}
 				if (!await(sync, deadline, decision.leader())) {
 					break;
@@ -194,45 +213,34 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	/**
 	 * Tells the database what every mirror granted since its last statement, a batch of
-	 * buckets per statement.
+	 * buckets per statement: see {@link MirrorSync#round}.
 	 * @throws DataAccessException when a batch failed; its grants stay to be told
 	 */
 	void synchronize() {
-		List<BucketMirror> candidates = new ArrayList<>();
-		for (BucketMirror mirror : this.mirrors.asMap().values()) {
-			synchronized (mirror) {
-				if (!mirror.retired && mirror.sync == null && mirror.unsynced > 0) {
-					candidates.add(mirror);
-				}
-			}
+		this.instances = this.table.instancesAlive(this.instance, heardWithin());
+		this.sync.round(this.mirrors.asMap().values());
+	}
+
+	/**
+	 * How recently an instance must have synchronised to count as alive: long enough for
+	 * a slow round, short enough that a crashed instance soon stops shrinking the shares.
+	 */
+	private Duration heardWithin() {
+		return this.syncInterval.multipliedBy(10);
+	}
+
+	private void countInstancesQuietly() {
+		try {
+			this.instances = this.table.instancesAlive(this.instance, heardWithin());
 		}
-		List<Request> orphans = this.orphans.drain();
-		DataAccessException failure = null;
-		for (int from = 0; from < Math.max(candidates.size(), orphans.size()); from += MAX_BATCH) {
-			CompletableFuture<Void> sync = new CompletableFuture<>();
-			List<BucketMirror> part = new ArrayList<>();
-			for (BucketMirror mirror : candidates.subList(Math.min(from, candidates.size()),
-					Math.min(from + MAX_BATCH, candidates.size()))) {
-				synchronized (mirror) {
-					if (!mirror.retired && mirror.sync == null && mirror.unsynced > 0) {
-						mirror.startSync(sync);
-						part.add(mirror);
-					}
-				}
-			}
-			List<Request> orphaned = orphans.subList(Math.min(from, orphans.size()),
-					Math.min(from + MAX_BATCH, orphans.size()));
-			try {
-				run(part, orphaned);
-			}
-			catch (DataAccessException ex) {
-				this.orphans.putBack(orphaned);
-				failure = ex;
-			}
+		catch (RuntimeException ex) {
+			logger.debug("Could not count the instances alive yet: {}", ex.getMessage());
 		}
-		if (failure != null) {
-			throw failure;
-		}
+	}
+
+	/** The instances alive at the last count, this one included. */
+	int instances() {
+		return this.instances;
 	}
 
 	private void synchronizeQuietly() {
@@ -252,67 +260,9 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		}
 	}
 
-	/** One bucket's statement, on the request's thread. */
-	private void synchronize(List<BucketMirror> mirrors, CompletableFuture<Void> sync) {
-		try {
-			run(mirrors, List.of());
-			sync.complete(null);
-		}
-		catch (RuntimeException ex) {
-			sync.completeExceptionally(ex);
-		}
-	}
-
-	/**
-	 * Runs one statement batch for the mirrors, whose syncs are started, and for evicted
-	 * mirrors' grants; completes or fails each mirror's sync.
-	 */
-	private void run(List<BucketMirror> mirrors, List<Request> orphans) {
-		List<Request> requests = new ArrayList<>(mirrors.size() + orphans.size());
-		for (BucketMirror mirror : mirrors) {
-			synchronized (mirror) {
-				requests.add(new Request(mirror.key, mirror.asking(), mirror.limit));
-			}
-		}
-		requests.addAll(orphans);
-		Map<String, Result> results;
-		try {
-			results = this.table.take(requests);
-		}
-		catch (DataAccessException ex) {
-			for (BucketMirror mirror : mirrors) {
-				synchronized (mirror) {
-					CompletableFuture<Void> sync = mirror.failed();
-					if (mirror.retired) {
-						this.orphans.add(mirror.key, mirror.unsynced, mirror.limit);
-						mirror.unsynced = 0;
-					}
-					if (sync != null) {
-						sync.completeExceptionally(ex);
-					}
-				}
-			}
-			throw ex;
-		}
-		long now = System.nanoTime();
-		for (BucketMirror mirror : mirrors) {
-			synchronized (mirror) {
-				Result result = results.get(mirror.key);
-				CompletableFuture<Void> sync = (result != null) ? mirror.synced(result, now) : mirror.failed();
-				if (sync != null) {
-					sync.complete(null);
-				}
-			}
-		}
-	}
-
 	private void evicted(@Nullable String key, @Nullable BucketMirror mirror, RemovalCause cause) {
-		if (key == null || mirror == null) {
-			return;
-		}
-		synchronized (mirror) {
-			mirror.retired = true;
-			this.orphans.add(key, mirror.unsynced, mirror.limit);
+		if (key != null && mirror != null) {
+			this.sync.retire(key, mirror);
 		}
 	}
 
@@ -335,6 +285,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.warn("Could not tell the database the last grants of the shared buckets: {}", ex.getMessage());
 		}
+		this.table.leave(this.instance);
 		if (this.dataSource instanceof AutoCloseable closeable) {
 			try {
 				closeable.close();

@@ -15,12 +15,14 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Answers a client that has spent its allowance of failed sign-ins a little later,
- * without holding a thread meanwhile (the request goes asynchronous and a timer answers
- * it). A flood of bad sign-ins from one address is a closed loop: each answer brings the
- * next attempt at once, so the cheaper the refusal, the more of the machine the flood
- * takes from signed-in users. Held back, each of the flood's connections costs a few
- * refusals a second instead of hundreds. A request whose credentials are valid never
- * meets this.
+ * without holding a thread meanwhile (the request goes asynchronous; a timer hands it
+ * back to the container, whose thread writes the answer). A flood of bad sign-ins from
+ * one address is a closed loop: each answer brings the next attempt at once, so the
+ * cheaper the refusal, the more of the machine the flood takes from signed-in users. Held
+ * back, each of the flood's connections costs a few refusals a second instead of
+ * hundreds. The timer never writes itself: a client that stops reading would block its
+ * one thread, and every other refusal with it; a container thread blocks alone, until the
+ * connector's time-out. A request whose credentials are valid never meets this.
  */
 class RefusalDelay implements DisposableBean {
 
@@ -47,7 +49,7 @@ class RefusalDelay implements DisposableBean {
 	}
 
 	/**
-	 * Writes the answer after the delay, on the timer's thread; at once when there is no
+	 * Writes the answer after the delay, on a container thread; at once when there is no
 	 * delay or the request cannot go asynchronous.
 	 */
 	void answer(HttpServletRequest request, Answer answer) throws IOException {
@@ -59,15 +61,25 @@ class RefusalDelay implements DisposableBean {
 		async.setTimeout(this.delay.toMillis() + 10_000);
 		this.timer.schedule(() -> {
 			try {
-				answer.write();
+				async.start(() -> write(async, answer));
 			}
-			catch (IOException | RuntimeException ex) {
+			catch (RuntimeException ex) {
+				// Timed out or closed meanwhile: the container has answered.
 				logger.debug("Could not answer a refused sign-in: {}", ex.getMessage());
 			}
-			finally {
-				async.complete();
-			}
 		}, this.delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static void write(AsyncContext async, Answer answer) {
+		try {
+			answer.write();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not answer a refused sign-in: {}", ex.getMessage());
+		}
+		finally {
+			async.complete();
+		}
 	}
 
 	@Override

@@ -70,32 +70,60 @@ class PostgreSqlBucketStoreTests {
 	}
 
 	@Test
-	void tryConsumeWhenSharedBucketUsedByThreeInstancesAtOnceThenCapacityPlusTheirLocalSharesAtMost() throws Exception {
+	void tryConsumeWhenSharedBucketUsedByThreeInstancesAtOnceThenCapacityAndATenthAtMost() throws Exception {
 		BucketLimit limit = BucketLimit.shared(64, Duration.ofHours(1));
 		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
+		alive(fleet);
 
 		int granted = concurrently(300, (n) -> fleet.get(n % 3).tryConsume("token:alice", limit));
 
-		int bound = limit.capacity() + 2 * limit.localShare();
-		assertThat(granted).as("at least the capacity, at most two other instances' local shares more")
-			.isBetween(limit.capacity(), bound);
+		assertThat(granted).as("at least the capacity, at most a tenth more however many instances")
+			.isBetween(limit.capacity(), limit.capacity() + limit.capacity() / 10);
 	}
 
 	@Test
 	void tryConsumeWhenSharedBucketGrantedAheadThenRepaidBeforeItGrantsAgain() {
-		BucketLimit limit = BucketLimit.shared(10, Duration.ofHours(1));
+		BucketLimit limit = BucketLimit.shared(40, Duration.ofHours(1));
 		PostgreSqlBucketStore one = store();
 		PostgreSqlBucketStore other = store();
+		alive(List.of(one, other));
 		int granted = 0;
-		for (int i = 0; i < 40; i++) {
+		for (int i = 0; i < 100; i++) {
 			granted += one.tryConsume("token:bob", limit).isEmpty() ? 1 : 0;
 			granted += other.tryConsume("token:bob", limit).isEmpty() ? 1 : 0;
 		}
 		one.synchronize();
 		other.synchronize();
 
-		assertThat(granted).isBetween(10, 10 + limit.localShare());
-		assertThat(tokens("token:bob")).as("what was granted ahead is owed").isCloseTo(10.0 - granted, within(0.1));
+		assertThat(limit.localShare(2)).isEqualTo(2);
+		assertThat(granted).isBetween(40, 40 + limit.localShare(2));
+		assertThat(tokens("token:bob")).as("what was granted ahead is owed").isCloseTo(40.0 - granted, within(0.1));
+	}
+
+	@Test
+	void tryConsumeWhenATenthIsLessThanAnEventPerInstanceThenExact() throws Exception {
+		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
+		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
+		alive(fleet);
+
+		int granted = concurrently(90, (n) -> fleet.get(n % 3).tryConsume("token:ivan", limit));
+
+		assertThat(limit.localShare(3)).isZero();
+		assertThat(granted).isEqualTo(20);
+	}
+
+	@Test
+	void tryConsumeWhenFleetGrowsThenBucketsInUseTakeTheSmallerShare() throws Exception {
+		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
+		PostgreSqlBucketStore first = store();
+		alive(List.of(first));
+		assertThat(first.tryConsume("token:judy", limit)).as("a share of two, alone").isEmpty();
+		List<PostgreSqlBucketStore> fleet = List.of(first, store(), store());
+		alive(fleet);
+
+		int granted = 1 + concurrently(90, (n) -> fleet.get(n % 3).tryConsume("token:judy", limit));
+
+		assertThat(granted).as("exact, now that a tenth is less than an event per instance").isEqualTo(20);
 	}
 
 	@Test
@@ -125,6 +153,27 @@ class PostgreSqlBucketStoreTests {
 		}
 
 		assertThat(statements(meters)).isEqualTo(statements);
+	}
+
+	@Test
+	void tryConsumeWhenMadeUpKeysPastTheirShareThenNoStatementOnTheRequestAndTheAllowanceStillHeld() throws Exception {
+		BucketLimit limit = BucketLimit.background(10, Duration.ofHours(1));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		List<PostgreSqlBucketStore> fleet = List.of(store(meters), store(meters), store(meters));
+		int granted = 0;
+
+		for (int round = 0; round < 8; round++) {
+			long before = statements(meters);
+			granted += concurrently(90, (n) -> fleet.get(n % 3).tryConsume("sign-in:2001:db8:ab:1::/64", limit));
+			assertThat(statements(meters)).as("statements run by requests").isEqualTo(before);
+			for (PostgreSqlBucketStore store : fleet) {
+				store.synchronize();
+			}
+		}
+
+		assertThat(granted).as("the allowance, and at most two other instances' local shares more")
+			.isBetween(limit.capacity(), limit.capacity() + 2 * limit.localShare(3));
+		assertThat(tokens("sign-in:2001:db8:ab:1::/64")).isCloseTo(10.0 - granted, within(0.1));
 	}
 
 	@Test
@@ -277,6 +326,13 @@ class PostgreSqlBucketStoreTests {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	/** Each store says it is alive, then each counts them all. */
+	private static void alive(List<PostgreSqlBucketStore> fleet) {
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		assertThat(fleet).allSatisfy((store) -> assertThat(store.instances()).isEqualTo(fleet.size()));
 	}
 
 	private double tokens(String key) {

@@ -44,10 +44,22 @@ class FailedSignInLimitTests {
 	void signInWhenBurstOfFailuresThenOnlyCapacityCheckedAndValidCredentialsStillServed() throws Exception {
 		List<Integer> statuses = concurrentFailures();
 
-		assertThat(statuses).as("a concurrent burst gets exactly the allowance, no more")
+		/*
+		 * An address is anyone's to make up, so no request waits for the database: a
+		 * burst gets the instance's local share at once, the rest of the allowance one
+		 * share per background synchronisation (a second), and never more in total.
+		 */
+		assertThat(statuses).as("a concurrent burst gets at most the allowance")
 			.filteredOn((status) -> status == 401)
-			.hasSize(SignInLimitTest.CAPACITY);
-		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(BURST - SignInLimitTest.CAPACITY);
+			.hasSizeBetween(1, SignInLimitTest.CAPACITY);
+		assertThat(statuses).filteredOn((status) -> status != 401).containsOnly(429);
+		long counted = statuses.stream().filter((status) -> status == 401).count();
+		for (int i = 0; i < 40; i++) {
+			counted += (forged().statusCode() == 401) ? 1 : 0;
+			Thread.sleep(100);
+		}
+		assertThat(counted).as("failing on for four seconds: exactly the allowance in all")
+			.isEqualTo(SignInLimitTest.CAPACITY);
 
 		HttpResponse<String> refused = forged();
 		assertProblem(refused, 429, "rate_limited");

@@ -1,12 +1,16 @@
 package org.acstokenservice.admin;
 
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.identity.IdentityAccess;
 import org.acstokenservice.security.AppUser;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -19,8 +23,20 @@ class AdminController {
 
 	private final IdentityAccess access;
 
-	AdminController(IdentityAccess access) {
+	private final SubjectTrail trails;
+
+	AdminController(IdentityAccess access, SubjectTrail trails) {
 		this.access = access;
+		this.trails = trails;
+	}
+
+	/**
+	 * Any user's audit trail, as the user reads their own ({@code GET /identity/audit}).
+	 */
+	@GetMapping("/admin/users/{appUserId}/audit")
+	SubjectTrail.Page audit(AppUser admin, @PathVariable String appUserId,
+			@RequestParam(required = false) @Nullable String page, @RequestParam(defaultValue = "50") int size) {
+		return this.trails.page(appUserId, page, size);
 	}
 
 	@PostMapping("/admin/users/{appUserId}/revoke")

@@ -45,6 +45,11 @@ class AuditConfiguration {
 	}
 
 	@Bean
+	SubjectTrail subjectTrail(JdbcClient jdbc, AuditTrail trail) {
+		return new SubjectTrail(jdbc, trail);
+	}
+
+	@Bean
 	AuditRetention auditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
 		return new AuditRetention(trail, properties, clock);
 	}

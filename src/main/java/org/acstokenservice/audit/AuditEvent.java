@@ -1,6 +1,7 @@
 package org.acstokenservice.audit;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +27,26 @@ public record AuditEvent(Instant occurredAt, Action action, Outcome outcome, @Nu
 			@Nullable String subject, @Nullable String communicationUserId, @Nullable String reason,
 			@Nullable String detail) {
 		this(occurredAt, action, outcome, actor, subject, communicationUserId, reason, detail, null);
+	}
+
+	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+	/** This event with each value fitted to its column ({@link #fit}). */
+	AuditEvent fitted() {
+		return new AuditEvent(this.occurredAt, this.action, this.outcome, fit(this.actor, 255), fit(this.subject, 255),
+				fit(this.communicationUserId, 512), fit(this.reason, 64), fit(this.detail, 512), this.resource);
+	}
+
+	/**
+	 * Fits a value to its column. Control characters go: some values come from requests,
+	 * and a line break in one could forge a log line.
+	 */
+	private static @Nullable String fit(@Nullable String value, int max) {
+		if (value == null) {
+			return null;
+		}
+		String clean = CONTROL.matcher(value).replaceAll("?");
+		return (clean.length() <= max) ? clean : clean.substring(0, max);
 	}
 
 	/** What was asked for. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +28,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code acs.audit.events} by action, outcome and reason.
  */
 public class AuditTrail {
-
-	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
 	private final JdbcClient jdbc;
 
@@ -113,8 +110,7 @@ public class AuditTrail {
 			return;
 		}
 		try {
-			this.writer.flush();
-			this.reuseHits.flush();
+			flush();
 			this.erasedUsers.forget(user);
 		}
 		catch (DataAccessException ex) {
@@ -277,9 +273,7 @@ public class AuditTrail {
 	 * {@code beforeAnswer}, before this returns.
 	 */
 	void record(AuditEvent recorded, boolean beforeAnswer) {
-		AuditEvent event = new AuditEvent(recorded.occurredAt(), recorded.action(), recorded.outcome(),
-				fit(recorded.actor(), 255), fit(recorded.subject(), 255), fit(recorded.communicationUserId(), 512),
-				fit(recorded.reason(), 64), fit(recorded.detail(), 512), recorded.resource());
+		AuditEvent event = recorded.fitted();
 		if (beforeAnswer) {
 			this.writer.writeAndWait(event);
 		}
@@ -306,8 +300,7 @@ public class AuditTrail {
 	 * instance recorded before the call.
 	 */
 	public List<AuditEvent> recent(String subject, int limit) {
-		this.writer.flush();
-		this.reuseHits.flush();
+		flush();
 		return this.jdbc
 			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail, "
 					+ "resource from audit_event where subject = ? order by occurred_at desc, id desc fetch first "
@@ -319,6 +312,12 @@ public class AuditTrail {
 					rs.getString("communication_user_id"), rs.getString("reason"), rs.getString("detail"),
 					rs.getString("resource")))
 			.list();
+	}
+
+	/** Writes what this instance queued and counted. */
+	void flush() {
+		this.writer.flush();
+		this.reuseHits.flush();
 	}
 
 	/**
@@ -333,18 +332,6 @@ public class AuditTrail {
 	}
 
 	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, @Nullable String reason) {
-	}
-
-	/**
-	 * Fits a value to its column. Control characters go: some values come from requests,
-	 * and a line break in one could forge a log line.
-	 */
-	private static @Nullable String fit(@Nullable String value, int max) {
-		if (value == null) {
-			return null;
-		}
-		String clean = CONTROL.matcher(value).replaceAll("?");
-		return (clean.length() <= max) ? clean : clean.substring(0, max);
 	}
 
 }

@@ -2,12 +2,15 @@ package org.acstokenservice.identity;
 
 import java.time.Instant;
 
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.security.AppUser;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -19,8 +22,21 @@ class IdentityController {
 
 	private final IdentityAccess access;
 
-	IdentityController(IdentityAccess access) {
+	private final SubjectTrail trails;
+
+	IdentityController(IdentityAccess access, SubjectTrail trails) {
 		this.access = access;
+		this.trails = trails;
+	}
+
+	/**
+	 * The caller's own audit trail, newest first (what the service holds about them).
+	 * @param page the {@code next} of the page before; none for the newest
+	 */
+	@GetMapping("/identity/audit")
+	SubjectTrail.Page audit(AppUser user, @RequestParam(required = false) @Nullable String page,
+			@RequestParam(defaultValue = "50") int size) {
+		return this.trails.page(user.id(), page, size);
 	}
 
 	@GetMapping("/identity")

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.audit.AuditTrails;
 import org.acstokenservice.ratelimit.BucketStore;
 import org.acstokenservice.ratelimit.InMemoryBucketStore;
@@ -48,7 +49,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 				"spring.security.oauth2.resourceserver.jwt.audiences=api://acs-token-service",
 				"token-service.teams.client-id=" + ServiceTestConfiguration.TEAMS_CLIENT_ID })
 @MockitoBean(types = { EligibilityPolicy.class, IdentityService.class, IdentityDeletions.class, AcsGateway.class,
-		JwtDecoder.class })
+		SubjectTrail.class, JwtDecoder.class })
 @Import(WebSliceTest.Shared.class)
 public @interface WebSliceTest {
 

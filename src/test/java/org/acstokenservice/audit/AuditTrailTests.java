@@ -203,19 +203,6 @@ class AuditTrailTests {
 	}
 
 	@Test
-	void purgeWhenOlderThanRetentionThenOnlyThoseDeleted() {
-		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(100)), Action.TOKEN_ISSUE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null), false);
-		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(1)), Action.TOKEN_REVOKE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null), false);
-
-		int purged = this.trail.purgeOlderThan(NOW.minus(Duration.ofDays(90)));
-
-		assertThat(purged).isEqualTo(1);
-		assertThat(this.trail.recent("bob", 10)).extracting(AuditEvent::action).containsExactly(Action.TOKEN_REVOKE);
-	}
-
-	@Test
 	void recordWhenValuesCarryLineBreaksThenStoredWithoutThem() {
 		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "eve").withDetail("scopes=chat\nFAKE audit line"),
 				new ProblemException(ErrorCode.INVALID_SCOPE, "no such scope"));

@@ -37,10 +37,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * ({@code audit_event_legacy}) and the default one are trimmed by deletes in bounded
  * batches instead, as long as part of them is within the retention.
  * <p>
- * A drop takes an exclusive lock of the whole table for a moment, behind which inserts
- * and reads queue: every statement waits at most {@code token-service.audit.lock-timeout}
- * for its lock and then gives up until the next round, and runs at most
- * {@link #STATEMENT_TIMEOUT}.
+ * Detaching a partition takes an exclusive lock of the whole table for a moment, behind
+ * which inserts and reads queue: every statement waits at most
+ * {@code token-service.audit.lock-timeout} for its lock and then gives up until the next
+ * round, and runs at most {@link #STATEMENT_TIMEOUT}.
  */
 class PartitionedAuditRetention implements AuditRetention {
 
@@ -67,6 +67,16 @@ class PartitionedAuditRetention implements AuditRetention {
 			       substring(pg_get_expr(c.relpartbound, c.oid) from 'TO \\(''([^'']+)''\\)')::timestamptz as to_bound
 			from pg_inherits i join pg_class c on c.oid = i.inhrelid
 			where i.inhparent = 'audit_event'::regclass
+			""";
+
+	/*
+	 * Tables named as days' partitions that are not partitions: detached by a round whose
+	 * drop failed. A day made apart is attached in the transaction that makes it.
+	 */
+	private static final String DETACHED = """
+			select c.relname from pg_class c
+			where c.relkind = 'r' and not c.relispartition and c.relname ~ '^audit_event_(p[0-9]{8}|legacy)$'
+			and c.relnamespace = (select relnamespace from pg_class where oid = 'audit_event'::regclass)
 			""";
 
 	private final JdbcTemplate jdbc;
@@ -113,12 +123,13 @@ class PartitionedAuditRetention implements AuditRetention {
 		}
 		for (Partition partition : partitions()) {
 			if (partition.endsBy(cutoff)) {
-				drop(partition);
+				detach(partition);
 			}
 			else if (partition.from() == null) {
 				trim(partition.name(), cutoff);
 			}
 		}
+		dropDetached();
 		trim(DEFAULT_PARTITION, cutoff);
 	}
 
@@ -135,15 +146,34 @@ class PartitionedAuditRetention implements AuditRetention {
 		return partitions;
 	}
 
-	/** Drops a partition that the retention has left whole. */
-	private void drop(Partition partition) {
-		Boolean dropped = inTransaction("drop audit partition " + partition.name(), () -> {
-			this.jdbc.execute("drop table " + partition.name());
+	/**
+	 * Detaches a partition that the retention has left whole, under the table's lock for
+	 * a moment; {@link #dropDetached()} drops it apart, since removing its files takes
+	 * time (about 0.7 s an hour's worth here) that inserts would otherwise wait.
+	 */
+	private void detach(Partition partition) {
+		Boolean detached = inTransaction("detach audit partition " + partition.name(), () -> {
+			this.jdbc.execute("alter table audit_event detach partition " + partition.name());
 			return true;
 		});
-		if (dropped != null) {
-			logger.info("Dropped audit partition {} (entries before {}), older than the retention of {}",
+		if (detached != null) {
+			logger.info("Detached audit partition {} (entries before {}), older than the retention of {}",
 					partition.name(), partition.to(), this.retention);
+		}
+	}
+
+	/**
+	 * Drops the days' tables detached from the trail, this round's and any left before.
+	 */
+	private void dropDetached() {
+		List<String> detached = this.jdbc.queryForList(DETACHED, String.class);
+		for (String table : detached) {
+			if (inTransaction("drop detached audit partition " + table, () -> {
+				this.jdbc.execute("drop table " + table);
+				return true;
+			}) != null) {
+				logger.info("Dropped detached audit partition {}", table);
+			}
 		}
 	}
 

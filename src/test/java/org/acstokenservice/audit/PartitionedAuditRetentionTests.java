@@ -185,6 +185,19 @@ class PartitionedAuditRetentionTests {
 	}
 
 	@Test
+	void enforceWhenARoundDetachedADayButDidNotDropItThenTheNextDropsIt() {
+		migrate();
+		this.retention.enforce();
+		String today = dayPartition(this.clock.instant().truncatedTo(ChronoUnit.DAYS));
+		this.clock.advance(RETENTION.plusDays(2));
+		this.jdbc.execute("alter table audit_event detach partition " + today);
+
+		this.retention.enforce();
+
+		assertThat(exists(today)).isFalse();
+	}
+
+	@Test
 	void migrateWhenTableHoldsRowsThenKeepsThemAndTrimsThemByTheRetention() {
 		migrateToBeforePartitions();
 		Instant now = this.clock.instant();

@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * partitions of the trail are made ahead; entries of a day without one still go in (to a
  * default partition), and are moved to their day's when it is made
  * @param lockTimeout on PostgreSQL, how long the retention's statements wait at most for
- * their lock (a day's partition is dropped under a lock of the whole table, behind which
+ * their lock (a day's partition is detached under a lock of the whole table, behind which
  * inserts and reads queue); when that is not enough, it tries again in the next round
  */
 @ConfigurationProperties("token-service.audit")

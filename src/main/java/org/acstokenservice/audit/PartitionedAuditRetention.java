@@ -23,12 +23,12 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Retention on PostgreSQL, where {@code audit_event} is partitioned by day of
- * {@code occurred_at}, UTC (migration V11): a day's partition is dropped once its end is
- * older than the retention, so an entry is kept for the retention and at most one day
- * (and one purge interval) more. A drop is a change of the catalog and the removal of
- * files, milliseconds whatever the day holds, where deleting a day's rows takes longer
- * than any statement time-out (measured in
- * {@code docs/benchmarks/2026-12-07-audit-retention.md}).
+ * {@code occurred_at}, UTC (migration V11): a day's partition is detached and dropped
+ * once its end is older than the retention, so an entry is kept for the retention and at
+ * most one day (and one purge interval) more. A detach locks the table for milliseconds
+ * whatever the day holds and writes no row to the WAL, where one delete of a day's rows
+ * outlasts any statement time-out and deletes in batches write the WAL twice and leave
+ * the rows to vacuum (measured in {@code docs/benchmarks/2026-12-07-audit-retention.md}).
  * <p>
  * Each round also makes the partitions of today and the next days ahead, so that rows go
  * to their day's partition; rows of a day without one (the job stopped for longer than

@@ -1,6 +1,7 @@
--- audit_event partitioned by day of occurred_at (UTC): retention drops a day's partition, which
--- takes milliseconds at any size, where deleting its rows took longer than any time-out allows
--- (audit/PartitionedAuditRetention makes the days' partitions ahead and drops the old ones).
+-- audit_event partitioned by day of occurred_at (UTC): retention detaches and drops a day's
+-- partition, milliseconds of the table locked at any size, where deleting its rows took longer
+-- than any time-out allows (audit/PartitionedAuditRetention makes the days' partitions ahead and
+-- drops the old ones).
 --
 -- The table keeps its name and columns. Its existing rows stay where they are: the old table
 -- becomes one partition, audit_event_legacy, for everything before the end of today (UTC) or of

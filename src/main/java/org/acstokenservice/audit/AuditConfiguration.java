@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.acstokenservice.fleet.PostgreSqlConnection;
 import org.acstokenservice.ratelimit.BucketStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -49,40 +47,37 @@ class AuditConfiguration {
 		return new SubjectTrail(jdbc, trail);
 	}
 
+	/**
+	 * The retention's job: by the day's partition on PostgreSQL, by a delete on H2 (local
+	 * mode's one instance).
+	 */
 	@Bean
-	AuditRetention auditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
-		return new AuditRetention(trail, properties, clock);
+	RetentionJob auditRetention(DataSource dataSource, JdbcClient jdbc, TransactionOperations transactions,
+			AuditWriter writer, AuditProperties properties, Clock clock) {
+		AuditRetention retention = PostgreSqlConnection.of(dataSource).isPresent()
+				? new PartitionedAuditRetention(new JdbcTemplate(dataSource), transactions, clock, properties)
+				: new DeletingAuditRetention(jdbc, writer, clock, properties.retention());
+		return new RetentionJob(retention);
 	}
 
-	/** Deletes audit entries past their retention. */
-	static class AuditRetention {
+	/** Removes audit entries past their retention. */
+	static class RetentionJob {
 
-		private static final Logger logger = LoggerFactory.getLogger(AuditRetention.class);
+		private final AuditRetention retention;
 
-		private final AuditTrail trail;
-
-		private final AuditProperties properties;
-
-		private final Clock clock;
-
-		AuditRetention(AuditTrail trail, AuditProperties properties, Clock clock) {
-			this.trail = trail;
-			this.properties = properties;
-			this.clock = clock;
+		RetentionJob(AuditRetention retention) {
+			this.retention = retention;
 		}
 
 		/**
 		 * On one instance of the fleet at a time, and not again on another within a
-		 * minute.
+		 * minute; first a minute after start-up, so that a new database has its days'
+		 * partitions before the first purge interval has passed.
 		 */
-		@Scheduled(fixedDelayString = "${token-service.audit.purge-interval:1h}",
-				initialDelayString = "${token-service.audit.purge-interval:1h}")
+		@Scheduled(fixedDelayString = "${token-service.audit.purge-interval:1h}", initialDelayString = "1m")
 		@SchedulerLock(name = "audit-purge", lockAtLeastFor = "1m")
 		public void purge() {
-			int purged = this.trail.purgeOlderThan(this.clock.instant().minus(this.properties.retention()));
-			if (purged > 0) {
-				logger.info("Purged {} audit entries older than {}", purged, this.properties.retention());
-			}
+			this.retention.enforce();
 		}
 
 	}

@@ -2,8 +2,6 @@ package org.acstokenservice.audit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -318,17 +316,6 @@ public class AuditTrail {
 	void flush() {
 		this.writer.flush();
 		this.reuseHits.flush();
-	}
-
-	/**
-	 * Deletes entries older than the retention.
-	 * @return how many were deleted
-	 */
-	int purgeOlderThan(Instant cutoff) {
-		this.writer.flush();
-		return this.jdbc.sql("delete from audit_event where occurred_at < ?")
-			.param(cutoff.atOffset(ZoneOffset.UTC))
-			.update();
 	}
 
 	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, @Nullable String reason) {

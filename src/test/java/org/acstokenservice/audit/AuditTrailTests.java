@@ -21,7 +21,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditEvent.Outcome;
 import org.acstokenservice.web.ErrorCode;
-import org.acstokenservice.ratelimit.InMemoryBucketStore;
 import org.acstokenservice.web.ProblemException;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -34,7 +33,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -61,9 +59,7 @@ class AuditTrailTests {
 		this.writer = new AuditWriter(this.jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
 				1, Duration.ofMillis(50), Duration.ofSeconds(5), this.meters);
 		this.writer.start();
-		this.trail = new AuditTrail(JdbcClient.create(dataSource), this.writer, reuseHits(this.jdbc), false,
-				new ErasedUsers(JdbcClient.create(dataSource), new ErasureProperties(null)), this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
+		this.trail = AuditTrails.onH2(this.jdbc, this.writer, this.meters, Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 	@AfterEach
@@ -204,19 +200,6 @@ class AuditTrailTests {
 	}
 
 	@Test
-	void purgeWhenOlderThanRetentionThenOnlyThoseDeleted() {
-		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(100)), Action.TOKEN_ISSUE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null), false);
-		this.trail.record(new AuditEvent(NOW.minus(Duration.ofDays(1)), Action.TOKEN_REVOKE, Outcome.SUCCESS, "bob",
-				"bob", null, null, null), false);
-
-		int purged = this.trail.purgeOlderThan(NOW.minus(Duration.ofDays(90)));
-
-		assertThat(purged).isEqualTo(1);
-		assertThat(this.trail.recent("bob", 10)).extracting(AuditEvent::action).containsExactly(Action.TOKEN_REVOKE);
-	}
-
-	@Test
 	void recordWhenValuesCarryLineBreaksThenStoredWithoutThem() {
 		this.trail.refused(AuditEntry.of(Action.TOKEN_ISSUE, "eve").withDetail("scopes=chat\nFAKE audit line"),
 				new ProblemException(ErrorCode.INVALID_SCOPE, "no such scope"));
@@ -259,17 +242,7 @@ class AuditTrailTests {
 				new TransactionTemplate(new DataSourceTransactionManager(this.jdbc.getDataSource())), queueCapacity,
 				Duration.ofMillis(50), maxWait, this.meters);
 		this.writer.start();
-		return new AuditTrail(JdbcClient.create(this.jdbc.getDataSource()), this.writer, reuseHits(this.jdbc), false,
-				new ErasedUsers(JdbcClient.create(this.jdbc.getDataSource()), new ErasureProperties(null)), this.meters,
-				Clock.fixed(NOW, ZoneOffset.UTC), new InMemoryBucketStore());
-	}
-
-	private ReuseHits reuseHits(JdbcTemplate jdbc) {
-		return new ReuseHits(
-				new ReuseHitRows(jdbc, new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource())),
-						false),
-				new ReuseHitProperties(Duration.ofHours(1), Duration.ofSeconds(10), false),
-				Clock.fixed(NOW, ZoneOffset.UTC), this.meters);
+		return AuditTrails.onH2(this.jdbc, this.writer, this.meters, Clock.fixed(NOW, ZoneOffset.UTC));
 	}
 
 }

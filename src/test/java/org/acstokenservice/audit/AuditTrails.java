@@ -1,5 +1,17 @@
 package org.acstokenservice.audit;
 
+import org.springframework.transaction.support.TransactionTemplate;
+
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import org.acstokenservice.ratelimit.InMemoryBucketStore;
+
+import java.time.Duration;
+
 import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +36,20 @@ public final class AuditTrails {
 				Mockito.mock(ErasedUsers.class), meters, Clock.systemUTC(), buckets);
 		return Mockito.mock(AuditTrail.class,
 				MockReset.withSettings(MockReset.AFTER).spiedInstance(real).defaultAnswer(Mockito.CALLS_REAL_METHODS));
+	}
+
+	/**
+	 * A trail on an H2 database through a real writer: reuse counts flushed by update or
+	 * insert, a random pseudonym key, the buckets in memory.
+	 */
+	static AuditTrail onH2(JdbcTemplate jdbc, AuditWriter writer, MeterRegistry meters, Clock clock) {
+		javax.sql.DataSource dataSource = java.util.Objects.requireNonNull(jdbc.getDataSource());
+		ReuseHits reuseHits = new ReuseHits(
+				new ReuseHitRows(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)), false),
+				new ReuseHitProperties(Duration.ofHours(1), Duration.ofSeconds(10), false), clock, meters);
+		JdbcClient client = JdbcClient.create(dataSource);
+		return new AuditTrail(client, writer, reuseHits, false, new ErasedUsers(client, new ErasureProperties(null)),
+				meters, clock, new InMemoryBucketStore());
 	}
 
 }

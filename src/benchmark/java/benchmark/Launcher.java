@@ -39,12 +39,12 @@ final class Launcher {
 	 * limit, the fleet's ACS call budget, the failed sign-in limit: their defaults), but
 	 * with capacities that no run reaches, so that the load measures the limits' cost and
 	 * not their refusals. Periods and the failed sign-in limit stay at their defaults.
-	 * The ACS budget's windows take at most 100,000 calls each (a row per call on
+	 * The ACS budget's windows take at most 10,000 calls each (a row per call on
 	 * PostgreSQL), which no run reaches in 30 s either.
 	 */
 	static final List<String> LIMITS_UNREACHABLE = List.of("--token-service.policy.rate-limit.capacity=" + UNREACHABLE,
-			"--acs.budget.reserved-percent=0", "--acs.budget.limits.create-identity-and-token=100000",
-			"--acs.budget.limits.issue-token=100000", "--acs.budget.limits.revoke=100000");
+			"--acs.budget.reserved-percent=0", "--acs.budget.limits.create-identity-and-token=10000",
+			"--acs.budget.limits.issue-token=10000", "--acs.budget.limits.revoke=10000");
 
 	/**
 	 * Row 14's own process: the limits that have a switch, off. The failed sign-in limit

@@ -28,7 +28,7 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 
 	private static final String PREPARE = """
 			insert into sliding_window_slot (window_key, slot, used_at)
-			select :key, slot, timestamp with time zone 'epoch' from generate_series(0, :calls - 1) slot
+			select :key, slot, timestamp with time zone 'epoch' from generate_series(:from, :to) slot
 			on conflict do nothing""";
 
 	/*
@@ -47,6 +47,8 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			select (select count(*) from taken) as taken,
 			       (select extract(epoch from min(used_at) + make_interval(secs => :seconds) - clock_timestamp())
 			        from sliding_window_slot where window_key = :key and slot < :calls) as wait_seconds""";
+
+	private static final int ROWS_PER_STATEMENT = 1000;
 
 	private final DataSource dataSource;
 
@@ -103,12 +105,29 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			.single();
 	}
 
+	/**
+	 * Makes the key's rows once per instance, {@value #ROWS_PER_STATEMENT} a statement,
+	 * so that each statement stays well within the pool's statement time-out.
+	 */
 	private void prepare(String key, int calls) {
 		Integer rows = this.prepared.get(key);
-		if (rows == null || rows < calls) {
-			this.database.sql(PREPARE).param("key", key).param("calls", calls).update();
-			this.prepared.put(key, calls);
+		if (rows != null && rows >= calls) {
+			return;
 		}
+		// One thread makes the rows; the others wait for it.
+		this.prepared.compute(key, (unused, made) -> {
+			if (made != null && made >= calls) {
+				return made;
+			}
+			for (int from = 0; from < calls; from += ROWS_PER_STATEMENT) {
+				this.database.sql(PREPARE)
+					.param("key", key)
+					.param("from", from)
+					.param("to", Math.min(calls, from + ROWS_PER_STATEMENT) - 1)
+					.update();
+			}
+			return calls;
+		});
 	}
 
 	@Override

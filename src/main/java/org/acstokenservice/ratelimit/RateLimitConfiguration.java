@@ -60,7 +60,7 @@ class RateLimitConfiguration {
 	 */
 	static HikariDataSource windowsPool(PostgreSqlConnection database, SharedBucketProperties buckets,
 			MeterRegistry meters) {
-		return pool("fleet-windows", 2, database, buckets, meters);
+		return pool("fleet-windows", 4, database, buckets, meters);
 	}
 
 	private static HikariDataSource pool(String name, int size, PostgreSqlConnection database,

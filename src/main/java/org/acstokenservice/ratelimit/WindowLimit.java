@@ -17,9 +17,9 @@ public record WindowLimit(int calls, Duration window) {
 
 	/**
 	 * The most events one window may hold: each is a row (PostgreSQL) or 8 bytes (memory)
-	 * for as long as the limit is used.
+	 * for as long as the limit is used. Ten times ACS's largest limit.
 	 */
-	public static final int MAX_CALLS = 100_000;
+	public static final int MAX_CALLS = 10_000;
 
 	public WindowLimit {
 		Objects.requireNonNull(window, "window");

@@ -51,29 +51,31 @@ class RateLimitConfiguration {
 
 	static HikariDataSource bucketsPool(PostgreSqlConnection database, SharedBucketProperties buckets,
 			MeterRegistry meters) {
-		return pool("fleet-buckets", buckets.poolSize(), database, buckets, meters);
+		// A request waits for its bucket about a second at most.
+		return pool("fleet-buckets", buckets.poolSize(), 1, 500, database, buckets, meters);
 	}
 
 	/**
 	 * The windows' own pool (the ACS budget's): a flood that keeps the buckets' pool busy
-	 * cannot hold back the calls to ACS that new users and fresh tokens need.
+	 * cannot hold back the calls to ACS that new users and fresh tokens need. Its
+	 * connections are open from the start, and a call waits up to a second for one: a
+	 * cold start's burst of first tokens takes a statement each.
 	 */
 	static HikariDataSource windowsPool(PostgreSqlConnection database, SharedBucketProperties buckets,
 			MeterRegistry meters) {
-		return pool("fleet-windows", 4, database, buckets, meters);
+		return pool("fleet-windows", 4, 4, 1000, database, buckets, meters);
 	}
 
-	private static HikariDataSource pool(String name, int size, PostgreSqlConnection database,
-			SharedBucketProperties buckets, MeterRegistry meters) {
+	private static HikariDataSource pool(String name, int size, int idle, long connectionTimeoutMillis,
+			PostgreSqlConnection database, SharedBucketProperties buckets, MeterRegistry meters) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName(name);
 		config.setJdbcUrl(database.url());
 		config.setUsername(database.username());
 		config.setPassword(database.password());
 		config.setMaximumPoolSize(size);
-		config.setMinimumIdle(1);
-		// A request waits for its bucket about a second at most.
-		config.setConnectionTimeout(500);
+		config.setMinimumIdle(idle);
+		config.setConnectionTimeout(connectionTimeoutMillis);
 		config.setValidationTimeout(400);
 		config.setInitializationFailTimeout(-1);
 		config.setConnectionInitSql("SET lock_timeout = " + buckets.lockTimeout().toMillis()

@@ -108,7 +108,7 @@ public class AuditTrail {
 			return;
 		}
 		try {
-			flush();
+			flush(user);
 			this.erasedUsers.forget(user);
 		}
 		catch (DataAccessException ex) {
@@ -298,7 +298,7 @@ public class AuditTrail {
 	 * instance recorded before the call.
 	 */
 	public List<AuditEvent> recent(String subject, int limit) {
-		flush();
+		flush(subject);
 		return this.jdbc
 			.sql("select occurred_at, action, outcome, actor, subject, communication_user_id, reason, detail, "
 					+ "resource from audit_event where subject = ? order by occurred_at desc, id desc fetch first "
@@ -312,10 +312,10 @@ public class AuditTrail {
 			.list();
 	}
 
-	/** Writes what this instance queued and counted. */
-	void flush() {
+	/** Writes what this instance queued, and the subject's reuse counts. */
+	void flush(String subject) {
 		this.writer.flush();
-		this.reuseHits.flush();
+		this.reuseHits.flush(subject);
 	}
 
 	private record CounterKey(AuditEvent.Action action, AuditEvent.Outcome outcome, @Nullable String reason) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,6 +107,34 @@ class ReuseHits implements SmartLifecycle {
 		finally {
 			this.swap.writeLock().unlock();
 		}
+		write(taken);
+	}
+
+	/**
+	 * Adds one user's tallies to their rows now: what a reader of their trail, or their
+	 * erasure, must see; the other users' wait for the next flush.
+	 */
+	synchronized void flush(String subject) {
+		Map<Key, Tally> taken = new HashMap<>();
+		this.swap.readLock().lock();
+		try {
+			this.tallies.entrySet().removeIf((entry) -> {
+				boolean theirs = entry.getKey().subject().equals(subject);
+				if (theirs) {
+					taken.put(entry.getKey(), entry.getValue());
+				}
+				return theirs;
+			});
+		}
+		finally {
+			this.swap.readLock().unlock();
+		}
+		if (!taken.isEmpty()) {
+			write(taken);
+		}
+	}
+
+	private void write(Map<Key, Tally> taken) {
 		List<ReuseHitRows.Row> batch = new ArrayList<>(taken.size());
 		taken.forEach((key, tally) -> batch.add(tally.row(key)));
 		try {

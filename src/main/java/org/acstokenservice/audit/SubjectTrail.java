@@ -60,7 +60,7 @@ public class SubjectTrail {
 		if (size < 1 || size > MAX_PAGE_SIZE) {
 			throw new ProblemException(ErrorCode.INVALID_REQUEST, "size must be between 1 and " + MAX_PAGE_SIZE + ".");
 		}
-		this.trail.flush();
+		this.trail.flush(subject);
 		JdbcClient.StatementSpec statement;
 		if (cursor == null) {
 			statement = this.jdbc.sql(SELECT + ORDER);

@@ -33,7 +33,8 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 
 	/*
 	 * The second column is read from the statement's snapshot, before the update: only
-	 * needed when nothing was taken, and then nothing was updated.
+	 * needed when nothing was taken, and then nothing was updated. %s is how the oldest
+	 * row is locked.
 	 */
 	private static final String ADMIT = """
 			with taken as (
@@ -42,7 +43,7 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			        select window_key, slot from sliding_window_slot
 			        where window_key = :key and slot < :calls
 			          and used_at <= clock_timestamp() - make_interval(secs => :seconds)
-			        order by used_at limit 1 for update skip locked)
+			        order by used_at limit 1 %s)
 			    returning s.slot)
 			select (select count(*) from taken) as taken,
 			       (select extract(epoch from min(used_at) + make_interval(secs => :seconds) - clock_timestamp())
@@ -79,14 +80,15 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			this.fullUntil.remove(key, full);
 		}
 		prepare(key, limit.calls());
-		Decision decision = decide(key, limit);
-		for (int again = 0; again < 2 && !decision.taken() && decision.waitSeconds() <= 0; again++) {
+		Decision decision = decide(key, limit, "for update skip locked");
+		for (int again = 0; again < 4 && !decision.taken() && decision.waitSeconds() <= 0; again++) {
 			/*
 			 * Rows that had left the window were held by concurrent statements, which
-			 * skip locked passes over: once those commit, the window is full (or a row
-			 * one of them gave up is free). Asked again, the database says which.
+			 * skip locked passes over. Asked again, waiting for those rows, the database
+			 * takes one that a concurrent statement gave up; a later snapshot, which sees
+			 * what they committed, says how long a full window stays full.
 			 */
-			decision = decide(key, limit);
+			decision = decide(key, limit, "for update");
 		}
 		if (decision.taken()) {
 			return Optional.empty();
@@ -96,8 +98,8 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 		return Optional.of(Duration.ofNanos(wait));
 	}
 
-	private Decision decide(String key, WindowLimit limit) {
-		return this.database.sql(ADMIT)
+	private Decision decide(String key, WindowLimit limit, String lock) {
+		return this.database.sql(ADMIT.formatted(lock))
 			.param("key", key)
 			.param("calls", limit.calls())
 			.param("seconds", limit.window().toNanos() / 1e9)

@@ -1,10 +1,12 @@
 package org.acstokenservice.ratelimit;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,6 +121,60 @@ class PostgreSqlWindowStoreTests {
 
 		assertThat(store.tryAdmit("full", limit)).as("still refused: no row can have left the window").isPresent();
 		assertThat(store().tryAdmit("full", limit)).as("another instance asks the database").isEmpty();
+	}
+
+	@Test
+	void tryAdmitWhenLastFreeRowHeldByAnotherInstanceThenWaitsForItsCommit() throws Exception {
+		WindowLimit limit = new WindowLimit(2, Duration.ofHours(1));
+		PostgreSqlWindowStore store = store();
+		assertThat(store.tryAdmit("held", limit)).isEmpty();
+
+		Optional<Duration> decision = whileLastRowHeld("held", true, () -> store.tryAdmit("held", limit));
+
+		assertThat(decision).as("the other instance took the last row: full for an hour")
+			.hasValueSatisfying((wait) -> assertThat(wait).isBetween(Duration.ofMinutes(59), Duration.ofHours(1)));
+	}
+
+	@Test
+	void tryAdmitWhenLastFreeRowHeldAndGivenUpThenTakesIt() throws Exception {
+		WindowLimit limit = new WindowLimit(2, Duration.ofHours(1));
+		PostgreSqlWindowStore store = store();
+		assertThat(store.tryAdmit("given-up", limit)).isEmpty();
+
+		Optional<Duration> decision = whileLastRowHeld("given-up", false, () -> store.tryAdmit("given-up", limit));
+
+		assertThat(decision).as("the other instance rolled back: the row is free").isEmpty();
+	}
+
+	/**
+	 * Runs {@code call} while another connection holds the key's free row in an open
+	 * transaction that uses it, then commits or rolls that transaction back.
+	 */
+	private Optional<Duration> whileLastRowHeld(String key, boolean commit, Callable<Optional<Duration>> call)
+			throws Exception {
+		try (Connection holder = postgres.getPostgresDatabase().getConnection()) {
+			holder.setAutoCommit(false);
+			try (var statement = holder.prepareStatement(
+					"update sliding_window_slot set used_at = clock_timestamp() where window_key = ? and used_at = 'epoch'")) {
+				statement.setString(1, key);
+				assertThat(statement.executeUpdate()).isOne();
+			}
+			ExecutorService caller = Executors.newSingleThreadExecutor();
+			try {
+				Future<Optional<Duration>> decision = caller.submit(call);
+				Thread.sleep(300);
+				if (commit) {
+					holder.commit();
+				}
+				else {
+					holder.rollback();
+				}
+				return decision.get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				caller.shutdownNow();
+			}
+		}
 	}
 
 	private static int mostWithin(List<Long> times, Duration window) {

@@ -67,6 +67,19 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 		return (this.sharing == Sharing.BACKGROUND) ? Math.max(1, share) : share;
 	}
 
+	/**
+	 * How many events the instances may grant between them, one each, from a bucket they
+	 * last saw full, without asking the database: a {@link Sharing#LOCAL_SHARE} limit
+	 * whose local share is zero and whose capacity is at least twice the instances. The
+	 * database keeps that many for them while they may not have heard that it is no
+	 * longer full. Zero for any other limit.
+	 */
+	int fullBucketReserve(int instances) {
+		int alive = Math.max(1, instances);
+		boolean eligible = this.sharing == Sharing.LOCAL_SHARE && localShare(alive) == 0 && this.capacity >= 2 * alive;
+		return eligible ? alive : 0;
+	}
+
 	/** How the instances of a fleet share one bucket. */
 	public enum Sharing {
 
@@ -74,10 +87,11 @@ public record BucketLimit(int capacity, Duration period, Sharing sharing) {
 		 * Each of N instances grants up to {@code capacity / (10 * N)} events on its own
 		 * and tells the database in the background, in batches; beyond that share it asks
 		 * the database before it grants (when the share is zero, for every event, as
-		 * {@link #EXACT} does). Refusals come from memory. A key gets at most
-		 * {@code capacity + capacity / 10} events in a burst, a crash's untold share
-		 * included, and no more than the refill rate in the long run: what an instance
-		 * granted ahead is repaid before the bucket grants again.
+		 * {@link #EXACT} does, but the first on each instance of a bucket that the fleet
+		 * last saw full: see {@link #fullBucketReserve}). Refusals come from memory. A
+		 * key gets at most {@code capacity + capacity / 10} events in a burst, a crash's
+		 * untold share included, and no more than the refill rate in the long run: what
+		 * an instance granted ahead is repaid before the bucket grants again.
 		 */
 		LOCAL_SHARE,
 

@@ -48,6 +48,18 @@ final class BucketMirror {
 	/** Exact bucket: requests that asked the database and wait for a token. */
 	int waiting;
 
+	/**
+	 * What the requests of an exact bucket must leave to the instances that may grant
+	 * from it as they last saw it full: see {@link BucketLimit#fullBucketReserve}.
+	 */
+	int reserve;
+
+	/**
+	 * Whether this instance granted from the bucket as it last saw it full, since the
+	 * mirror last saw it full.
+	 */
+	boolean grantedWhenFull;
+
 	/** The statement in flight for this bucket, if any. */
 	@Nullable CompletableFuture<Void> sync;
 
@@ -90,11 +102,15 @@ final class BucketMirror {
 	 * least unless the mirror is exact
 	 * @param syncInterval how long a {@link BucketLimit.Sharing#BACKGROUND} bucket past
 	 * its share is refused at most
+	 * @param reserve see {@link BucketLimit#fullBucketReserve}
+	 * @param seenFull whether the fleet's buckets were last read with this one full
 	 */
-	Decision decide(BucketLimit limit, long now, boolean asked, int share, Duration syncInterval) {
+	Decision decide(BucketLimit limit, long now, boolean asked, int share, Duration syncInterval, int reserve,
+			boolean seenFull) {
 		this.limit = limit;
+		this.reserve = reserve;
 		if (this.exact) {
-			return decideExact(now, asked);
+			return decideExact(now, asked, reserve > 0 && seenFull);
 		}
 		double available = available(now);
 		if (available < 1) {
@@ -113,14 +129,24 @@ final class BucketMirror {
 
 	/**
 	 * The database grants an exact bucket's tokens; the tokens it granted this instance
-	 * go to the requests that asked first, then to any.
+	 * go to the requests that asked first, then to any. A bucket last seen full grants
+	 * one event on its own, told in the background: the database kept it.
 	 */
-	private Decision decideExact(long now, boolean asked) {
+	private Decision decideExact(long now, boolean asked, boolean seenFull) {
 		if (this.granted > (asked ? 0 : this.waiting)) {
 			this.granted--;
 			if (asked) {
 				this.waiting--;
 			}
+			return Decision.GRANTED;
+		}
+		boolean full = this.unsynced + this.sending == 0 && (!this.known || available(now) >= this.limit.capacity());
+		if (full) {
+			this.grantedWhenFull = false;
+		}
+		if (!asked && seenFull && full) {
+			this.grantedWhenFull = true;
+			this.unsynced++;
 			return Decision.GRANTED;
 		}
 		if (asked && (this.sync != null || this.wanted > 0)) {
@@ -168,9 +194,10 @@ final class BucketMirror {
 				&& this.granted == 0;
 	}
 
-	/** What the statement in flight takes from the bucket. */
-	int asking() {
-		return this.exact ? this.asking : this.sending;
+	/** What the statement in flight tells the database and asks of it. */
+	BucketRequest request() {
+		return new BucketRequest(this.key, this.sending, this.exact ? this.asking : 0, this.limit, this.reserve,
+				!this.grantedWhenFull);
 	}
 
 	@Nullable CompletableFuture<Void> synced(BucketTable.Result result, long now) {

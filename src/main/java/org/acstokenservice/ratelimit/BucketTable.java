@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -55,30 +58,51 @@ class BucketTable {
 	 * Locks the rows in the order of their ids, so that two instances' batches never wait
 	 * for each other in a circle; refills each on the database's clock, at the instance's
 	 * configured rate (so that a changed limit applies at once), takes what was granted
-	 * (or, for an exact bucket, what is there), and reports what is left.
+	 * and grants what is asked for from what is there, and reports what is left.
+	 *
+	 * A bucket whose requests carry a reserve may be granted from by each instance once
+	 * as it last saw the bucket full (PostgreSqlBucketStore). When it stops being full,
+	 * "reserved" counts those events, one per instance; each told event uses one. Until
+	 * every instance has heard (:reserveFor), what is asked for leaves the events still
+	 * kept, but the asking instance's own when it has not used it: it no longer will.
 	 */
 	private static final String TAKE = """
 			with req as (
-			  select * from unnest(?::varchar[], ?::int4[], ?::float8[], ?::int8[], ?::bool[])
-			    as r(id, consumed, capacity, period_ms, exact)
+			  select * from unnest(?::varchar[], ?::int4[], ?::int4[], ?::float8[], ?::int8[], ?::int4[], ?::int4[])
+			    as r(id, told, asked, capacity, period_ms, reserve, own)
 			), locked as materialized (
-			  select b.id, b.tokens, b.updated_at from rate_limit_bucket b join req on req.id = b.id
-			  order by b.id for update of b
+			  select b.id, b.tokens, b.updated_at, b.drained_at, b.reserved from rate_limit_bucket b
+			  join req on req.id = b.id order by b.id for update of b
 			), refilled as (
-			  select req.*, least(req.capacity, l.tokens
+			  select req.*, l.drained_at, l.reserved, least(req.capacity, l.tokens
 			    + extract(epoch from (now() - l.updated_at))::float8 * 1000.0 * req.capacity / req.period_ms) as available
 			  from req join locked l on l.id = req.id
-			), granted as (
-			  select refilled.*, case when exact then least(consumed, greatest(0, floor(available)))
-			    else consumed end as granted
+			), kept as (
+			  select refilled.*, available >= capacity as was_full, greatest(0, case
+			    when reserve = 0 then 0
+			    when available >= capacity then reserve
+			    when drained_at > now() - ? * interval '1 millisecond' then coalesce(reserved, 0)
+			    else 0 end - told) as slots
 			  from refilled
+			), granted as (
+			  select kept.*, greatest(0, slots - own) as leave,
+			    least(asked, greatest(0, floor(available - told - greatest(0, slots - own)))) as granted
+			  from kept
 			)
 			update rate_limit_bucket b
-			set tokens = g.available - g.granted, capacity = g.capacity, period_ms = g.period_ms, updated_at = now(),
-			  full_at = now() + ((g.capacity - (g.available - g.granted)) * g.period_ms / g.capacity)
-			    * interval '1 millisecond'
+			set tokens = g.available - g.told - g.granted, capacity = g.capacity, period_ms = g.period_ms,
+			  updated_at = now(),
+			  full_at = now() + ((g.capacity - (g.available - g.told - g.granted)) * g.period_ms / g.capacity)
+			    * interval '1 millisecond',
+			  drained_at = case when g.reserve > 0 and g.was_full and g.told + g.granted > 0 then now()
+			    else g.drained_at end,
+			  reserved = g.slots
 			from granted g where b.id = g.id
-			returning b.id, b.tokens, g.granted::int4""";
+			returning b.id, b.tokens - g.leave, g.granted::int4""";
+
+	/* The buckets of some limits that are not full. */
+	private static final String NOT_FULL = "select id from rate_limit_bucket "
+			+ "where full_at > now() and id like any (?::varchar[]) limit ?";
 
 	private static final String CLEANUP = "delete from rate_limit_bucket where id in (select id from rate_limit_bucket "
 			+ "where full_at < now() - interval '" + KEEP_AFTER_FULL.toSeconds() + " seconds' limit " + CLEANUP_BATCH
@@ -101,12 +125,17 @@ class BucketTable {
 
 	private final Counter failures;
 
+	private final Duration reserveFor;
+
 	/**
 	 * @param dataSource the buckets' own pool, whose connections set short lock and
 	 * statement time-outs
+	 * @param reserveFor how long after a bucket stops being full other instances may
+	 * still grant from it, as they last saw it full
 	 */
-	BucketTable(DataSource dataSource, MeterRegistry meters) {
+	BucketTable(DataSource dataSource, MeterRegistry meters, Duration reserveFor) {
 		this.dataSource = dataSource;
+		this.reserveFor = reserveFor;
 		this.statements = Timer.builder("acs.fleet.bucket.statements")
 			.description("Statements that synchronise the shared buckets with the database")
 			.register(meters);
@@ -116,33 +145,36 @@ class BucketTable {
 	}
 
 	/**
-	 * Tells the database what each bucket granted (a shared bucket) or asks it for tokens
-	 * (an exact bucket), in one transaction; a bucket the table does not hold yet starts
-	 * full.
+	 * Tells the database what each bucket granted and asks it for tokens (an exact
+	 * bucket), in one transaction; a bucket the table does not hold yet starts full.
 	 * @return each bucket's tokens now and what it granted, by key
 	 * @throws PessimisticLockingFailureException when a bucket stayed locked too long
 	 * @throws QueryTimeoutException when the statement took too long
 	 * @throws DataAccessException when the database cannot be reached
 	 */
-	Map<String, Result> take(Collection<Request> requests) {
+	Map<String, Result> take(Collection<BucketRequest> requests) {
 		// One id per statement: a key may be a mirror and an evicted one's grants.
-		Map<String, Request> merged = new HashMap<>();
-		for (Request request : requests) {
-			merged.merge(request.key(), request, Request::plus);
+		Map<String, BucketRequest> merged = new HashMap<>();
+		for (BucketRequest request : requests) {
+			merged.merge(request.key(), request, BucketRequest::plus);
 		}
 		int n = merged.size();
 		String[] ids = new String[n];
-		Integer[] consumed = new Integer[n];
+		Integer[] told = new Integer[n];
+		Integer[] asked = new Integer[n];
 		Double[] capacities = new Double[n];
 		Long[] periods = new Long[n];
-		Boolean[] exact = new Boolean[n];
+		Integer[] reserves = new Integer[n];
+		Integer[] own = new Integer[n];
 		int i = 0;
-		for (Request request : merged.values()) {
+		for (BucketRequest request : merged.values()) {
 			ids[i] = request.key();
-			consumed[i] = request.consumed();
+			told[i] = request.told();
+			asked[i] = request.asked();
 			capacities[i] = (double) request.limit().capacity();
 			periods[i] = request.limit().period().toMillis();
-			exact[i] = request.exact();
+			reserves[i] = request.reserve();
+			own[i] = request.ownKept() ? 1 : 0;
 			i++;
 		}
 		long start = System.nanoTime();
@@ -158,10 +190,13 @@ class BucketTable {
 				}
 				try (PreparedStatement take = connection.prepareStatement(TAKE)) {
 					take.setArray(1, array(connection, "varchar", ids));
-					take.setArray(2, array(connection, "int4", consumed));
-					take.setArray(3, array(connection, "float8", capacities));
-					take.setArray(4, array(connection, "int8", periods));
-					take.setArray(5, array(connection, "bool", exact));
+					take.setArray(2, array(connection, "int4", told));
+					take.setArray(3, array(connection, "int4", asked));
+					take.setArray(4, array(connection, "float8", capacities));
+					take.setArray(5, array(connection, "int8", periods));
+					take.setArray(6, array(connection, "int4", reserves));
+					take.setArray(7, array(connection, "int4", own));
+					take.setLong(8, this.reserveFor.toMillis());
 					try (ResultSet rows = take.executeQuery()) {
 						while (rows.next()) {
 							results.put(rows.getString(1), new Result(rows.getDouble(2), rows.getInt(3)));
@@ -183,6 +218,36 @@ class BucketTable {
 		catch (RuntimeException ex) {
 			this.failures.increment();
 			throw ex;
+		}
+		finally {
+			this.statements.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * The buckets of the named limits that are not full: every other one was full.
+	 * @param limits the limits' names, which begin their keys
+	 * @return their keys, or empty when there are more than {@code most}
+	 * @throws DataAccessException when the database cannot be reached
+	 */
+	Optional<Set<String>> notFull(Collection<String> limits, int most) {
+		long start = System.nanoTime();
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(NOT_FULL)) {
+			select.setArray(1, array(connection, "varchar",
+					limits.stream().map((name) -> name.replaceAll("([%_\\\\])", "\\\\$1") + ":%").toArray()));
+			select.setInt(2, most + 1);
+			Set<String> keys = new HashSet<>();
+			try (ResultSet rows = select.executeQuery()) {
+				while (rows.next()) {
+					keys.add(rows.getString(1));
+				}
+			}
+			return (keys.size() > most) ? Optional.empty() : Optional.of(keys);
+		}
+		catch (SQLException ex) {
+			this.failures.increment();
+			throw translate(ex);
 		}
 		finally {
 			this.statements.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -276,27 +341,6 @@ class BucketTable {
 
 	private static Array array(Connection connection, String type, Object[] values) throws SQLException {
 		return connection.createArrayOf(type, values);
-	}
-
-	/**
-	 * What one bucket asks of the database in a statement.
-	 *
-	 * @param consumed a shared bucket: what it granted since it last told; an exact
-	 * bucket: how many tokens it asks for
-	 * @param exact whether the database grants what is asked for, or takes what was
-	 * granted
-	 */
-	record Request(String key, int consumed, BucketLimit limit, boolean exact) {
-
-		/** What a shared bucket granted and did not tell. */
-		Request(String key, int consumed, BucketLimit limit) {
-			this(key, consumed, limit, false);
-		}
-
-		Request plus(Request other) {
-			return new Request(this.key, this.consumed + other.consumed, this.limit, this.exact);
-		}
-
 	}
 
 	/** What the database answered for a bucket: its tokens now, and what it granted. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.acstokenservice.ratelimit.BucketTable.Request;
 import org.acstokenservice.ratelimit.BucketTable.Result;
 
 import org.springframework.dao.DataAccessException;
@@ -51,7 +50,7 @@ final class MirrorSync {
 			}
 		}
 		candidates.addAll(background);
-		List<Request> orphans = this.orphans.drain();
+		List<BucketRequest> orphans = this.orphans.drain();
 		for (int from = 0; from < Math.max(candidates.size(), orphans.size()); from += MAX_BATCH) {
 			CompletableFuture<Void> sync = new CompletableFuture<>();
 			List<BucketMirror> part = new ArrayList<>();
@@ -99,11 +98,11 @@ final class MirrorSync {
 	 * Runs one statement batch for the mirrors, whose syncs are started, and for evicted
 	 * mirrors' grants; completes or fails each mirror's sync.
 	 */
-	private void run(List<BucketMirror> mirrors, List<Request> orphans) {
-		List<Request> requests = new ArrayList<>(mirrors.size() + orphans.size());
+	private void run(List<BucketMirror> mirrors, List<BucketRequest> orphans) {
+		List<BucketRequest> requests = new ArrayList<>(mirrors.size() + orphans.size());
 		for (BucketMirror mirror : mirrors) {
 			synchronized (mirror) {
-				requests.add(new Request(mirror.key, mirror.asking(), mirror.limit, mirror.exact));
+				requests.add(mirror.request());
 			}
 		}
 		requests.addAll(orphans);

@@ -24,7 +24,7 @@ final class OrphanedGrants {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrphanedGrants.class);
 
-	private final Map<String, BucketTable.Request> grants = new ConcurrentHashMap<>();
+	private final Map<String, BucketRequest> grants = new ConcurrentHashMap<>();
 
 	private final int maxKeys;
 
@@ -42,11 +42,11 @@ final class OrphanedGrants {
 	/** Keeps what a mirror granted and did not tell, if there is room. */
 	void add(String key, int granted, BucketLimit limit) {
 		if (granted > 0) {
-			keep(new BucketTable.Request(key, granted, limit));
+			keep(new BucketRequest(key, granted, limit));
 		}
 	}
 
-	private void keep(BucketTable.Request grant) {
+	private void keep(BucketRequest grant) {
 		// Bounded within the few threads that add at once.
 		if (this.grants.size() >= this.maxKeys && !this.grants.containsKey(grant.key())) {
 			this.dropped.increment();
@@ -57,14 +57,14 @@ final class OrphanedGrants {
 			}
 			return;
 		}
-		this.grants.merge(grant.key(), grant, BucketTable.Request::plus);
+		this.grants.merge(grant.key(), grant, BucketRequest::plus);
 	}
 
 	/** Takes every grant kept, to tell the database. */
-	List<BucketTable.Request> drain() {
-		List<BucketTable.Request> drained = new ArrayList<>();
+	List<BucketRequest> drain() {
+		List<BucketRequest> drained = new ArrayList<>();
 		for (String key : List.copyOf(this.grants.keySet())) {
-			BucketTable.Request grant = this.grants.remove(key);
+			BucketRequest grant = this.grants.remove(key);
 			if (grant != null) {
 				drained.add(grant);
 			}
@@ -74,7 +74,7 @@ final class OrphanedGrants {
 	}
 
 	/** Keeps again grants that could not be told, if there is room. */
-	void putBack(Collection<BucketTable.Request> untold) {
+	void putBack(Collection<BucketRequest> untold) {
 		untold.forEach(this::keep);
 	}
 

@@ -71,6 +71,12 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	/** Most evicted buckets whose grants wait for the database (a few MB). */
 	static final int MAX_ORPHANS = 50_000;
 
+	/**
+	 * Beyond two synchronisations, how long a statement that drains a bucket may take to
+	 * commit: its lock wait and two statements' time-outs, rounded up.
+	 */
+	private static final Duration COMMIT_LAG = Duration.ofSeconds(3);
+
 	private final BucketTable table;
 
 	private final DataSource dataSource;
@@ -92,13 +98,16 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 
 	private volatile boolean failing;
 
+	private final FullBuckets fullBuckets;
+
 	/**
 	 * @param dataSource the store's own pool, closed with the store when it can be
 	 * @param syncInterval how often this instance tells the database what it granted
 	 */
 	PostgreSqlBucketStore(DataSource dataSource, Duration syncInterval, MeterRegistry meters) {
 		this.dataSource = dataSource;
-		this.table = new BucketTable(dataSource, meters);
+		this.table = new BucketTable(dataSource, meters, syncInterval.multipliedBy(2).plus(COMMIT_LAG));
+		this.fullBuckets = new FullBuckets(this.table, syncInterval);
 		this.sync = new MirrorSync(this.table, new OrphanedGrants(MAX_ORPHANS, meters));
 		this.syncInterval = syncInterval;
 		this.mirrors = Caffeine.newBuilder()
@@ -127,8 +136,11 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		boolean asked = false;
 		try {
 			while (System.nanoTime() < deadline) {
-				int share = limit.localShare(this.instances);
+				int instances = this.instances;
+				int share = limit.localShare(instances);
 				boolean exact = share == 0 || limit.sharing() == BucketLimit.Sharing.EXACT;
+				int reserve = limit.fullBucketReserve(instances);
+				boolean seenFull = reserve > 0 && this.fullBuckets.seenFull(key, mirror == null);
 				if (mirror == null || mirror.retired) {
 					mirror = this.mirrors.get(key, (unused) -> new BucketMirror(key, limit, exact));
 					asked = false;
@@ -145,7 +157,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 						this.mirrors.asMap().remove(key, mirror);
 						continue;
 					}
-					decision = mirror.decide(limit, System.nanoTime(), asked, Math.max(1, share), this.syncInterval);
+					decision = mirror.decide(limit, System.nanoTime(), asked, Math.max(1, share), this.syncInterval,
+							reserve, seenFull);
 				}
 				asked = decision.asked();
 				if (decision.outcome() != null) {
@@ -219,6 +232,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	void synchronize() {
 		this.instances = this.table.instancesAlive(this.instance, heardWithin());
 		this.sync.round(this.mirrors.asMap().values());
+		this.fullBuckets.read();
 	}
 
 	/**

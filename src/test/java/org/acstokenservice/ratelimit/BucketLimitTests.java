@@ -39,4 +39,16 @@ class BucketLimitTests {
 		assertThat(BucketLimit.exact(1000, Duration.ofMinutes(1)).localShare(1)).isZero();
 	}
 
+	@Test
+	void fullBucketReserveWhenShareIsZeroThenOneGrantPerInstanceElseNone() {
+		BucketLimit tokens = BucketLimit.shared(20, Duration.ofMinutes(1));
+
+		assertThat(tokens.fullBucketReserve(2)).as("a share of its own").isZero();
+		assertThat(tokens.fullBucketReserve(3)).isEqualTo(3);
+		assertThat(tokens.fullBucketReserve(10)).isEqualTo(10);
+		assertThat(tokens.fullBucketReserve(11)).as("the reserve would take over half the bucket").isZero();
+		assertThat(BucketLimit.exact(20, Duration.ofMinutes(1)).fullBucketReserve(3)).isZero();
+		assertThat(BucketLimit.background(10, Duration.ofMinutes(1)).fullBucketReserve(50)).isZero();
+	}
+
 }

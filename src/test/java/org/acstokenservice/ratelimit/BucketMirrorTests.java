@@ -19,10 +19,11 @@ class BucketMirrorTests {
 	void decideWhenMadeUpKeyPastItsShareThenRefusedFromMemoryUntilTheBackgroundSync() {
 		BucketLimit limit = BucketLimit.background(10, Duration.ofMinutes(1));
 		BucketMirror mirror = new BucketMirror("sign-in:2001:db8:ab:1::/64", limit);
-		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC)).isEqualTo(BucketMirror.Decision.GRANTED);
+		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false))
+			.isEqualTo(BucketMirror.Decision.GRANTED);
 
 		for (int i = 0; i < 100; i++) {
-			BucketMirror.Decision past = mirror.decide(limit, System.nanoTime(), false, 1, SYNC);
+			BucketMirror.Decision past = mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false);
 
 			assertThat(past.outcome()).as("refused for a synchronisation").contains(SYNC);
 			assertThat(past.sync()).as("no statement to wait for").isNull();
@@ -30,7 +31,7 @@ class BucketMirrorTests {
 		mirror.startSync(new CompletableFuture<>());
 		mirror.synced(new BucketTable.Result(9, 0), System.nanoTime());
 
-		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC)).as("the fleet left 9")
+		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false)).as("the fleet left 9")
 			.isEqualTo(BucketMirror.Decision.GRANTED);
 	}
 
@@ -41,7 +42,7 @@ class BucketMirrorTests {
 		mirror.startSync(new CompletableFuture<>());
 		mirror.synced(new BucketTable.Result(0, 0), System.nanoTime());
 
-		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC).outcome())
+		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false).outcome())
 			.hasValueSatisfying((wait) -> assertThat(wait).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6)));
 	}
 
@@ -49,9 +50,10 @@ class BucketMirrorTests {
 	void decideWhenSignedInUserPastItsShareThenWaitsForItsBucketsStatement() {
 		BucketLimit limit = BucketLimit.shared(10, Duration.ofMinutes(1));
 		BucketMirror mirror = new BucketMirror("token:alice", limit);
-		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC)).isEqualTo(BucketMirror.Decision.GRANTED);
+		assertThat(mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false))
+			.isEqualTo(BucketMirror.Decision.GRANTED);
 
-		BucketMirror.Decision past = mirror.decide(limit, System.nanoTime(), false, 1, SYNC);
+		BucketMirror.Decision past = mirror.decide(limit, System.nanoTime(), false, 1, SYNC, 0, false);
 
 		assertThat(past.outcome()).isNull();
 		assertThat(past.leader()).as("the request runs its bucket's statement").isTrue();

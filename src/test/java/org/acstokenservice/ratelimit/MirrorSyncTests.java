@@ -32,7 +32,8 @@ class MirrorSyncTests {
 
 	private final OrphanedGrants orphans = new OrphanedGrants(100_000, this.meters);
 
-	private final MirrorSync sync = new MirrorSync(new BucketTable(this.database, this.meters), this.orphans);
+	private final MirrorSync sync = new MirrorSync(new BucketTable(this.database, this.meters, Duration.ofSeconds(5)),
+			this.orphans);
 
 	@Test
 	void roundWhenDatabaseUnreachableThenStopsAtTheFirstBatchAndKeepsEveryGrant() {

@@ -42,7 +42,7 @@ class OrphanedGrantsTests {
 
 		assertThat(this.orphans.drain()).filteredOn((grant) -> grant.key().equals("sign-in:198.18.1.7"))
 			.singleElement()
-			.satisfies((grant) -> assertThat(grant.consumed()).isEqualTo(3));
+			.satisfies((grant) -> assertThat(grant.told()).isEqualTo(3));
 	}
 
 	@Test

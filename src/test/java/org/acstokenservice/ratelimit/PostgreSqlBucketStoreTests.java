@@ -104,12 +104,52 @@ class PostgreSqlBucketStoreTests {
 	void tryConsumeWhenATenthIsLessThanAnEventPerInstanceThenExact() throws Exception {
 		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
 		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
-		alive(fleet);
+		aliveAndRead(fleet, limit);
 
 		int granted = concurrently(90, (n) -> fleet.get(n % 3).tryConsume("token:ivan", limit));
 
 		assertThat(limit.localShare(3)).isZero();
 		assertThat(granted).isEqualTo(20);
+	}
+
+	@Test
+	void tryConsumeWhenSharedExactlyAndBucketsFullThenNoStatementOnTheRequest() {
+		BucketLimit limit = BucketLimit.shared(20, Duration.ofMinutes(1));
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		List<PostgreSqlBucketStore> fleet = List.of(store(meters), store(meters), store(meters));
+		aliveAndRead(fleet, limit);
+		long before = statements(meters);
+
+		for (int i = 0; i < 60; i++) {
+			assertThat(fleet.get(i % 3).tryConsume("token:reader-" + i / 3, limit)).isEmpty();
+		}
+
+		assertThat(limit.localShare(3)).isZero();
+		assertThat(statements(meters)).as("statements run by requests, each user once on each instance")
+			.isEqualTo(before);
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		assertThat(tokens("token:reader-0")).as("told in the batch").isCloseTo(17.0, within(0.5));
+	}
+
+	@Test
+	void tryConsumeWhenFullBucketDrainedOnOneInstanceThenTheOthersGrantsAreKeptForThem() {
+		BucketLimit limit = BucketLimit.shared(20, Duration.ofHours(1));
+		List<PostgreSqlBucketStore> fleet = List.of(store(), store(), store());
+		aliveAndRead(fleet, limit);
+		int granted = 0;
+
+		for (int i = 0; i < 40; i++) {
+			granted += fleet.get(0).tryConsume("token:mallory", limit).isEmpty() ? 1 : 0;
+		}
+		assertThat(granted).as("the last two kept for the other instances, which saw the bucket full").isEqualTo(18);
+		for (int i = 0; i < 10; i++) {
+			granted += fleet.get(1).tryConsume("token:mallory", limit).isEmpty() ? 1 : 0;
+			granted += fleet.get(2).tryConsume("token:mallory", limit).isEmpty() ? 1 : 0;
+		}
+
+		assertThat(granted).as("one each, from what was kept: never more than the capacity").isEqualTo(20);
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
+		assertThat(tokens("token:mallory")).isCloseTo(0.0, within(0.2));
 	}
 
 	@Test
@@ -326,6 +366,16 @@ class PostgreSqlBucketStoreTests {
 		finally {
 			threads.shutdownNow();
 		}
+	}
+
+	/**
+	 * Each store grants from the limit once and says it is alive, then each counts them
+	 * all and reads which of the limit's buckets are not full.
+	 */
+	private static void aliveAndRead(List<PostgreSqlBucketStore> fleet, BucketLimit limit) {
+		alive(fleet);
+		fleet.forEach((store) -> store.tryConsume("token:warm-up", limit));
+		fleet.forEach(PostgreSqlBucketStore::synchronize);
 	}
 
 	/** Each store says it is alive, then each counts them all. */

@@ -102,7 +102,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 		if (wait.isPresent()) {
 			this.refusalDelay.answer(request, () -> {
 				response.setHeader(HttpHeaders.RETRY_AFTER, Problems.retryAfterSeconds(wait.get()));
-				this.problems.write(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
+				this.problems.buffer(response, ErrorCode.RATE_LIMITED, "Too many failed sign-ins; try again later.");
 			});
 			return;
 		}

@@ -15,14 +15,18 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Answers a client that has spent its allowance of failed sign-ins a little later,
- * without holding a thread meanwhile (the request goes asynchronous; a timer hands it
- * back to the container, whose thread writes the answer). A flood of bad sign-ins from
- * one address is a closed loop: each answer brings the next attempt at once, so the
- * cheaper the refusal, the more of the machine the flood takes from signed-in users. Held
- * back, each of the flood's connections costs a few refusals a second instead of
- * hundreds. The timer never writes itself: a client that stops reading would block its
- * one thread, and every other refusal with it; a container thread blocks alone, until the
- * connector's time-out. A request whose credentials are valid never meets this.
+ * without holding a thread meanwhile. A flood of bad sign-ins from one address is a
+ * closed loop: each answer brings the next attempt at once, so the cheaper the refusal,
+ * the more of the machine the flood takes from signed-in users. Held back, each of the
+ * flood's connections costs a few refusals a second instead of hundreds.
+ *
+ * The dispatch that refuses writes the answer into the response's buffer and goes
+ * asynchronous; the timer only completes the request, which the container sends on a
+ * thread of its own, after the dispatch returned. No other thread writes the response
+ * while the filters that unwind after the refusal still may (on a busy machine they can
+ * outlast the delay, and two threads at one response's headers corrupt Tomcat's recycled
+ * objects for the next request), and a client that stops reading blocks a container
+ * thread alone, never the timer. A request whose credentials are valid never meets this.
  */
 class RefusalDelay implements DisposableBean {
 
@@ -40,7 +44,10 @@ class RefusalDelay implements DisposableBean {
 		this.delay = delay;
 	}
 
-	/** An answer to write, later. */
+	/**
+	 * An answer to write into the response's buffer: it must neither flush nor close the
+	 * response, or it is sent at once.
+	 */
 	@FunctionalInterface
 	interface Answer {
 
@@ -49,36 +56,26 @@ class RefusalDelay implements DisposableBean {
 	}
 
 	/**
-	 * Writes the answer after the delay, on a container thread; at once when there is no
-	 * delay or the request cannot go asynchronous.
+	 * Writes the answer and sends it after the delay; at once when there is no delay or
+	 * the request cannot go asynchronous.
 	 */
 	void answer(HttpServletRequest request, Answer answer) throws IOException {
+		answer.write();
 		if (this.delay.isZero() || !request.isAsyncSupported() || request.isAsyncStarted()) {
-			answer.write();
 			return;
 		}
 		AsyncContext async = request.startAsync();
 		async.setTimeout(this.delay.toMillis() + 10_000);
-		this.timer.schedule(() -> {
-			try {
-				async.start(() -> write(async, answer));
-			}
-			catch (RuntimeException ex) {
-				// Timed out or closed meanwhile: the container has answered.
-				logger.debug("Could not answer a refused sign-in: {}", ex.getMessage());
-			}
-		}, this.delay.toMillis(), TimeUnit.MILLISECONDS);
+		this.timer.schedule(() -> complete(async), this.delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private static void write(AsyncContext async, Answer answer) {
+	private static void complete(AsyncContext async) {
 		try {
-			answer.write();
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not answer a refused sign-in: {}", ex.getMessage());
-		}
-		finally {
 			async.complete();
+		}
+		catch (RuntimeException ex) {
+			// Timed out or closed meanwhile: the container has ended the request.
+			logger.debug("Could not answer a refused sign-in: {}", ex.getMessage());
 		}
 	}
 

@@ -78,6 +78,17 @@ public class Problems {
 		this.jsonMapper.writeValue(response.getOutputStream(), asMap(problem(errorCode, detail)));
 	}
 
+	/**
+	 * Writes a problem into the response's buffer without flushing or closing it, so that
+	 * it is sent when the request completes (an asynchronous one, later).
+	 */
+	public void buffer(HttpServletResponse response, ErrorCode errorCode, String detail) throws IOException {
+		response.setStatus(errorCode.status().value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		response.getOutputStream().write(toJson(errorCode, detail));
+	}
+
 	/** A problem body as JSON bytes, for writers that take bytes. */
 	public byte[] toJson(ErrorCode errorCode, String detail) {
 		return this.jsonMapper.writeValueAsBytes(asMap(problem(errorCode, detail)));

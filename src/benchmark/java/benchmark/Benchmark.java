@@ -61,7 +61,7 @@ public final class Benchmark implements AutoCloseable {
 
 	private final Report report = new Report();
 
-	private final Checks checks = new Checks(this.report);
+	private final Checks checks;
 
 	private final Secrets secrets;
 
@@ -76,6 +76,7 @@ public final class Benchmark implements AutoCloseable {
 
 	private Benchmark(Settings settings) {
 		this.settings = settings;
+		this.checks = new Checks(this.report, settings.smoke());
 		this.processes = new Processes(settings.work());
 		this.wrk = new Wrk(this.processes, settings.lua(), settings.threads(), settings.connections());
 		this.secrets = new Secrets(settings.work(), this.report);
@@ -157,6 +158,9 @@ public final class Benchmark implements AutoCloseable {
 		List<String> secrets = new ArrayList<>(List.of(tokens.firstUser()));
 		secrets.addAll(more);
 		this.secrets.checkNoneLogged(secrets);
+		if (!this.report.problems().isEmpty()) {
+			this.report.explain(LogDigest.of(this.settings.work()));
+		}
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(this.settings.work().resolve("results.md"), table);

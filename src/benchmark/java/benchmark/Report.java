@@ -17,6 +17,10 @@ final class Report {
 
 	private final List<String> problems = new ArrayList<>();
 
+	private final List<String> explanations = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
 	private LoadResult reference;
 
 	void header(String line) {
@@ -49,6 +53,16 @@ final class Report {
 		this.problems.add(problem);
 	}
 
+	/** Something about the run that is not a problem: printed, but the run passes. */
+	void note(String note) {
+		this.notes.add(note);
+	}
+
+	/** Lines that explain the problems (what the services logged), printed after them. */
+	void explain(List<String> lines) {
+		this.explanations.addAll(lines);
+	}
+
 	List<String> problems() {
 		return this.problems;
 	}
@@ -67,9 +81,17 @@ final class Report {
 					: List.of(row.number(), row.what(), "", "", "", row.versusReference(), row.notes());
 			out.append("| ").append(String.join(" | ", cells)).append(" |\n");
 		}
+		if (!this.notes.isEmpty()) {
+			out.append("\nNotes:\n");
+			this.notes.forEach((note) -> out.append("- ").append(note).append('\n'));
+		}
 		if (!this.problems.isEmpty()) {
 			out.append("\nProblems:\n");
 			this.problems.forEach((problem) -> out.append("- ").append(problem).append('\n'));
+			if (!this.explanations.isEmpty()) {
+				out.append("\nWARN and ERROR lines of the services' logs, by kind:\n");
+				this.explanations.forEach((line) -> out.append("- ").append(line).append('\n'));
+			}
 		}
 		return out.toString();
 	}

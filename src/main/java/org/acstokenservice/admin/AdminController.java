@@ -23,20 +23,18 @@ class AdminController {
 
 	private final IdentityAccess access;
 
-	private final SubjectTrail trails;
-
-	AdminController(IdentityAccess access, SubjectTrail trails) {
+	AdminController(IdentityAccess access) {
 		this.access = access;
-		this.trails = trails;
 	}
 
 	/**
-	 * Any user's audit trail, as the user reads their own ({@code GET /identity/audit}).
+	 * Any user's audit trail, as the user reads their own ({@code GET /identity/audit}),
+	 * within the admin's look-up limit.
 	 */
 	@GetMapping("/admin/users/{appUserId}/audit")
 	SubjectTrail.Page audit(AppUser admin, @PathVariable String appUserId,
 			@RequestParam(required = false) @Nullable String page, @RequestParam(defaultValue = "50") int size) {
-		return this.trails.page(appUserId, page, size);
+		return this.access.trailOf(admin, appUserId, page, size);
 	}
 
 	@PostMapping("/admin/users/{appUserId}/revoke")

@@ -5,10 +5,12 @@ import java.util.Optional;
 import org.acstokenservice.audit.AuditEntry;
 import org.acstokenservice.audit.AuditEvent.Action;
 import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.web.ErrorCode;
 import org.acstokenservice.web.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -31,13 +33,16 @@ public class IdentityAccess {
 
 	private final UserResources resources;
 
+	private final SubjectTrail trails;
+
 	IdentityAccess(IdentityService identities, IdentityDeletions deletions, EligibilityPolicy policy, AuditTrail audit,
-			UserResources resources) {
+			UserResources resources, SubjectTrail trails) {
 		this.identities = identities;
 		this.deletions = deletions;
 		this.policy = policy;
 		this.audit = audit;
 		this.resources = resources;
+		this.trails = trails;
 	}
 
 	/**
@@ -48,6 +53,29 @@ public class IdentityAccess {
 		return this.identities.find(user.id(), this.resources.of(user))
 			.orElseThrow(() -> new ProblemException(ErrorCode.NOT_FOUND,
 					"No ACS identity yet: the first POST /token creates it."));
+	}
+
+	/**
+	 * A page of the caller's own audit trail. Each page is a database read, so it spends
+	 * one of the caller's look-ups, from the same allowance as the look-ups of others.
+	 * @throws ProblemException 429 when the caller's look-ups are spent, 400 for a bad
+	 * page or size
+	 */
+	public SubjectTrail.Page ownTrail(AppUser user, @Nullable String cursor, int size) {
+		this.policy.checkLookupRate(user);
+		return this.trails.page(user.id(), cursor, size);
+	}
+
+	/**
+	 * An admin reads any user's audit trail, a page at a time: one of the admin's
+	 * look-ups, as the admin's other look-ups are.
+	 * @throws ProblemException 403 for a caller who is no admin, 429 when the admin's
+	 * look-ups are spent, 400 for a bad page or size
+	 */
+	public SubjectTrail.Page trailOf(AppUser admin, String appUserId, @Nullable String cursor, int size) {
+		requireAdmin(admin);
+		this.policy.checkLookupRate(admin);
+		return this.trails.page(appUserId, cursor, size);
 	}
 
 	/**

@@ -22,21 +22,19 @@ class IdentityController {
 
 	private final IdentityAccess access;
 
-	private final SubjectTrail trails;
-
-	IdentityController(IdentityAccess access, SubjectTrail trails) {
+	IdentityController(IdentityAccess access) {
 		this.access = access;
-		this.trails = trails;
 	}
 
 	/**
-	 * The caller's own audit trail, newest first (what the service holds about them).
+	 * The caller's own audit trail, newest first (what the service holds about them),
+	 * within the caller's look-up limit.
 	 * @param page the {@code next} of the page before; none for the newest
 	 */
 	@GetMapping("/identity/audit")
 	SubjectTrail.Page audit(AppUser user, @RequestParam(required = false) @Nullable String page,
 			@RequestParam(defaultValue = "50") int size) {
-		return this.trails.page(user.id(), page, size);
+		return this.access.ownTrail(user, page, size);
 	}
 
 	@GetMapping("/identity")

@@ -134,6 +134,15 @@ public class EligibilityPolicy {
 		if (!allowed) {
 			throw new ProblemException(ErrorCode.FORBIDDEN, "Looking up other users is not open to you.");
 		}
+		checkLookupRate(user);
+	}
+
+	/**
+	 * Refuses a user who has made too many look-ups in the last minute, from the same
+	 * allowance as {@link #checkLookup}: for reads that need no look-up right, such as
+	 * the user's own audit trail.
+	 */
+	public void checkLookupRate(AppUser user) {
 		this.lookupLimiter.tryAcquire(user.id()).ifPresent((wait) -> {
 			throw new ProblemException(ErrorCode.RATE_LIMITED, "Too many look-ups; try again later.", wait, Map.of());
 		});

@@ -1,9 +1,16 @@
 package org.acstokenservice.admin;
 
+import java.time.Duration;
+import java.util.Map;
+
 import org.acstokenservice.testsupport.WebSliceTest;
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.identity.IdentityDeletions;
 import org.acstokenservice.identity.IdentityService;
+import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
+import org.acstokenservice.web.ErrorCode;
+import org.acstokenservice.web.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,12 +20,16 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willThrow;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -37,6 +48,12 @@ class AdminControllerTests {
 
 	@Autowired
 	IdentityDeletions deletions;
+
+	@Autowired
+	EligibilityPolicy policy;
+
+	@Autowired
+	SubjectTrail trails;
 
 	@Test
 	void adminEndpointsWhenSignedInWithoutAdminRoleThenForbiddenByTheChain() throws Exception {
@@ -63,6 +80,18 @@ class AdminControllerTests {
 		this.mvc.perform(asAdmin(post("/admin/users/bob/revoke"))).andExpect(status().isNoContent());
 		this.mvc.perform(asAdmin(delete("/admin/users/bob"))).andExpect(status().isNoContent());
 		then(this.deletions).should().erase("bob");
+	}
+
+	@Test
+	void auditWhenAdminsLookUpsSpentThenRateLimitedWithRetryAfterAndTrailUnread() throws Exception {
+		willThrow(new ProblemException(ErrorCode.RATE_LIMITED, "Too many look-ups; try again later.",
+				Duration.ofSeconds(7), Map.of()))
+			.given(this.policy)
+			.checkLookupRate(any());
+
+		assertProblem(this.mvc.perform(asAdmin(get("/admin/users/bob/audit"))), 429, "rate_limited")
+			.andExpect(header().string("Retry-After", "7"));
+		then(this.trails).shouldHaveNoInteractions();
 	}
 
 	private static MockHttpServletRequestBuilder asUser(String user, MockHttpServletRequestBuilder request) {

@@ -10,6 +10,7 @@ import org.acstokenservice.acs.AcsGateway;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
 import org.acstokenservice.audit.AuditTrails;
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.ratelimit.InMemoryBucketStore;
 import org.acstokenservice.security.AppUser;
@@ -40,7 +41,7 @@ class IdentityAccessTests {
 		IdentityService identities = mock(IdentityService.class);
 		IdentityDeletions deletions = mock(IdentityDeletions.class);
 		IdentityAccess access = new IdentityAccess(identities, deletions, mock(EligibilityPolicy.class),
-				mock(AuditTrail.class), mock(UserResources.class));
+				mock(AuditTrail.class), mock(UserResources.class), mock(SubjectTrail.class));
 		AppUser alice = new AppUser("alice", Optional.of("standard"), Set.of("OPERATOR"));
 
 		assertThatExceptionOfType(ProblemException.class).isThrownBy(() -> access.revokeAny(alice, "bob"))
@@ -61,7 +62,7 @@ class IdentityAccessTests {
 		IdentityAccess access = new IdentityAccess(identities, mock(IdentityDeletions.class),
 				mock(EligibilityPolicy.class),
 				AuditTrails.writingNothing(new SimpleMeterRegistry(), new InMemoryBucketStore()),
-				new UserResources((user) -> Optional.of("eu"), acs));
+				new UserResources((user) -> Optional.of("eu"), acs), mock(SubjectTrail.class));
 		AppUser european = new AppUser("eva", Optional.of("standard"), Set.of());
 		AppUser admin = new AppUser("root", Optional.empty(), Set.of(AppUser.ADMIN));
 

@@ -2,6 +2,7 @@ package org.acstokenservice.identity;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -9,6 +10,7 @@ import org.acstokenservice.testsupport.WebSliceTest;
 import org.acstokenservice.acs.AcsFailures;
 import org.acstokenservice.acs.AcsResources;
 import org.acstokenservice.audit.AuditTrail;
+import org.acstokenservice.audit.SubjectTrail;
 import org.acstokenservice.policy.EligibilityPolicy;
 import org.acstokenservice.security.AppUser;
 import org.acstokenservice.web.ErrorCode;
@@ -61,6 +63,9 @@ class IdentityControllerTests {
 	@Autowired
 	EligibilityPolicy policy;
 
+	@Autowired
+	SubjectTrail trails;
+
 	@Test
 	void identityWhenStoredThenItsIdsAndCreationTime() throws Exception {
 		given(this.identities.find("alice", AcsResources.DEFAULT)).willReturn(Optional.of(ALICE));
@@ -103,6 +108,18 @@ class IdentityControllerTests {
 		assertProblem(this.mvc.perform(as("alice", get("/users/bob/identity"))), 403, "forbidden");
 		assertProblem(this.mvc.perform(as("alice", get("/identities/8:acs:r_bob"))), 403, "forbidden");
 		then(this.identities).shouldHaveNoInteractions();
+	}
+
+	@Test
+	void auditWhenLookUpsSpentThenRateLimitedWithRetryAfterAndTrailUnread() throws Exception {
+		willThrow(new ProblemException(ErrorCode.RATE_LIMITED, "Too many look-ups; try again later.",
+				Duration.ofSeconds(7), Map.of()))
+			.given(this.policy)
+			.checkLookupRate(any());
+
+		assertProblem(this.mvc.perform(as("alice", get("/identity/audit"))), 429, "rate_limited")
+			.andExpect(header().string("Retry-After", "7"));
+		then(this.trails).shouldHaveNoInteractions();
 	}
 
 	@Test

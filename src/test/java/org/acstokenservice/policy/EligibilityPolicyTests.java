@@ -168,6 +168,24 @@ class EligibilityPolicyTests {
 		agentsOnly.checkLookup(new AppUser("root", Optional.empty(), Set.of("ADMIN")));
 	}
 
+	@Test
+	void checkLookupRateWhenLookUpsSpentThenRateLimitedFromTheSameAllowance() {
+		PolicyProperties base = PolicyProperties.ofTiers("basic", TIERS);
+		EligibilityPolicy threeAMinute = policy(new PolicyProperties(base.defaultTier(), base.tiers(),
+				base.availability(), null, base.rateLimit(), new PolicyProperties.Lookup(true, List.of("AGENT"), 3)),
+				List.of());
+		AppUser agent = new AppUser("agent", Optional.empty(), Set.of("AGENT"));
+
+		threeAMinute.checkLookup(agent);
+		threeAMinute.checkLookupRate(agent);
+		threeAMinute.checkLookup(agent);
+
+		assertRefused(() -> threeAMinute.checkLookupRate(agent), ErrorCode.RATE_LIMITED)
+			.satisfies((ex) -> assertThat(ex.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1)));
+		assertRefused(() -> threeAMinute.checkLookup(agent), ErrorCode.RATE_LIMITED);
+		threeAMinute.checkLookupRate(user("basic"));
+	}
+
 	private static EligibilityPolicy policy(PolicyProperties properties, List<EligibilityRule> rules) {
 		return new EligibilityPolicy(properties, rules, NOON_UTC, new InMemoryBucketStore());
 	}

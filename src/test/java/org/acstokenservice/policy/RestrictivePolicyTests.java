@@ -102,6 +102,51 @@ class RestrictivePolicyTests {
 			.isEqualTo(200);
 	}
 
+	/**
+	 * Reading one's own trail is a database read like a look-up, so it spends the same
+	 * allowance: alternating the endpoints does not double it. It needs no look-up role.
+	 */
+	@Test
+	void auditWhenLookUpsSpentThenRateLimitedWithRetryAfterAndOthersUnaffected() {
+		String callee = this.users.basic();
+		assertThat(this.client.post("/token", callee, null).statusCode()).isEqualTo(200);
+		String agent = this.users.withRoles("AGENT");
+		for (int i = 0; i < 5; i++) {
+			String path = (i % 2 == 0) ? "/identity/audit" : "/users/" + callee + "/identity";
+			HttpResponse<String> allowed = this.client.get(path, agent);
+			assertThat(allowed.statusCode()).as(path + " " + allowed.body()).isEqualTo(200);
+		}
+
+		HttpResponse<String> limited = this.client.get("/identity/audit", agent);
+
+		assertProblem(limited, 429, "rate_limited");
+		assertThat(limited.headers().firstValue("Retry-After"))
+			.hasValueSatisfying((seconds) -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+		assertProblem(this.client.get("/users/" + callee + "/identity", agent), 429, "rate_limited");
+		HttpResponse<String> other = this.client.get("/identity/audit", this.users.basic());
+		assertThat(other.statusCode()).as("another user's allowance is their own: " + other.body()).isEqualTo(200);
+	}
+
+	/**
+	 * An admin's look-ups have the per-user limit too, the admin's read of a trail with
+	 * them.
+	 */
+	@Test
+	void adminAuditWhenLookUpsSpentThenRateLimitedWithRetryAfter() {
+		String subject = this.users.basic();
+		String admin = this.users.admin();
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.client.get("/admin/users/" + subject + "/audit", admin).statusCode()).isEqualTo(200);
+		}
+
+		HttpResponse<String> limited = this.client.get("/admin/users/" + subject + "/audit", admin);
+
+		assertProblem(limited, 429, "rate_limited");
+		assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+		assertThat(this.client.get("/admin/users/" + subject + "/audit", this.users.admin()).statusCode())
+			.isEqualTo(200);
+	}
+
 	private double rateLimitedCount(String action) {
 		Counter counter = this.meters.find("acs.rate_limited").tag("action", action).counter();
 		return (counter != null) ? counter.count() : 0;

@@ -22,13 +22,14 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the service as in production (a configured ACS resource, JWT users, a database
  * with a password), drives a full scenario, good and bad, and then searches everything it
- * logged and answered for the secrets it handled.
+ * logged and answered for the secrets it handled, the stored pseudonym key among them.
  */
 @IntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -75,6 +76,10 @@ class SecretHygieneTests {
 			HttpResponse<String> erase = send(client,
 					client.request("/identity", null).header("Authorization", "Bearer " + jwt).DELETE(), bodies);
 			assertThat(erase.statusCode()).isEqualTo(204);
+			secrets.add(service.getBean(JdbcClient.class)
+				.sql("select secret from audit_pseudonym_key")
+				.query(String.class)
+				.single());
 			send(client, client.request("/actuator/health", null).GET(), bodies);
 		}
 

@@ -11,9 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * user's app user id in their audit rows: {@code erased:} and the first 32 characters of
  * the hash in base64url. The same on every instance, and kept secret: with it, whoever
  * knows an app user id can find that user's rows (a court order, say), without it nobody
- * can tell whose they were. At least 32 characters; when unset, each instance draws a
- * random key at start, so the rows are still anonymous but one user's pseudonym differs
- * between instances and restarts
+ * can tell whose they were. At least 32 characters; when unset, the fleet's own key: made
+ * by the first instance, kept in the database (table {@code audit_pseudonym_key}) and
+ * read by every instance, so one user's pseudonym is the same on every instance and after
+ * restarts. Set it to keep the key apart from the data it protects
  */
 @ConfigurationProperties("token-service.audit.erasure")
 record ErasureProperties(@Nullable String pseudonymKey) {

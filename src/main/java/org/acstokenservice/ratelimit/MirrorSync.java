@@ -4,11 +4,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.acstokenservice.ratelimit.BucketTable.Result;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * Tells the database what mirrors granted and brings back what their buckets hold: one
@@ -21,13 +27,23 @@ final class MirrorSync {
 	/** Most buckets in one statement of a batch. */
 	static final int MAX_BATCH = 500;
 
+	/** Most leaders' statements that wait for a thread (the pool's connections). */
+	static final int MAX_QUEUED = 1_000;
+
 	private final BucketTable table;
 
 	private final OrphanedGrants orphans;
 
-	MirrorSync(BucketTable table, OrphanedGrants orphans) {
+	/** Runs the leaders' statements, one thread per connection of the buckets' pool. */
+	private final ThreadPoolExecutor leaders;
+
+	MirrorSync(BucketTable table, OrphanedGrants orphans, int connections) {
 		this.table = table;
 		this.orphans = orphans;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("fleet-bucket-leaders-");
+		threads.setDaemon(true);
+		this.leaders = new ThreadPoolExecutor(connections, connections, 0, TimeUnit.MILLISECONDS,
+				new ArrayBlockingQueue<>(MAX_QUEUED), threads);
 	}
 
 	/**
@@ -73,7 +89,26 @@ final class MirrorSync {
 		}
 	}
 
-	/** One bucket's statement, on the request's thread. */
+	/**
+	 * One bucket's statement for the request that leads it, on a thread of its own, so
+	 * that the request waits for it no longer than any request waits for a statement: a
+	 * statement that outlasts the wait ends in the background and completes the mirror.
+	 */
+	void lead(BucketMirror mirror, CompletableFuture<Void> sync) {
+		try {
+			this.leaders.execute(() -> one(mirror, sync));
+		}
+		catch (RejectedExecutionException ex) {
+			failed(List.of(mirror), new PessimisticLockingFailureException("Too many bucket statements wait", ex));
+		}
+	}
+
+	/** No further leader's statement starts. */
+	void stop() {
+		this.leaders.shutdownNow();
+	}
+
+	/** One bucket's statement. */
 	void one(BucketMirror mirror, CompletableFuture<Void> sync) {
 		try {
 			run(List.of(mirror), List.of());
@@ -111,18 +146,7 @@ final class MirrorSync {
 			results = this.table.take(requests);
 		}
 		catch (DataAccessException ex) {
-			for (BucketMirror mirror : mirrors) {
-				synchronized (mirror) {
-					CompletableFuture<Void> sync = mirror.failed();
-					if (mirror.retired) {
-						this.orphans.add(mirror.key, mirror.unsynced, mirror.limit);
-						mirror.unsynced = 0;
-					}
-					if (sync != null) {
-						sync.completeExceptionally(ex);
-					}
-				}
-			}
+			failed(mirrors, ex);
 			throw ex;
 		}
 		long now = System.nanoTime();
@@ -132,6 +156,24 @@ final class MirrorSync {
 				CompletableFuture<Void> sync = (result != null) ? mirror.synced(result, now) : mirror.failed();
 				if (sync != null) {
 					sync.complete(null);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The mirrors' statement failed, or never ran: what they granted stays to be told.
+	 */
+	private void failed(List<BucketMirror> mirrors, DataAccessException ex) {
+		for (BucketMirror mirror : mirrors) {
+			synchronized (mirror) {
+				CompletableFuture<Void> sync = mirror.failed();
+				if (mirror.retired) {
+					this.orphans.add(mirror.key, mirror.unsynced, mirror.limit);
+					mirror.unsynced = 0;
+				}
+				if (sync != null) {
+					sync.completeExceptionally(ex);
 				}
 			}
 		}

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,7 +109,8 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 		this.dataSource = dataSource;
 		this.table = new BucketTable(dataSource, meters, syncInterval.multipliedBy(2).plus(COMMIT_LAG));
 		this.fullBuckets = new FullBuckets(this.table, syncInterval);
-		this.sync = new MirrorSync(this.table, new OrphanedGrants(MAX_ORPHANS, meters));
+		this.sync = new MirrorSync(this.table, new OrphanedGrants(MAX_ORPHANS, meters),
+				(dataSource instanceof HikariDataSource pool) ? pool.getMaximumPoolSize() : 3);
 		this.syncInterval = syncInterval;
 		this.mirrors = Caffeine.newBuilder()
 			.maximumSize(MAX_MIRRORS)
@@ -167,7 +169,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 				CompletableFuture<Void> sync = Objects.requireNonNull(decision.sync(),
 						"a decision without an outcome waits for a statement");
 				if (decision.leader()) {
-					this.sync.one(mirror, sync);
+					this.sync.lead(mirror, sync);
 				}
 				if (!await(sync, deadline, decision.leader())) {
 					break;
@@ -293,6 +295,7 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+		this.sync.stop();
 		try {
 			synchronize();
 		}

@@ -51,6 +51,9 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 
 	private static final int ROWS_PER_STATEMENT = 1000;
 
+	/** A statement is asked again only this long after a request began to ask. */
+	static final Duration RETRY_WITHIN = Duration.ofMillis(1500);
+
 	private final DataSource dataSource;
 
 	private final JdbcClient database;
@@ -79,9 +82,11 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			}
 			this.fullUntil.remove(key, full);
 		}
+		long deadline = System.nanoTime() + RETRY_WITHIN.toNanos();
 		prepare(key, limit.calls());
 		Decision decision = decide(key, limit, "for update skip locked");
-		for (int again = 0; again < 4 && !decision.taken() && decision.waitSeconds() <= 0; again++) {
+		for (int again = 0; again < 4 && !decision.taken() && decision.waitSeconds() <= 0
+				&& System.nanoTime() < deadline; again++) {
 			/*
 			 * Rows that had left the window were held by concurrent statements, which
 			 * skip locked passes over. Asked again, waiting for those rows, the database

@@ -33,7 +33,7 @@ class MirrorSyncTests {
 	private final OrphanedGrants orphans = new OrphanedGrants(100_000, this.meters);
 
 	private final MirrorSync sync = new MirrorSync(new BucketTable(this.database, this.meters, Duration.ofSeconds(5)),
-			this.orphans);
+			this.orphans, 3);
 
 	@Test
 	void roundWhenDatabaseUnreachableThenStopsAtTheFirstBatchAndKeepsEveryGrant() {

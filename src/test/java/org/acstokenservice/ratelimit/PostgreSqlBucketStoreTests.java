@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.acstokenservice.fleet.PostgreSqlConnection;
 import org.acstokenservice.testsupport.IntegrationTest;
+import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -278,6 +279,36 @@ class PostgreSqlBucketStoreTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
 			holder.rollback();
 		}
+	}
+
+	@Test
+	void tryConsumeWhenTheLeadersStatementOutlastsTheWaitThenLimitedInTimeAndTheBucketStillRight() throws Exception {
+		BucketLimit limit = BucketLimit.exact(5, Duration.ofMinutes(10));
+		// A slow database: the pool lets a statement wait 4 s for a lock.
+		SharedBucketProperties slow = new SharedBucketProperties(SYNC, 3, Duration.ofSeconds(4), Duration.ofSeconds(5));
+		PostgreSqlBucketStore store = register(new PostgreSqlBucketStore(RateLimitConfiguration.bucketsPool(
+				new PostgreSqlConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"), slow,
+				new SimpleMeterRegistry()), SYNC, new SimpleMeterRegistry()));
+		assertThat(store.tryConsume("token:grace", limit)).isEmpty();
+		try (Connection holder = postgres.getPostgresDatabase().getConnection()) {
+			holder.setAutoCommit(false);
+			holder.createStatement().execute("select * from rate_limit_bucket where id = 'token:grace' for update");
+			long start = System.nanoTime();
+
+			Optional<Duration> wait = store.tryConsume("token:grace", limit);
+
+			Duration waited = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(wait).contains(PostgreSqlBucketStore.BUSY_RETRY_AFTER);
+			assertThat(waited).as("the request leads its bucket's statement, and waits no longer than any request")
+				.isLessThan(PostgreSqlBucketStore.MAX_WAIT.plusSeconds(1));
+			holder.rollback();
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.tryConsume("token:grace", limit).isEmpty());
+		int granted = 1;
+		while (granted < 10 && store.tryConsume("token:grace", limit).isEmpty()) {
+			granted++;
+		}
+		assertThat(granted).as("what the bucket still held, once the statement in the background ended").isEqualTo(4);
 	}
 
 	@Test

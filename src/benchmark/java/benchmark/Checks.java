@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  */
 final class Checks {
 
-	static final int SMOKE_BUSY_PERCENT = 1;
+	static final int SMOKE_BUSY_PERCENT = 5;
 
 	private final Report report;
 

@@ -35,7 +35,7 @@ class ChecksTests {
 		Checks checks = new Checks(this.report, true);
 
 		checks.warmup("reuse", load(1000, Map.of(200, 999L, 500, 1L)));
-		checks.warmup("fresh", load(100, Map.of(200, 98L, 503, 2L)));
+		checks.warmup("fresh", load(100, Map.of(200, 90L, 503, 10L)));
 
 		assertThat(this.report.problems()).hasSize(2);
 	}

@@ -66,17 +66,29 @@ record Server(Child process, int port) {
 				+ " s; see " + this.process.log());
 	}
 
-	/** One token request outside the measurements, for the size of the answer. */
+	/**
+	 * One token request outside the measurements, for the size of the answer. Asked again
+	 * after {@code Retry-After} on 429 and 503, as a front end does (a cold start's
+	 * failures may have opened the ACS circuit breaker), for half a minute at most.
+	 */
 	int tokenBodySize(String token) throws Exception {
 		String url = url("/token");
-		HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-			.header("Authorization", "Bearer " + token)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build(), HttpResponse.BodyHandlers.ofByteArray());
-		if (answer.statusCode() != 200) {
-			throw new IllegalStateException("POST " + url + " answered " + answer.statusCode());
+		long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (true) {
+			HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+				.header("Authorization", "Bearer " + token)
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofByteArray());
+			if (answer.statusCode() == 200) {
+				return answer.body().length;
+			}
+			long retryAfter = answer.headers().firstValueAsLong("Retry-After").orElse(-1);
+			boolean again = (answer.statusCode() == 429 || answer.statusCode() == 503) && retryAfter >= 0;
+			if (!again || System.nanoTime() + retryAfter * 1_000_000_000L > giveUp) {
+				throw new IllegalStateException("POST " + url + " answered " + answer.statusCode());
+			}
+			Thread.sleep(Math.max(100, retryAfter * 1000));
 		}
-		return answer.body().length;
 	}
 
 	/**

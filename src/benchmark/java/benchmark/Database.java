@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -22,6 +25,14 @@ final class Database implements AutoCloseable {
 
 	/** The most frequent statements named in row 19's note, for each window. */
 	private static final int TOP_STATEMENTS = 5;
+
+	/* pg_partition_tree lists nothing for a table that is not partitioned. */
+	private static final String TABLE_SIZES = """
+			select c.relname, case when c.relkind = 'p' then (select coalesce(sum(pg_total_relation_size(t.relid)), 0)
+			from pg_partition_tree(c.oid) t) else pg_total_relation_size(c.oid) end
+			from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition
+			and c.relname <> 'flyway_schema_history'""";
 
 	private final EmbeddedPostgres postgres;
 
@@ -89,6 +100,84 @@ final class Database implements AutoCloseable {
 				ResultSet result = statement.executeQuery(query)) {
 			result.next();
 			return result.getLong(1);
+		}
+	}
+
+	/**
+	 * The numbers of the first row that a query on one of the run's databases answers.
+	 */
+	long[] numbers(String database, String query) throws Exception {
+		try (Connection connection = this.postgres.getDatabase(USER, database).getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(query)) {
+			result.next();
+			long[] numbers = new long[result.getMetaData().getColumnCount()];
+			for (int i = 0; i < numbers.length; i++) {
+				numbers[i] = result.getLong(i + 1);
+			}
+			return numbers;
+		}
+	}
+
+	/**
+	 * Runs statements, each in a transaction of its own, on one of the run's databases.
+	 */
+	void execute(String database, String... statements) throws Exception {
+		try (Connection connection = this.postgres.getDatabase(USER, database).getConnection();
+				Statement statement = connection.createStatement()) {
+			for (String sql : statements) {
+				statement.execute(sql);
+			}
+		}
+	}
+
+	/**
+	 * The size of each table of a database with its indexes and TOAST, a partitioned
+	 * table with all its partitions, in bytes, by name; Flyway's history left out.
+	 */
+	Map<String, Long> tableSizes(String database) throws Exception {
+		Map<String, Long> sizes = new TreeMap<>();
+		try (Connection connection = this.postgres.getDatabase(USER, database).getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(TABLE_SIZES)) {
+			while (result.next()) {
+				sizes.put(result.getString(1), result.getLong(2));
+			}
+		}
+		return sizes;
+	}
+
+	/**
+	 * The rows of each table of a database ({@code count(*)}, a partitioned table's over
+	 * its partitions), by name.
+	 */
+	Map<String, Long> tableRows(String database) throws Exception {
+		Map<String, Long> rows = new TreeMap<>();
+		try (Connection connection = this.postgres.getDatabase(USER, database).getConnection();
+				Statement statement = connection.createStatement()) {
+			for (String table : tableSizes(database).keySet()) {
+				try (ResultSet result = statement.executeQuery("select count(*) from \"" + table + "\"")) {
+					result.next();
+					rows.put(table, result.getLong(1));
+				}
+			}
+		}
+		return rows;
+	}
+
+	/**
+	 * The connections to a database ({@code pg_stat_activity}), counted through the
+	 * {@code postgres} database so that the count's own is not one of them.
+	 */
+	long connections(String database) throws SQLException {
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("select count(*) from pg_stat_activity where datname = ?")) {
+			statement.setString(1, database);
+			try (ResultSet result = statement.executeQuery()) {
+				result.next();
+				return result.getLong(1);
+			}
 		}
 	}
 

@@ -42,9 +42,28 @@ final class Launcher {
 	 * The ACS budget's windows take at most 10,000 calls each (a row per call on
 	 * PostgreSQL), which no run reaches in 30 s either.
 	 */
-	static final List<String> LIMITS_UNREACHABLE = List.of("--token-service.policy.rate-limit.capacity=" + UNREACHABLE,
-			"--acs.budget.reserved-percent=0", "--acs.budget.limits.create-identity-and-token=10000",
-			"--acs.budget.limits.issue-token=10000", "--acs.budget.limits.revoke=10000");
+	static final List<String> LIMITS_UNREACHABLE = Stream
+		.concat(Stream.of("--token-service.policy.rate-limit.capacity=" + UNREACHABLE), acsBudgetRaised().stream())
+		.toList();
+
+	/**
+	 * Rows 20 to 23 and the soak: the per-user rate limit at its defaults (not named, so
+	 * that a later build's defaults apply), and the fleet's ACS call budget as in
+	 * {@link #LIMITS_UNREACHABLE} (10,000 calls per 30 s, the most it takes), which the
+	 * paced first pass over the users stays under. The measured windows make no ACS call.
+	 */
+	static final List<String> RATE_LIMIT_DEFAULTS = acsBudgetRaised();
+
+	/**
+	 * ACS calls a second that a first pass over new users may make: 3/4 of the budget's.
+	 */
+	static final int FIRST_PASS_CALLS_A_SECOND = 250;
+
+	/** ACS's limits in the budget raised to 10,000 calls per 30 s, with no reserve. */
+	private static List<String> acsBudgetRaised() {
+		return List.of("--acs.budget.reserved-percent=0", "--acs.budget.limits.create-identity-and-token=10000",
+				"--acs.budget.limits.issue-token=10000", "--acs.budget.limits.revoke=10000");
+	}
 
 	/**
 	 * Row 14's own process: the limits that have a switch, off. The failed sign-in limit
@@ -85,6 +104,19 @@ final class Launcher {
 	 * @param rowArguments the row's own switches, such as {@link #LIMITS_OFF}
 	 */
 	Server startService(String name, String jdbcUrl, List<String> rowArguments) {
+		return startService(name, jdbcUrl, LIMITS_UNREACHABLE, rowArguments);
+	}
+
+	/**
+	 * A service process as operators run it, the per-user rate limit at its defaults
+	 * ({@link #RATE_LIMIT_DEFAULTS}); {@code --service-args} as for
+	 * {@link #startService}.
+	 */
+	Server startServiceAtDefaults(String name, String jdbcUrl) {
+		return startService(name, jdbcUrl, RATE_LIMIT_DEFAULTS, List.of());
+	}
+
+	private Server startService(String name, String jdbcUrl, List<String> limits, List<String> rowArguments) {
 		int port = Server.freePort();
 		List<String> command = new ArrayList<>();
 		command.add(this.settings.serviceJava().map(Path::toString).orElse(JAVA.toString()));
@@ -95,7 +127,7 @@ final class Launcher {
 		Stream
 			.of(List.of("--server.address=127.0.0.1", "--server.port=" + port,
 					"--acs.trusted-certificate=" + this.emulator.certificate(), "--spring.datasource.url=" + jdbcUrl,
-					"--spring.datasource.username=" + Database.USER), jwtArguments(), LIMITS_UNREACHABLE,
+					"--spring.datasource.username=" + Database.USER), jwtArguments(), limits,
 					this.settings.serviceArguments(), rowArguments)
 			.flatMap(List::stream)
 			.forEach((argument) -> arguments.put(optionName(argument), argument));

@@ -28,13 +28,7 @@ final class ReportHeader {
 	/** The header's lines: when, on what, and how the processes run. */
 	void add(int bodySize) throws IOException {
 		Settings s = this.settings;
-		String cpu;
-		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-			cpu = lines.filter((line) -> line.startsWith("model name"))
-				.findFirst()
-				.map((line) -> line.substring(line.indexOf(':') + 1).strip())
-				.orElse("unknown CPU");
-		}
+		String cpu = cpu();
 		this.report.header(String.format(Locale.ROOT, "POST /token benchmark%s, %s UTC",
 				s.smoke() ? " (SMOKE: seconds per row, figures mean nothing)" : "",
 				DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atOffset(ZoneOffset.UTC))));
@@ -53,6 +47,15 @@ final class ReportHeader {
 						+ "1, 5, 17, 18%s",
 				String.join(" ", Launcher.LIMITS_UNREACHABLE), String.join(" ", Launcher.LIMITS_OFF),
 				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
+	}
+
+	private static String cpu() throws IOException {
+		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+			return lines.filter((line) -> line.startsWith("model name"))
+				.findFirst()
+				.map((line) -> line.substring(line.indexOf(':') + 1).strip())
+				.orElse("unknown CPU");
+		}
 	}
 
 	private static String alsoWith(List<String> arguments, String what) {

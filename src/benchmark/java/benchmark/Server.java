@@ -92,6 +92,20 @@ record Server(Child process, int port) {
 	}
 
 	/**
+	 * One token request outside the measurements, its answer's status only (the body
+	 * holds a token and is dropped).
+	 */
+	int tokenStatus(String token) throws Exception {
+		return HTTP
+			.send(HttpRequest.newBuilder(URI.create(url("/token")))
+				.header("Authorization", "Bearer " + token)
+				.timeout(Duration.ofSeconds(30))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.discarding())
+			.statusCode();
+	}
+
+	/**
 	 * Sums of the counters on {@code /actuator/prometheus}, by name; HTTP server counts
 	 * also by name and URI, ACS calls also by name and operation
 	 * ({@code acs_calls_seconds_count operation=issueToken}).

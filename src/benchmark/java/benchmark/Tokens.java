@@ -55,11 +55,19 @@ final class Tokens {
 				newUsersPerSecond * s.newUsersWarmup() + s.connections(), "bench-new-warmup-");
 		Path newUsersMeasured = write(issuer, secrets, "new-users-measured",
 				newUsersPerSecond * s.measure() + s.connections(), "bench-new-measured-");
-		String admin = issuer.token("bench-admin", expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
-		return new Tokens(users, newUsersWarmup, newUsersMeasured, floodUsers, admin);
+		return new Tokens(users, newUsersWarmup, newUsersMeasured, floodUsers, admin(issuer));
 	}
 
-	private static Path write(TestJwtIssuer issuer, Secrets secrets, String name, int count, String subjectPrefix)
+	/** A token of role ADMIN, which reads the services' counters. */
+	static String admin(TestJwtIssuer issuer) {
+		return issuer.token("bench-admin", expiresLate((claims) -> claims.claim("roles", List.of("ADMIN"))));
+	}
+
+	/**
+	 * Signs {@code count} users' tokens (tier standard, subjects {@code subjectPrefix}
+	 * and a number) to a file of their own that only this user may read.
+	 */
+	static Path write(TestJwtIssuer issuer, Secrets secrets, String name, int count, String subjectPrefix)
 			throws IOException {
 		List<String> tokens = IntStream.range(0, count)
 			.parallel()

@@ -99,6 +99,17 @@ final class Wrk {
 		return new Flood(finish(flood, seconds), finish(signedIn, seconds));
 	}
 
+	/**
+	 * Starts a run of wrk at a pace ({@code scripts/benchmark/paced.lua}): each
+	 * connection sends the tokens of its thread's share in turn and waits
+	 * {@code delayMillis} between an answer and its next request; {@link #finish} waits
+	 * for it.
+	 */
+	Child startPaced(String name, String url, Path tokens, int seconds, int threads, int connections, int delayMillis) {
+		return start(name, this.script.resolveSibling("paced.lua"), url, seconds, threads, connections,
+				List.of(tokens.toString(), Integer.toString(threads), Integer.toString(delayMillis)));
+	}
+
 	private Child start(String name, String url, Path tokens, int seconds, int threads, int connections) {
 		return start(name, this.script, url, seconds, threads, connections,
 				List.of(tokens.toString(), Integer.toString(threads)));
@@ -113,7 +124,8 @@ final class Wrk {
 		return this.processes.start(String.format("wrk-%02d-%s", this.runs, name), command, Map.of());
 	}
 
-	private static LoadResult finish(Child wrk, int seconds) {
+	/** Waits for a run of {@code seconds} to end and reads what it measured. */
+	static LoadResult finish(Child wrk, int seconds) {
 		int exit = wrk.await(Duration.ofSeconds(seconds + 60));
 		String output = wrk.output();
 		if (exit != 0) {

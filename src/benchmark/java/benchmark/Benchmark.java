@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * (only rows 1, 2, 9 and 10: the service's warm-up curve, its peak memory and the
  * reference), {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
  * {@code --work}.
+ * <p>
+ * {@code --at-defaults}, a run of its own: rows 20 to 23, with the per-user rate limit at
+ * its defaults and the load paced over {@code --many-users} (8000), each at most
+ * {@code --per-user} (3) requests a minute: statements per {@code /token} on one instance
+ * and on {@code --instances}, background statements, audit bytes per reuse hit;
+ * {@code --warmup}, {@code --fleet-warmup} and {@code --measure} as above.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -112,6 +118,9 @@ public final class Benchmark implements AutoCloseable {
 		Progress.print("signing tokens");
 		this.issuer = new TestJwtIssuer();
 		this.keySet = new KeySetServer(this.issuer.jwkSetUri());
+		if (s.atDefaults()) {
+			return runManyUsers();
+		}
 		Tokens tokens = Tokens.sign(s, this.issuer, this.secrets);
 		Progress.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
 		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
@@ -148,6 +157,32 @@ public final class Benchmark implements AutoCloseable {
 				List.of(tokens.admin(), Files.readAllLines(tokens.newUsersMeasured()).get(0)));
 		secrets.addAll(floods.forgedTokens());
 		return finish(tokens, secrets);
+	}
+
+	/**
+	 * {@code --at-defaults} (rows 20 to 23): the per-user rate limit at its defaults, the
+	 * load over many users.
+	 */
+	private int runManyUsers() throws Exception {
+		Settings s = this.settings;
+		Path users = Tokens.write(this.issuer, this.secrets, "many-users", s.manyUsers(), "bench-many-");
+		String admin = Tokens.admin(this.issuer);
+		Progress.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
+		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
+		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey());
+		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
+		String load = Files.readString(Path.of("/proc/loadavg")).strip();
+		new ReportHeader(s, this.report).addManyUsers();
+		new AtDefaultsRows(this.report)
+			.add(new AtDefaultsRun(s, launcher, this.database, this.wrk, this.checks, this.secrets).measure(users,
+					admin));
+		this.report.header("Load average (/proc/loadavg) before: " + load + "; after: "
+				+ Files.readString(Path.of("/proc/loadavg")).strip());
+		this.secrets.checkNoneLogged(List.of(admin, Files.readAllLines(users).get(0)));
+		String table = this.report.render();
+		System.out.print(table);
+		Files.writeString(s.work().resolve("results.md"), table);
+		return this.report.problems().isEmpty() ? 0 : 1;
 	}
 
 	/**

@@ -49,6 +49,26 @@ final class ReportHeader {
 				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
 	}
 
+	/** The header of {@code --at-defaults}. */
+	void addManyUsers() throws IOException {
+		Settings s = this.settings;
+		this.report.header(String.format(Locale.ROOT, "%s%s, %s UTC",
+				"POST /token at the per-user rate limit's defaults (rows 20 to 23)",
+				s.smoke() ? " (SMOKE: figures mean nothing)" : "",
+				DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atOffset(ZoneOffset.UTC))));
+		this.report.header(String.format(Locale.ROOT, "%s, %d cores, Java %s, %s; jar %s", cpu(),
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion(),
+				s.jar()));
+		this.report.header(String.format(Locale.ROOT,
+				"%d users (RS256 JWTs, tier standard); service JVM: %s%s; emulator: +%d ms a call, ACS's limits off; "
+						+ "service: production mode, PostgreSQL, every limit on, the per-user rate limit at its "
+						+ "defaults, %s%s",
+				s.manyUsers(), String.join(" ", Launcher.JVM_FLAGS),
+				s.serviceJava().map((java) -> "; the service's java: " + java).orElse(""), s.latencyMillis(),
+				String.join(" ", Launcher.RATE_LIMIT_DEFAULTS),
+				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
+	}
+
 	private static String cpu() throws IOException {
 		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
 			return lines.filter((line) -> line.startsWith("model name"))

@@ -9,6 +9,8 @@
 #   scripts/benchmark.sh            # the full run, about 16 minutes
 #   scripts/benchmark.sh --smoke    # seconds per row: checks that the harness works (CI)
 #   scripts/benchmark.sh --at-defaults   # rows 20 to 23: statements and audit bytes per reuse hit
+#   scripts/benchmark.sh --soak     # 30 minutes of steady load, sampled each minute
+#   scripts/benchmark.sh --soak --soak-minutes=3   # a shorter soak
 #   scripts/benchmark.sh --connections=32 --warmup=60 --measure=20 --steady-after=120 ...
 #
 # Options are those of src/benchmark/java/benchmark/Benchmark.java. Logs and the table (results.md)

@@ -51,11 +51,15 @@ import org.slf4j.LoggerFactory;
  * reference), {@code --lua} (the load rows' wrk script; the flood rows' are beside it),
  * {@code --work}.
  * <p>
- * {@code --at-defaults}, a run of its own: rows 20 to 23, with the per-user rate limit at
- * its defaults and the load paced over {@code --many-users} (8000), each at most
- * {@code --per-user} (3) requests a minute: statements per {@code /token} on one instance
- * and on {@code --instances}, background statements, audit bytes per reuse hit;
- * {@code --warmup}, {@code --fleet-warmup} and {@code --measure} as above.
+ * Two runs of their own, with the per-user rate limit at its defaults and the load paced
+ * over {@code --many-users} (8000), each at most {@code --per-user} (3) requests a
+ * minute: {@code --at-defaults} (rows 20 to 23: statements per {@code /token} on one
+ * instance and on {@code --instances}, background statements, audit bytes per reuse hit;
+ * {@code --warmup}, {@code --fleet-warmup} and {@code --measure} as above) and
+ * {@code --soak} ({@code --soak-minutes} (30) of reuse hits on {@code --soak-connections}
+ * (8) paced at least {@code --soak-delay} (10 ms) apart, and a new user every
+ * {@code --new-user-delay} (1000 ms), sampled every {@code --soak-sample} (60) seconds,
+ * flat or not after {@code --soak-warmup} (300) seconds).
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -118,7 +122,7 @@ public final class Benchmark implements AutoCloseable {
 		Progress.print("signing tokens");
 		this.issuer = new TestJwtIssuer();
 		this.keySet = new KeySetServer(this.issuer.jwkSetUri());
-		if (s.atDefaults()) {
+		if (s.atDefaults() || s.soak()) {
 			return runManyUsers();
 		}
 		Tokens tokens = Tokens.sign(s, this.issuer, this.secrets);
@@ -160,12 +164,15 @@ public final class Benchmark implements AutoCloseable {
 	}
 
 	/**
-	 * {@code --at-defaults} (rows 20 to 23): the per-user rate limit at its defaults, the
-	 * load over many users.
+	 * {@code --at-defaults} (rows 20 to 23) or {@code --soak}: the per-user rate limit at
+	 * its defaults, the load over many users.
 	 */
 	private int runManyUsers() throws Exception {
 		Settings s = this.settings;
 		Path users = Tokens.write(this.issuer, this.secrets, "many-users", s.manyUsers(), "bench-many-");
+		Path newUsers = s.soak()
+				? Tokens.write(this.issuer, this.secrets, "soak-new-users", SoakRun.newUsers(s), "bench-soak-new-")
+				: null;
 		String admin = Tokens.admin(this.issuer);
 		Progress.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
 		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
@@ -173,12 +180,22 @@ public final class Benchmark implements AutoCloseable {
 		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
 		String load = Files.readString(Path.of("/proc/loadavg")).strip();
 		new ReportHeader(s, this.report).addManyUsers();
-		new AtDefaultsRows(this.report)
-			.add(new AtDefaultsRun(s, launcher, this.database, this.wrk, this.checks, this.secrets).measure(users,
-					admin));
+		if (s.soak()) {
+			SoakRun soak = new SoakRun(s, launcher, this.database, this.wrk, this.checks);
+			new SoakTable(this.report).add(soak.run(users, newUsers, admin), s);
+		}
+		else {
+			new AtDefaultsRows(this.report)
+				.add(new AtDefaultsRun(s, launcher, this.database, this.wrk, this.checks, this.secrets).measure(users,
+						admin));
+		}
 		this.report.header("Load average (/proc/loadavg) before: " + load + "; after: "
 				+ Files.readString(Path.of("/proc/loadavg")).strip());
-		this.secrets.checkNoneLogged(List.of(admin, Files.readAllLines(users).get(0)));
+		List<String> secrets = new ArrayList<>(List.of(admin, Files.readAllLines(users).get(0)));
+		if (newUsers != null) {
+			secrets.add(Files.readAllLines(newUsers).get(0));
+		}
+		this.secrets.checkNoneLogged(secrets);
 		String table = this.report.render();
 		System.out.print(table);
 		Files.writeString(s.work().resolve("results.md"), table);

@@ -49,11 +49,13 @@ final class ReportHeader {
 				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
 	}
 
-	/** The header of {@code --at-defaults}. */
+	/** The header of {@code --at-defaults} and {@code --soak}. */
 	void addManyUsers() throws IOException {
 		Settings s = this.settings;
 		this.report.header(String.format(Locale.ROOT, "%s%s, %s UTC",
-				"POST /token at the per-user rate limit's defaults (rows 20 to 23)",
+				s.soak() ? String.format(Locale.ROOT, "Soak of %d min, a sample every %d s, warm-up %d s",
+						s.soakMinutes(), s.soakSample(), s.soakWarmup())
+						: "POST /token at the per-user rate limit's defaults (rows 20 to 23)",
 				s.smoke() ? " (SMOKE: figures mean nothing)" : "",
 				DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atOffset(ZoneOffset.UTC))));
 		this.report.header(String.format(Locale.ROOT, "%s, %d cores, Java %s, %s; jar %s", cpu(),

@@ -16,10 +16,20 @@ import java.util.stream.Stream;
  * curve and the reference, a few minutes, for trying what changes a warm-up
  * @param atDefaults only rows 20 to 23: statements per {@code /token} and audit bytes
  * with the per-user rate limit at its defaults, over {@code manyUsers}
- * @param manyUsers users of rows 20 to 23: enough that none exceeds the per-user rate
- * limit's defaults
+ * @param soak only the soak: one service process under a steady paced load for
+ * {@code soakMinutes}, sampled every {@code soakSample} seconds
+ * @param soakMinutes the soak's length
+ * @param soakSample seconds between the soak's samples: a minute, or a twelfth of a
+ * shorter soak
+ * @param soakWarmup the soak's first seconds, after which no figure should grow: five
+ * minutes, or a third of a shorter soak
+ * @param manyUsers users of rows 20 to 23 and of the soak's steady load: enough that none
+ * exceeds the per-user rate limit's defaults
  * @param perUser the most requests a minute that each of {@code manyUsers} sends: the
- * pace of rows 20 to 23
+ * pace of rows 20 to 23 and of the soak's reuse hits
+ * @param soakConnections the soak's connections of reuse hits, each paced
+ * @param soakDelayMillis the pause between an answer and the next request of each of them
+ * @param newUserDelayMillis the pause between new users in the soak (one connection)
  * @param connections wrk's connections, the fixed concurrency of every load row
  * @param threads wrk's threads
  * @param users distinct users whose tokens the load rows use in turn
@@ -53,29 +63,37 @@ import java.util.stream.Stream;
  * this JVM's, the test classes and the dependencies, without the service's own classes
  * and {@code application.yml}
  */
-record Settings(boolean smoke, boolean coldStart, boolean atDefaults, int manyUsers, int perUser, int connections,
-		int threads, int users, int warmup, int measure, int slice, int slices, int coldSlice, int steadyAfter,
-		int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup, int flood, int floodWarmup,
-		int floodConnections, int floodUsers, int floodDelayMillis, Path jar, List<String> serviceArguments,
-		List<String> serviceJvmFlags, Optional<Path> serviceJava, Path lua, Path work, String referenceClasspath) {
+record Settings(boolean smoke, boolean coldStart, boolean atDefaults, boolean soak, int soakMinutes, int soakSample,
+		int soakWarmup, int manyUsers, int perUser, int soakConnections, int soakDelayMillis, int newUserDelayMillis,
+		int connections, int threads, int users, int warmup, int measure, int slice, int slices, int coldSlice,
+		int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup, int flood,
+		int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis, Path jar,
+		List<String> serviceArguments, List<String> serviceJvmFlags, Optional<Path> serviceJava, Path lua, Path work,
+		String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
 		boolean smoke = Boolean.parseBoolean(values.remove("smoke"));
 		boolean coldStart = Boolean.parseBoolean(values.remove("cold-start"));
 		boolean atDefaults = Boolean.parseBoolean(values.remove("at-defaults"));
-		Settings settings = new Settings(smoke, coldStart, atDefaults,
+		boolean soak = Boolean.parseBoolean(values.remove("soak"));
+		int soakMinutes = number(values, "soak-minutes", smoke ? 1 : 30);
+		Settings settings = new Settings(smoke, coldStart, atDefaults, soak, soakMinutes,
+				number(values, "soak-sample", Math.min(60, soakMinutes * 60 / 12)),
+				number(values, "soak-warmup", Math.min(300, soakMinutes * 60 / 3)),
 				number(values, "many-users", smoke ? 1000 : 8000), number(values, "per-user", 3),
-				number(values, "connections", 32), number(values, "threads", 2), number(values, "users", 200),
-				number(values, "warmup", smoke ? 3 : 60), number(values, "measure", smoke ? 3 : 20),
-				number(values, "slice", smoke ? 3 : 10), number(values, "slices", smoke ? 2 : 12),
-				number(values, "cold-slice", smoke ? 2 : 4), number(values, "steady-after", smoke ? 6 : 120),
-				number(values, "new-users-warmup", smoke ? 3 : 20), number(values, "latency", 50),
-				number(values, "instances", 3), number(values, "fleet-warmup", smoke ? 6 : 120),
-				number(values, "flood", smoke ? 3 : 15), number(values, "flood-warmup", smoke ? 2 : 5),
-				number(values, "flood-connections", 200), number(values, "flood-users", 20),
-				number(values, "flood-delay", 50), Path.of(required(values, "jar")), words(values.get("service-args")),
-				words(values.get("service-jvm-args")), Optional.ofNullable(values.get("service-java")).map(Path::of),
+				number(values, "soak-connections", 8), number(values, "soak-delay", 10),
+				number(values, "new-user-delay", 1000), number(values, "connections", 32), number(values, "threads", 2),
+				number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
+				number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
+				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
+				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
+				number(values, "latency", 50), number(values, "instances", 3),
+				number(values, "fleet-warmup", smoke ? 6 : 120), number(values, "flood", smoke ? 3 : 15),
+				number(values, "flood-warmup", smoke ? 2 : 5), number(values, "flood-connections", 200),
+				number(values, "flood-users", 20), number(values, "flood-delay", 50), Path.of(required(values, "jar")),
+				words(values.get("service-args")), words(values.get("service-jvm-args")),
+				Optional.ofNullable(values.get("service-java")).map(Path::of),
 				Path.of(values.getOrDefault("lua", "scripts/benchmark/tokens.lua")),
 				Path.of(values.getOrDefault("work", "target/benchmark")), System.getProperty("java.class.path"));
 		values.keySet().removeAll(List.of("jar", "service-args", "service-jvm-args", "service-java", "lua", "work"));
@@ -91,11 +109,20 @@ record Settings(boolean smoke, boolean coldStart, boolean atDefaults, int manyUs
 		if (settings.floodConnections() < settings.threads()) {
 			throw new IllegalArgumentException("--flood-connections must be at least --threads");
 		}
-		if (coldStart && atDefaults) {
-			throw new IllegalArgumentException("--cold-start and --at-defaults are runs of their own: one at most");
+		if (List.of(coldStart, atDefaults, soak).stream().filter(Boolean::booleanValue).count() > 1) {
+			throw new IllegalArgumentException(
+					"--cold-start, --at-defaults and --soak are runs of their own: one at most");
 		}
 		if (settings.perUser() < 1) {
 			throw new IllegalArgumentException("--per-user must be at least 1 (requests a minute)");
+		}
+		if (settings.soakMinutes() < 1) {
+			throw new IllegalArgumentException("--soak-minutes must be at least 1");
+		}
+		if (settings.soakSample() < 1 || settings.soakWarmup() < 0
+				|| settings.soakMinutes() * 60 - settings.soakWarmup() < 3 * settings.soakSample()) {
+			throw new IllegalArgumentException(
+					"--soak-sample must be at least 1 s and fit 3 times in --soak-minutes after --soak-warmup");
 		}
 		if (settings.coldSlice() < 1 || settings.coldSlice() > settings.slices()) {
 			throw new IllegalArgumentException("--cold-slice must be one of the --slices");

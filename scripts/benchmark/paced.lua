@@ -8,7 +8,8 @@
 -- Each wrk thread takes every THREADS-th token of the file and goes round its share, so that a
 -- file with as many tokens as requests sends each token once (the "new users" row). At the end it
 -- prints how often a thread went round its share ("tokens-wrapped N"), so that the benchmark can
--- tell when a file of new users ran out.
+-- tell when a file of new users ran out, and the answers by status ("statuses 200=5120 429=2"), so
+-- that a run with non-2xx answers says which.
 
 local threads = {}
 local count = 0
@@ -37,6 +38,11 @@ function init(args)
   end
   position = 1
   wraps = 0
+  statuses = {}
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
 end
 
 function delay()
@@ -54,9 +60,21 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local wrapped = 0
+  local wrapped, total, codes = 0, {}, {}
   for _, thread in ipairs(threads) do
     wrapped = wrapped + thread:get("wraps")
+    for status, count in pairs(thread:get("statuses")) do
+      if total[status] == nil then
+        codes[#codes + 1] = status
+      end
+      total[status] = (total[status] or 0) + count
+    end
   end
   io.write(string.format("tokens-wrapped %d\n", wrapped))
+  table.sort(codes)
+  local line = "statuses"
+  for _, status in ipairs(codes) do
+    line = line .. string.format(" %d=%d", status, total[status])
+  end
+  io.write(line .. "\n")
 end

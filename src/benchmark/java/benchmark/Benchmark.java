@@ -195,11 +195,7 @@ public final class Benchmark implements AutoCloseable {
 		if (newUsers != null) {
 			secrets.add(Files.readAllLines(newUsers).get(0));
 		}
-		this.secrets.checkNoneLogged(secrets);
-		String table = this.report.render();
-		System.out.print(table);
-		Files.writeString(s.work().resolve("results.md"), table);
-		return this.report.problems().isEmpty() ? 0 : 1;
+		return finish(secrets);
 	}
 
 	/**
@@ -209,6 +205,15 @@ public final class Benchmark implements AutoCloseable {
 	private int finish(Tokens tokens, List<String> more) throws IOException {
 		List<String> secrets = new ArrayList<>(List.of(tokens.firstUser()));
 		secrets.addAll(more);
+		return finish(secrets);
+	}
+
+	/**
+	 * Checks the logs for the access key, the database password and the {@code secrets}
+	 * of the run, and prints the table, with the services' WARN and ERROR lines when the
+	 * run has problems.
+	 */
+	private int finish(List<String> secrets) throws IOException {
 		this.secrets.checkNoneLogged(secrets);
 		if (!this.report.problems().isEmpty()) {
 			this.report.explain(LogDigest.of(this.settings.work()));

@@ -146,7 +146,7 @@ class BucketTable {
 
 	/**
 	 * Tells the database what each bucket granted and asks it for tokens (an exact
-	 * bucket), in one transaction; a bucket the table does not hold yet starts full.
+	 * bucket), in one statement; a bucket the table does not hold yet is made full first.
 	 * @return each bucket's tokens now and what it granted, by key
 	 * @throws PessimisticLockingFailureException when a bucket stayed locked too long
 	 * @throws QueryTimeoutException when the statement took too long
@@ -178,38 +178,31 @@ class BucketTable {
 			i++;
 		}
 		long start = System.nanoTime();
+		// Two statements, each its own transaction: a row made full may stay.
 		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				Map<String, Result> results = new HashMap<>();
-				try (PreparedStatement insert = connection.prepareStatement(INSERT_MISSING)) {
-					insert.setArray(1, array(connection, "varchar", ids));
-					insert.setArray(2, array(connection, "float8", capacities));
-					insert.setArray(3, array(connection, "int8", periods));
-					insert.executeUpdate();
-				}
-				try (PreparedStatement take = connection.prepareStatement(TAKE)) {
-					take.setArray(1, array(connection, "varchar", ids));
-					take.setArray(2, array(connection, "int4", told));
-					take.setArray(3, array(connection, "int4", asked));
-					take.setArray(4, array(connection, "float8", capacities));
-					take.setArray(5, array(connection, "int8", periods));
-					take.setArray(6, array(connection, "int4", reserves));
-					take.setArray(7, array(connection, "int4", own));
-					take.setLong(8, this.reserveFor.toMillis());
-					try (ResultSet rows = take.executeQuery()) {
-						while (rows.next()) {
-							results.put(rows.getString(1), new Result(rows.getDouble(2), rows.getInt(3)));
-						}
+			Map<String, Result> results = new HashMap<>();
+			try (PreparedStatement insert = connection.prepareStatement(INSERT_MISSING)) {
+				insert.setArray(1, array(connection, "varchar", ids));
+				insert.setArray(2, array(connection, "float8", capacities));
+				insert.setArray(3, array(connection, "int8", periods));
+				insert.executeUpdate();
+			}
+			try (PreparedStatement take = connection.prepareStatement(TAKE)) {
+				take.setArray(1, array(connection, "varchar", ids));
+				take.setArray(2, array(connection, "int4", told));
+				take.setArray(3, array(connection, "int4", asked));
+				take.setArray(4, array(connection, "float8", capacities));
+				take.setArray(5, array(connection, "int8", periods));
+				take.setArray(6, array(connection, "int4", reserves));
+				take.setArray(7, array(connection, "int4", own));
+				take.setLong(8, this.reserveFor.toMillis());
+				try (ResultSet rows = take.executeQuery()) {
+					while (rows.next()) {
+						results.put(rows.getString(1), new Result(rows.getDouble(2), rows.getInt(3)));
 					}
 				}
-				connection.commit();
-				return results;
 			}
-			catch (SQLException | RuntimeException ex) {
-				rollbackQuietly(connection, ex);
-				throw ex;
-			}
+			return results;
 		}
 		catch (SQLException ex) {
 			this.failures.increment();
@@ -328,15 +321,6 @@ class BucketTable {
 		DataAccessException translated = this.translator.translate("synchronise shared buckets", null, ex);
 		return (translated != null) ? translated
 				: new DataAccessResourceFailureException("The shared buckets cannot be reached", ex);
-	}
-
-	private static void rollbackQuietly(Connection connection, Exception failure) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException ex) {
-			failure.addSuppressed(ex);
-		}
 	}
 
 	private static Array array(Connection connection, String type, Object[] values) throws SQLException {

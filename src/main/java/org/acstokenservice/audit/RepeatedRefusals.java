@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.acstokenservice.ratelimit.BucketLimit;
@@ -20,10 +22,12 @@ import org.springframework.dao.DataAccessException;
  * refusal, and {@code acs.audit.refusals.repeated} those not written.
  * <p>
  * A limit's refusal came from a bucket already, so the fleet records it exactly once (an
- * exact bucket; further refusals come from memory). Any other refusal is decided from
- * this instance's share alone (a shared bucket of one), so that it never waits on the
- * database: a 4xx stays immediate while the database is slow or out, at the price of a
- * row per instance and window.
+ * exact bucket; further refusals come from memory). Any other refusal is decided in this
+ * instance's memory alone, so that it never waits on the database: a 4xx stays immediate
+ * while the database is slow or out, at the price of a row per instance and window. What
+ * empties that memory: each entry leaves a window after it was made, and at most
+ * {@value #MAX_REMEMBERED} are kept (60,000 at 1,000 refusals a second of as many users);
+ * one pushed out early costs a row more.
  */
 class RepeatedRefusals {
 
@@ -32,7 +36,15 @@ class RepeatedRefusals {
 	/** How often the same refusal of the same user is written at most, but for limits. */
 	static final Duration REPEATED_REFUSAL_WINDOW = Duration.ofMinutes(1);
 
+	static final int MAX_REMEMBERED = 100_000;
+
 	private final BucketStore recorded;
+
+	/** The refusals other than a limit's written by this instance in their window. */
+	private final Cache<String, Boolean> written = Caffeine.newBuilder()
+		.expireAfterWrite(REPEATED_REFUSAL_WINDOW)
+		.maximumSize(MAX_REMEMBERED)
+		.build();
 
 	private final MeterRegistry meters;
 
@@ -49,18 +61,9 @@ class RepeatedRefusals {
 	 * @param limited whether a limit refused it, which said when to come back
 	 */
 	boolean firstInWindow(AuditEntry entry, String reason, boolean limited, @Nullable Duration retryAfter) {
-		BucketLimit oncePerWindow = limited ? BucketLimit.exact(1, limitWindow(retryAfter))
-				: BucketLimit.shared(1, REPEATED_REFUSAL_WINDOW);
-		boolean first;
-		try {
-			first = this.recorded
-				.tryConsume("audit-refusal:" + entry.action() + ':' + reason + ':' + entry.actor(), oncePerWindow)
-				.isEmpty();
-		}
-		catch (DataAccessException ex) {
-			// Better a row too many than a refusal lost.
-			first = true;
-		}
+		String key = entry.action() + ":" + reason + ':' + entry.actor();
+		boolean first = limited ? firstForTheFleet(key, retryAfter)
+				: this.written.asMap().putIfAbsent(key, true) == null;
 		if (!first) {
 			this.repeated
 				.computeIfAbsent(entry.action(),
@@ -72,6 +75,17 @@ class RepeatedRefusals {
 				.increment();
 		}
 		return first;
+	}
+
+	private boolean firstForTheFleet(String key, @Nullable Duration retryAfter) {
+		try {
+			return this.recorded.tryConsume("audit-refusal:" + key, BucketLimit.exact(1, limitWindow(retryAfter)))
+				.isEmpty();
+		}
+		catch (DataAccessException ex) {
+			// Better a row too many than a refusal lost.
+			return true;
+		}
 	}
 
 	private static Duration limitWindow(@Nullable Duration retryAfter) {

@@ -224,6 +224,15 @@ class AzureTemplateTests {
 	}
 
 	@Test
+	void datasourceWhenDatabaseSilentThenSocketTimeOutWithinTheRequestBoundAsInKubernetes() {
+		String url = template.at("/variables/datasourceUrl").asString();
+
+		assertThat(DeploymentSettings.socketTimeoutProblems(url, application)).isEmpty();
+		assertThat(DeploymentSettings.socketTimeout(url))
+			.isEqualTo(DeploymentSettings.socketTimeout(KubernetesManifestTests.datasourceUrl()));
+	}
+
+	@Test
 	void logsWhenDeployedThenStructuredAsInTheImage() throws IOException {
 		Matcher image = Pattern.compile("(?m)^ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=(\\S+)$")
 			.matcher(Files.readString(Path.of("Dockerfile")));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a deployment (deploy/kubernetes, deploy/azure) must agree on with the service and
- * its image: which settings the service binds, its probe paths and port, and the JVM's
- * memory flags. Both deployments' tests ask here, so that they say the same.
+ * its image: which settings the service binds, its probe paths and port, the JVM's memory
+ * flags and the JDBC URL's socket time-out. Both deployments' tests ask here, so that
+ * they say the same.
  */
 final class DeploymentSettings {
 
@@ -47,6 +50,14 @@ final class DeploymentSettings {
 	 * (docs/benchmarks/2026-12-03-fleet-speed.md).
 	 */
 	static final long MIN_NON_HEAP_MIB = 192;
+
+	/**
+	 * How long a request waits for the database at most, as docs/operations.md and
+	 * docs/fleet.md state it.
+	 */
+	static final Duration REQUEST_BOUND = Duration.ofSeconds(2);
+
+	private static final Pattern SOCKET_TIMEOUT = Pattern.compile("[?&]socketTimeout=(\\d+)(&|$)");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -200,6 +211,36 @@ final class DeploymentSettings {
 					&& this.initialHeapMib <= maxHeapMib(containerMib);
 		}
 
+	}
+
+	/** The socketTimeout (seconds) of a PostgreSQL JDBC URL. */
+	static Duration socketTimeout(String url) {
+		Matcher matcher = SOCKET_TIMEOUT.matcher(url);
+		if (!matcher.find()) {
+			throw new AssertionError("no socketTimeout (seconds) in " + url);
+		}
+		return Duration.ofSeconds(Long.parseLong(matcher.group(1)));
+	}
+
+	/**
+	 * What is wrong with a JDBC URL's socket time-out, which is what bounds a statement
+	 * on a network that drops packets silently: it must let a slow statement end by its
+	 * own time-out (application.yml's {@code spring.jdbc.template.query-timeout}, which
+	 * cancels it and keeps the connection) and still answer within the
+	 * {@link #REQUEST_BOUND}.
+	 */
+	static List<String> socketTimeoutProblems(String url, Map<String, Object> application) {
+		Duration socket = socketTimeout(url);
+		Duration statements = DurationStyle.detectAndParse(
+				(String) KubernetesManifestTests.map(application, "spring", "jdbc", "template").get("query-timeout"));
+		List<String> problems = new ArrayList<>();
+		if (socket.compareTo(statements) <= 0) {
+			problems.add("socketTimeout " + socket + " is not above the statement time-out " + statements);
+		}
+		if (socket.compareTo(REQUEST_BOUND) > 0) {
+			problems.add("socketTimeout " + socket + " is beyond the request's bound " + REQUEST_BOUND);
+		}
+		return problems;
 	}
 
 	/** Kubernetes' and Azure's memory quantities (512Mi, 2Gi, 1.5Gi) in MiB. */

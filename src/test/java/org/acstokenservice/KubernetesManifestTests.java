@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-
-import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KubernetesManifestTests {
 
 	static final Path MANIFESTS = Path.of("deploy/kubernetes");
-
-	/** How long a request waits for the database at most, as docs/fleet.md states it. */
-	static final Duration REQUEST_BOUND = Duration.ofSeconds(2);
 
 	static Map<String, Object> application;
 
@@ -182,22 +176,9 @@ class KubernetesManifestTests {
 		assertThat(data).containsKey("SERVER_TOMCAT_REMOTEIP_INTERNALPROXIES");
 	}
 
-	/**
-	 * The JDBC socket time-out is what bounds a statement on a network that drops packets
-	 * silently: it must let a slow statement end by its own time-out (which cancels it
-	 * and keeps the connection) and still answer within the request's bound.
-	 */
 	@Test
 	void configMapWhenDatabaseSilentThenSocketTimeOutWithinTheRequestBoundAndAboveTheStatements() {
-		String url = (String) map(manifest("ConfigMap"), "data").get("SPRING_DATASOURCE_URL");
-		Matcher socketTimeout = Pattern.compile("[?&]socketTimeout=(\\d+)(&|$)").matcher(url);
-		Duration statements = DurationStyle
-			.detectAndParse((String) map(application, "spring", "jdbc", "template").get("query-timeout"));
-
-		assertThat(socketTimeout.find()).as("socketTimeout (seconds) in " + url).isTrue();
-		Duration socket = Duration.ofSeconds(Long.parseLong(socketTimeout.group(1)));
-		assertThat(socket).as("above the statement time-out").isGreaterThan(statements);
-		assertThat(socket).as("within the request's bound, docs/fleet.md").isLessThanOrEqualTo(REQUEST_BOUND);
+		assertThat(DeploymentSettings.socketTimeoutProblems(datasourceUrl(), application)).isEmpty();
 	}
 
 	@Test
@@ -250,6 +231,11 @@ class KubernetesManifestTests {
 			.toList();
 		assertThat(found).as("one %s in %s", kind, MANIFESTS).hasSize(1);
 		return found.get(0);
+	}
+
+	/** The ConfigMap's JDBC URL. */
+	static String datasourceUrl() {
+		return (String) map(manifest("ConfigMap"), "data").get("SPRING_DATASOURCE_URL");
 	}
 
 	static Map<String, Object> container() {

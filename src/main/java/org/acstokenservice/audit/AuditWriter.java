@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.acstokenservice.fleet.DatabaseBudget;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +93,9 @@ class AuditWriter implements SmartLifecycle {
 	 * gets the same 503 as any other request that needs it
 	 */
 	void write(AuditEvent event) {
-		enqueue(new Queued(event, null), System.nanoTime() + this.maxWait.toNanos());
+		try (DatabaseBudget.Wait wait = DatabaseBudget.waiting()) {
+			enqueue(new Queued(event, null), deadline());
+		}
 	}
 
 	/**
@@ -104,10 +107,17 @@ class AuditWriter implements SmartLifecycle {
 	 * the maximum wait (it is still written once the database takes it)
 	 */
 	void writeAndWait(AuditEvent event) {
-		long deadline = System.nanoTime() + this.maxWait.toNanos();
-		CompletableFuture<Void> committed = new CompletableFuture<>();
-		enqueue(new Queued(event, committed), deadline);
-		await(committed, "recorded", deadline);
+		try (DatabaseBudget.Wait wait = DatabaseBudget.waiting()) {
+			long deadline = deadline();
+			CompletableFuture<Void> committed = new CompletableFuture<>();
+			enqueue(new Queued(event, committed), deadline);
+			await(committed, "recorded", deadline);
+		}
+	}
+
+	/** The maximum wait from now, or the rest of the request's database budget. */
+	private long deadline() {
+		return System.nanoTime() + DatabaseBudget.boundNanos(this.maxWait);
 	}
 
 	/**
@@ -119,10 +129,12 @@ class AuditWriter implements SmartLifecycle {
 			drain();
 			return;
 		}
-		long deadline = System.nanoTime() + this.maxWait.toNanos();
-		CompletableFuture<Void> written = new CompletableFuture<>();
-		enqueue(new Queued(null, written), deadline);
-		await(written, "written", deadline);
+		try (DatabaseBudget.Wait wait = DatabaseBudget.waiting()) {
+			long deadline = deadline();
+			CompletableFuture<Void> written = new CompletableFuture<>();
+			enqueue(new Queued(null, written), deadline);
+			await(written, "written", deadline);
+		}
 	}
 
 	private void enqueue(Queued item, long deadline) {

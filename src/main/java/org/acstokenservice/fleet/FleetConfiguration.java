@@ -19,6 +19,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.Ordered;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * What the instances of a fleet share through the database: the feed of changes, the
@@ -86,6 +89,36 @@ class FleetConfiguration {
 		jdbc.setQueryTimeout(LOCK_STATEMENT_TIMEOUT_SECONDS);
 		return new JdbcTemplateLockProvider(
 				JdbcTemplateLockProvider.Configuration.builder().withJdbcTemplate(jdbc).usingDbTime().build());
+	}
+
+	@Bean
+	DatabaseBudgetFilter databaseBudgetFilter() {
+		return new DatabaseBudgetFilter();
+	}
+
+	/**
+	 * The application's pool, its connections counted against a request's budget: ahead
+	 * of the tracing's post-processor, which wraps it in turn, so that its spans still
+	 * see every connection and statement.
+	 */
+	@Bean
+	static BeanPostProcessor budgetedDataSource() {
+		return new BudgetedPool();
+	}
+
+	private static final class BudgetedPool implements BeanPostProcessor, Ordered {
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			return (bean instanceof HikariDataSource pool && "dataSource".equals(beanName))
+					? new BudgetedDataSource(pool) : bean;
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
 	}
 
 	/** Measures the database's clock against this instance's. */

@@ -21,6 +21,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.acstokenservice.fleet.DatabaseBudget;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,8 +203,9 @@ class PostgreSqlBucketStore implements BucketStore, AutoCloseable {
 	 * other than a busy bucket
 	 */
 	private boolean await(CompletableFuture<Void> sync, long deadline, boolean own) {
-		try {
-			sync.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		try (DatabaseBudget.Wait wait = DatabaseBudget.waiting()) {
+			long bound = Math.min(deadline - System.nanoTime(), DatabaseBudget.remainingNanos());
+			sync.get(Math.max(0, bound), TimeUnit.NANOSECONDS);
 			return true;
 		}
 		catch (TimeoutException ex) {

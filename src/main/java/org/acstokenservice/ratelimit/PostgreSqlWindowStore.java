@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import org.acstokenservice.fleet.DatabaseBudget;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -82,7 +84,7 @@ class PostgreSqlWindowStore implements WindowStore, AutoCloseable {
 			}
 			this.fullUntil.remove(key, full);
 		}
-		long deadline = System.nanoTime() + RETRY_WITHIN.toNanos();
+		long deadline = System.nanoTime() + DatabaseBudget.boundNanos(RETRY_WITHIN);
 		prepare(key, limit.calls());
 		Decision decision = decide(key, limit, "for update skip locked");
 		for (int again = 0; again < 4 && !decision.taken() && decision.waitSeconds() <= 0

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.acstokenservice.fleet.BudgetedDataSource;
 import org.acstokenservice.fleet.PostgreSqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,8 @@ class RateLimitConfiguration {
 	WindowStore windowStore(DataSource dataSource, SharedBucketProperties properties, MeterRegistry meters,
 			ObjectProvider<ObservationRegistry> observations) {
 		WindowStore store = PostgreSqlConnection.of(dataSource)
-			.<WindowStore>map((database) -> new PostgreSqlWindowStore(windowsPool(database, properties, meters)))
+			.<WindowStore>map((database) -> new PostgreSqlWindowStore(
+					new BudgetedDataSource(windowsPool(database, properties, meters))))
 			.orElseGet(InMemoryWindowStore::new);
 		return new ObservedWindowStore(store, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}

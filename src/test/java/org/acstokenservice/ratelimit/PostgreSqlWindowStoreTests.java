@@ -177,6 +177,28 @@ class PostgreSqlWindowStoreTests {
 		}
 	}
 
+	/**
+	 * After PostgreSQL restarts, the first call to ACS must not fail on a pooled
+	 * connection that died with it: one used within the last 500 ms is handed out
+	 * unchecked.
+	 */
+	@Test
+	void tryAdmitWhenItsConnectionDiedThenAdmittedOnAFreshOne() {
+		WindowLimit limit = new WindowLimit(50, Duration.ofHours(1));
+		PostgreSqlWindowStore store = store();
+		assertThat(store.tryAdmit("acs-budget:default:create", limit)).isEmpty();
+
+		int ended = this.jdbc.sql("""
+				select count(pg_terminate_backend(pid)) from pg_stat_activity
+				where pid <> pg_backend_pid() and backend_type = 'client backend'""").query(Integer.class).single();
+
+		assertThat(ended).as("the pool's backends ended").isPositive();
+		assertThat(store.tryAdmit("acs-budget:default:create", limit)).isEmpty();
+		assertThat(this.jdbc.sql("select count(*) from sliding_window_slot where used_at > now() - interval '1 minute'")
+			.query(Long.class)
+			.single()).as("two calls, two slots at most three").isBetween(2L, 3L);
+	}
+
 	private static int mostWithin(List<Long> times, Duration window) {
 		int most = 0;
 		for (int first = 0, last = 0; last < times.size(); last++) {

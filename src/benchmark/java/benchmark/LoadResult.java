@@ -8,26 +8,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one load run at a fixed concurrency measured: answers, throughput, median and 99th
- * percentile latency, and the answers that went wrong. Read from wrk's output or from the
- * one line that {@link SdkLoad} prints.
+ * What one load run at a fixed concurrency measured: answers, throughput, median, 99th
+ * percentile and slowest latency, and the answers that went wrong. Read from wrk's output
+ * or from the one line that {@link SdkLoad} prints.
  *
  * @param requests answers received in the run
  * @param seconds the run's length
  * @param p50Millis median latency
  * @param p99Millis 99th percentile latency
+ * @param maxMillis the slowest answer's latency (wrk's "Max"); NaN when not measured
  * @param failures answers with a 4xx or 5xx status, or failed SDK calls
  * @param socketErrors wrk's connect, read, write and time-out errors
  * @param tokensWrapped how often a wrk thread came back to the first of its tokens
  * @param statuses answers by HTTP status, when the script counts them
  * ({@code scripts/benchmark/flood.lua} and {@code users.lua}); empty otherwise
  */
-record LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
-		long tokensWrapped, Map<Integer, Long> statuses) {
+record LoadResult(long requests, double seconds, double p50Millis, double p99Millis, double maxMillis, long failures,
+		long socketErrors, long tokensWrapped, Map<Integer, Long> statuses) {
 
 	private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(us|ms|s|m|h)");
 
 	private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|99)(?:\\.000)?%\\s+([\\d.]+)(us|ms|s|m|h)",
+			Pattern.MULTILINE);
+
+	/** wrk's "Thread Stats" line of the latency: average, deviation, maximum. */
+	private static final Pattern LATENCY_STATS = Pattern.compile(
+			"^\\s*Latency\\s+[\\d.]+(?:us|ms|s|m|h)\\s+[\\d.]+(?:us|ms|s|m|h)\\s+([\\d.]+)(us|ms|s|m|h)\\s",
 			Pattern.MULTILINE);
 
 	private static final Pattern SOCKET_ERRORS = Pattern
@@ -45,10 +51,16 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 		statuses = Map.copyOf(statuses);
 	}
 
-	/** A run whose answers were not counted by status. */
+	/** A run whose answers were not counted by status, its slowest answer unknown. */
 	LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
 			long tokensWrapped) {
 		this(requests, seconds, p50Millis, p99Millis, failures, socketErrors, tokensWrapped, Map.of());
+	}
+
+	/** A run whose slowest answer is unknown. */
+	LoadResult(long requests, double seconds, double p50Millis, double p99Millis, long failures, long socketErrors,
+			long tokensWrapped, Map<Integer, Long> statuses) {
+		this(requests, seconds, p50Millis, p99Millis, Double.NaN, failures, socketErrors, tokensWrapped, statuses);
 	}
 
 	double requestsPerSecond() {
@@ -68,14 +80,14 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 	 * Runs made at the same time against the instances of a fleet, as one: answers,
 	 * errors and wraps added up, the throughput the sum of the runs' throughputs, and the
 	 * highest of their medians and 99th percentiles (wrk reports percentiles, not its
-	 * histogram, so they cannot be merged exactly).
+	 * histogram, so they cannot be merged exactly) and of their slowest answers.
 	 */
 	static LoadResult together(List<LoadResult> runs) {
 		long requests = runs.stream().mapToLong(LoadResult::requests).sum();
 		double perSecond = runs.stream().mapToDouble(LoadResult::requestsPerSecond).sum();
 		return new LoadResult(requests, (perSecond > 0) ? requests / perSecond : 0,
 				runs.stream().mapToDouble(LoadResult::p50Millis).max().orElse(Double.NaN),
-				runs.stream().mapToDouble(LoadResult::p99Millis).max().orElse(Double.NaN),
+				runs.stream().mapToDouble(LoadResult::p99Millis).max().orElse(Double.NaN), slowest(runs),
 				runs.stream().mapToLong(LoadResult::failures).sum(),
 				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
 				runs.stream().mapToLong(LoadResult::tokensWrapped).sum(), statuses(runs));
@@ -83,14 +95,14 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 
 	/**
 	 * Runs made one after another against the same endpoint, as one: answers, seconds,
-	 * errors and wraps added up, and the medians of the runs' medians and 99th
-	 * percentiles.
+	 * errors and wraps added up, the medians of the runs' medians and 99th percentiles,
+	 * and the slowest of their slowest answers.
 	 */
 	static LoadResult oneAfterAnother(List<LoadResult> runs) {
 		return new LoadResult(runs.stream().mapToLong(LoadResult::requests).sum(),
 				runs.stream().mapToDouble(LoadResult::seconds).sum(),
 				median(runs.stream().mapToDouble(LoadResult::p50Millis).sorted().toArray()),
-				median(runs.stream().mapToDouble(LoadResult::p99Millis).sorted().toArray()),
+				median(runs.stream().mapToDouble(LoadResult::p99Millis).sorted().toArray()), slowest(runs),
 				runs.stream().mapToLong(LoadResult::failures).sum(),
 				runs.stream().mapToLong(LoadResult::socketErrors).sum(),
 				runs.stream().mapToLong(LoadResult::tokensWrapped).sum(), statuses(runs));
@@ -100,6 +112,15 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 		Map<Integer, Long> sums = new TreeMap<>();
 		runs.forEach((run) -> run.statuses().forEach((status, count) -> sums.merge(status, count, Long::sum)));
 		return sums;
+	}
+
+	/** The slowest of the runs' slowest answers that are known. */
+	private static double slowest(List<LoadResult> runs) {
+		return runs.stream()
+			.mapToDouble(LoadResult::maxMillis)
+			.filter((millis) -> !Double.isNaN(millis))
+			.max()
+			.orElse(Double.NaN);
 	}
 
 	private static double median(double[] sorted) {
@@ -128,6 +149,8 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 		if (Double.isNaN(p50) || Double.isNaN(p99)) {
 			throw new IllegalStateException("No latency distribution in wrk's output:\n" + output);
 		}
+		Matcher stats = LATENCY_STATS.matcher(output);
+		double max = stats.find() ? millis(stats.group(1), stats.group(2)) : Double.NaN;
 		long socketErrors = 0;
 		Matcher errors = SOCKET_ERRORS.matcher(output);
 		if (errors.find()) {
@@ -149,7 +172,7 @@ record LoadResult(long requests, double seconds, double p50Millis, double p99Mil
 			}
 		}
 		return new LoadResult(Long.parseLong(requests.group(1)), millis(requests.group(2), requests.group(3)) / 1000.0,
-				p50, p99, non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors,
+				p50, p99, max, non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0, socketErrors,
 				wrapped.find() ? Long.parseLong(wrapped.group(1)) : 0, statuses);
 	}
 

@@ -47,6 +47,20 @@ class LoadResultTests {
 	}
 
 	@Test
+	void parseWrkThenSlowestAnswerFromLatencyStats() {
+		assertThat(LoadResult.parseWrk(WRK_REPORT).maxMillis()).isEqualTo(538.26);
+		String slow = WRK_REPORT.replace("Latency   108.64ms  101.76ms 538.26ms",
+				"Latency     1.21s   800.00ms   8.10s ");
+		assertThat(LoadResult.parseWrk(slow).maxMillis()).isEqualTo(8100.0);
+	}
+
+	@Test
+	void parseWrkWhenNoLatencyStatsThenSlowestUnknown() {
+		String without = WRK_REPORT.replaceAll("(?m)^.*Latency {3}108.*\\n", "");
+		assertThat(LoadResult.parseWrk(without).maxMillis()).isNaN();
+	}
+
+	@Test
 	void parseWrkWhenAllWentWellThenNoErrors() {
 		String clean = WRK_REPORT.replaceAll("(?m)^.*(Socket errors|Non-2xx).*\\n", "");
 		LoadResult result = LoadResult.parseWrk(clean);
@@ -92,9 +106,18 @@ class LoadResultTests {
 		assertThat(together.requestsPerSecond()).isCloseTo(100 + 3000 / 20.5 + 1000 / 19.9, within(1e-9));
 		assertThat(together.p50Millis()).isEqualTo(4.0);
 		assertThat(together.p99Millis()).isEqualTo(40.0);
+		assertThat(together.maxMillis()).isNaN();
 		assertThat(together.failures()).isEqualTo(1);
 		assertThat(together.socketErrors()).isEqualTo(2);
 		assertThat(together.tokensWrapped()).isEqualTo(12);
+	}
+
+	@Test
+	void togetherThenSlowestOfTheKnownSlowest() {
+		LoadResult together = LoadResult.together(List.of(new LoadResult(10, 3.0, 1.0, 2.0, 950.0, 0, 0, 0, Map.of()),
+				new LoadResult(10, 3.0, 1.0, 2.0, 2100.0, 0, 0, 0, Map.of()),
+				new LoadResult(10, 3.0, 1.0, 2.0, 0, 0, 0)));
+		assertThat(together.maxMillis()).isEqualTo(2100.0);
 	}
 
 	@Test

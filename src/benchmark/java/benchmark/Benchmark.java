@@ -132,7 +132,8 @@ public final class Benchmark implements AutoCloseable {
 		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
 		ServiceScenarios services = new ServiceScenarios(s, launcher, this.database, this.wrk, this.checks,
 				this.report);
-		FloodScenario floods = new FloodScenario(s, this.wrk, this.issuer, this.keySet, this.secrets, this.report);
+		FloodScenario floods = new FloodScenario(s, this.wrk, this.issuer, this.keySet, this.secrets, this.checks,
+				this.report);
 		ReferenceScenario references = new ReferenceScenario(s, launcher, this.wrk, this.checks, floods, this.report);
 		ReportHeader header = new ReportHeader(s, this.report);
 		ServiceRows serviceRows = new ServiceRows(s, this.report);

@@ -11,6 +11,7 @@
 #   scripts/benchmark.sh --at-defaults   # rows 20 to 23: statements and audit bytes per reuse hit
 #   scripts/benchmark.sh --soak     # 30 minutes of steady load, sampled each minute
 #   scripts/benchmark.sh --soak --soak-minutes=3   # a shorter soak
+#   scripts/benchmark.sh --flood-networks   # rows 24, 25: forged tokens from rotating /64s, new users
 #   scripts/benchmark.sh --connections=32 --warmup=60 --measure=20 --steady-after=120 ...
 #
 # Options are those of src/benchmark/java/benchmark/Benchmark.java. Logs and the table (results.md)

@@ -60,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * (8) paced at least {@code --soak-delay} (10 ms) apart, and a new user every
  * {@code --new-user-delay} (1000 ms), sampled every {@code --soak-sample} (60) seconds,
  * flat or not after {@code --soak-warmup} (300) seconds).
+ * <p>
+ * {@code --flood-networks} is a third (rows 24 and 25, issue 28): one service process
+ * with every limit at its defaults behind a trusted proxy, the emulator with ACS's limits
+ * on; {@code --flood-connections} (200) send forged tokens, each request from the next
+ * IPv6 /64 of one /48, for {@code --flood} (20) seconds after {@code --flood-warmup} (5),
+ * while new users ask for their first token one after another, {@code --new-user-delay}
+ * (200 ms) apart.
  */
 public final class Benchmark implements AutoCloseable {
 
@@ -125,10 +132,13 @@ public final class Benchmark implements AutoCloseable {
 		if (s.atDefaults() || s.soak()) {
 			return runManyUsers();
 		}
+		if (s.floodNetworks()) {
+			return runFloodNetworks();
+		}
 		Tokens tokens = Tokens.sign(s, this.issuer, this.secrets);
 		Progress.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
 		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
-		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey());
+		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey(), false);
 		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
 		ServiceScenarios services = new ServiceScenarios(s, launcher, this.database, this.wrk, this.checks,
 				this.report);
@@ -177,7 +187,7 @@ public final class Benchmark implements AutoCloseable {
 		String admin = Tokens.admin(this.issuer);
 		Progress.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call)");
 		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
-		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey());
+		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey(), false);
 		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
 		String load = Files.readString(Path.of("/proc/loadavg")).strip();
 		new ReportHeader(s, this.report).addManyUsers();
@@ -197,6 +207,45 @@ public final class Benchmark implements AutoCloseable {
 			secrets.add(Files.readAllLines(newUsers).get(0));
 		}
 		return finish(secrets);
+	}
+
+	/**
+	 * {@code --flood-networks} (rows 24 and 25): a flood of forged tokens from rotating
+	 * /64s beside new users, on one service process with every limit at its defaults.
+	 */
+	private int runFloodNetworks() throws Exception {
+		Settings s = this.settings;
+		List<String> forged = new ArrayList<>();
+		for (int i = 0; i < FloodNetworksRun.FORGED_TOKENS; i++) {
+			forged.add(this.issuer.tokenSignedByOtherKey("bench-forger-" + i));
+		}
+		Path forgedFile = this.secrets.file("forged-networks.tokens");
+		Files.write(forgedFile, forged);
+		Path warmupUsers = Tokens.write(this.issuer, this.secrets, "networks-new-users-warmup",
+				FloodNetworksRun.newUsers(s, s.floodWarmup()), "bench-networks-warmup-");
+		Path measuredUsers = Tokens.write(this.issuer, this.secrets, "networks-new-users",
+				FloodNetworksRun.newUsers(s, s.flood()), "bench-networks-new-");
+		String firstUser = firstLine(
+				Tokens.write(this.issuer, this.secrets, "networks-first-user", 1, "bench-networks-first-"));
+		Progress
+			.print("starting PostgreSQL and the ACS emulator (+" + s.latencyMillis() + " ms a call, ACS's limits on)");
+		this.database = Database.start(s, this.processes, this.secrets.databasePassword(), this.report);
+		Emulator emulator = Emulator.start(s, this.processes, this.secrets.accessKey(), true);
+		Launcher launcher = new Launcher(s, this.processes, emulator, this.keySet, this.secrets.databasePassword());
+		String load = Files.readString(Path.of("/proc/loadavg")).strip();
+		new ReportHeader(s, this.report).addFloodNetworks();
+		new FloodNetworksRows(s, this.report)
+			.add(new FloodNetworksRun(s, launcher, this.database, this.wrk, this.checks, this.keySet).run(forgedFile,
+					warmupUsers, measuredUsers, firstUser));
+		this.report.header("Load average (/proc/loadavg) before: " + load + "; after: "
+				+ Files.readString(Path.of("/proc/loadavg")).strip());
+		List<String> secrets = new ArrayList<>(forged);
+		secrets.addAll(List.of(firstUser, firstLine(measuredUsers), firstLine(warmupUsers)));
+		return finish(secrets);
+	}
+
+	private static String firstLine(Path file) throws IOException {
+		return Files.readAllLines(file).get(0);
 	}
 
 	/**

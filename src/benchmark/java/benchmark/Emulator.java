@@ -21,7 +21,7 @@ final class Emulator {
 	/**
 	 * The emulator enforces ACS's limits unless told otherwise (1000 issue-token calls
 	 * per 30 s, and so on), which rows 4 to 6 exceed: they measure the service, not ACS's
-	 * refusals.
+	 * refusals. {@code --flood-networks} keeps them, as ACS would.
 	 */
 	private static final String LIMITS_OFF = "--acs.emulator.limits.enabled=false";
 
@@ -40,15 +40,16 @@ final class Emulator {
 	/**
 	 * Starts the emulator and waits until it has written its certificate and accepts
 	 * connections.
+	 * @param acsLimits whether it refuses calls beyond ACS's limits with 429, as ACS does
 	 */
-	static Emulator start(Settings settings, Processes processes, String accessKey) throws Exception {
+	static Emulator start(Settings settings, Processes processes, String accessKey, boolean acsLimits)
+			throws Exception {
 		Path temporary = Files.createDirectories(settings.work().resolve("emulator-tmp"));
 		int port = Server.freePort();
-		Child emulator = processes.start("emulator",
-				List.of(Launcher.JAVA.toString(), "-Djava.io.tmpdir=" + temporary, "-jar", settings.jar().toString(),
-						"--spring.profiles.active=emulator", "--acs.emulator.host=127.0.0.1",
-						"--acs.emulator.port=" + port,
-						"--acs.emulator.faults.latency=" + settings.latencyMillis() + "ms", LIMITS_OFF),
+		Child emulator = processes.start("emulator", List.of(Launcher.JAVA.toString(), "-Djava.io.tmpdir=" + temporary,
+				"-jar", settings.jar().toString(), "--spring.profiles.active=emulator", "--acs.emulator.host=127.0.0.1",
+				"--acs.emulator.port=" + port, "--acs.emulator.faults.latency=" + settings.latencyMillis() + "ms",
+				acsLimits ? "--acs.emulator.limits.enabled=true" : LIMITS_OFF),
 				Map.of("ACS_EMULATOR_ACCESSKEY", accessKey));
 		long deadline = System.nanoTime() + Server.READY_WITHIN.toNanos();
 		while (System.nanoTime() < deadline) {

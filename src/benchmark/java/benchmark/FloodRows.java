@@ -63,7 +63,7 @@ final class FloodRows {
 	}
 
 	/** The flood's refusals, 4xx answers, per second. */
-	private static double refusalsPerSecond(LoadResult flood) {
+	static double refusalsPerSecond(LoadResult flood) {
 		return flood.answers(400, 499) / flood.seconds();
 	}
 
@@ -71,7 +71,7 @@ final class FloodRows {
 	 * A flood's answers by status: "401: 3, 429: 15230, 5xx: 0, other: 0, socket errors:
 	 * 0".
 	 */
-	private static String floodStatuses(LoadResult flood) {
+	static String floodStatuses(LoadResult flood) {
 		long counted = flood.statuses().values().stream().mapToLong(Long::longValue).sum();
 		long other = counted - flood.answers(401, 401) - flood.answers(429, 429) - flood.answers(500, 599);
 		return String.format(Locale.ROOT, "401: %d, 429: %d, 5xx: %d, other: %d%s, socket errors: %d",

@@ -72,6 +72,14 @@ final class Launcher {
 	static final List<String> LIMITS_OFF = List.of("--token-service.policy.rate-limit.enabled=false",
 			"--acs.budget.enabled=false");
 
+	/**
+	 * {@code --flood-networks}: the service behind a proxy on loopback that it trusts (as
+	 * {@code SignInFloodTests} runs it), so that it believes the {@code X-Forwarded-For}
+	 * that wrk sends.
+	 */
+	static final List<String> TRUSTED_PROXY = List.of("--server.forward-headers-strategy=native",
+			"--server.tomcat.remoteip.internal-proxies=127.0.0.1/32");
+
 	private final Settings settings;
 
 	private final Processes processes;
@@ -114,6 +122,16 @@ final class Launcher {
 	 */
 	Server startServiceAtDefaults(String name, String jdbcUrl) {
 		return startService(name, jdbcUrl, RATE_LIMIT_DEFAULTS, List.of());
+	}
+
+	/**
+	 * A service process with every limit at its defaults, as shipped: the per-user rate
+	 * limit, the ACS budget (ACS's limits less its reserve) and the failed sign-in limit;
+	 * {@code --service-args} as for {@link #startService}.
+	 * @param rowArguments the run's own switches, such as {@link #TRUSTED_PROXY}
+	 */
+	Server startServiceAsShipped(String name, String jdbcUrl, List<String> rowArguments) {
+		return startService(name, jdbcUrl, List.of(), rowArguments);
 	}
 
 	private Server startService(String name, String jdbcUrl, List<String> limits, List<String> rowArguments) {

@@ -71,6 +71,25 @@ final class ReportHeader {
 				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
 	}
 
+	/** The header of {@code --flood-networks}. */
+	void addFloodNetworks() throws IOException {
+		Settings s = this.settings;
+		this.report.header(String.format(Locale.ROOT,
+				"POST /token under a flood from rotating /64s (rows 24 and 25)%s, %s UTC",
+				s.smoke() ? " (SMOKE: figures mean nothing)" : "",
+				DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(Instant.now().atOffset(ZoneOffset.UTC))));
+		this.report.header(String.format(Locale.ROOT, "%s, %d cores, Java %s, %s; jar %s", cpu(),
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.runtime.version"), wrkVersion(),
+				s.jar()));
+		this.report.header(String.format(Locale.ROOT,
+				"One service process: production mode, PostgreSQL, every limit at its defaults (per-user rate limit, "
+						+ "ACS call budget, failed sign-in limit), behind a trusted proxy (%s); JVM: %s%s; emulator: +%d "
+						+ "ms a call, ACS's limits on%s",
+				String.join(" ", Launcher.TRUSTED_PROXY), String.join(" ", Launcher.JVM_FLAGS),
+				s.serviceJava().map((java) -> "; the service's java: " + java).orElse(""), s.latencyMillis(),
+				alsoWith(s.serviceJvmFlags(), "service JVM") + alsoWith(s.serviceArguments(), "service process")));
+	}
+
 	private static String cpu() throws IOException {
 		try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
 			return lines.filter((line) -> line.startsWith("model name"))

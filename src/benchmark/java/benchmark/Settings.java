@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  * with the per-user rate limit at its defaults, over {@code manyUsers}
  * @param soak only the soak: one service process under a steady paced load for
  * {@code soakMinutes}, sampled every {@code soakSample} seconds
+ * @param floodNetworks only rows 24 and 25: a flood of forged tokens from rotating IPv6
+ * /64s behind a trusted proxy, beside new users' first tokens, on one service process
+ * with every limit at its defaults
  * @param soakMinutes the soak's length
  * @param soakSample seconds between the soak's samples: a minute, or a twelfth of a
  * shorter soak
@@ -29,7 +32,8 @@ import java.util.stream.Stream;
  * pace of rows 20 to 23 and of the soak's reuse hits
  * @param soakConnections the soak's connections of reuse hits, each paced
  * @param soakDelayMillis the pause between an answer and the next request of each of them
- * @param newUserDelayMillis the pause between new users in the soak (one connection)
+ * @param newUserDelayMillis the pause between new users in the soak and in
+ * {@code floodNetworks} (one connection): 1000 ms, or 200 ms in {@code floodNetworks}
  * @param connections wrk's connections, the fixed concurrency of every load row
  * @param threads wrk's threads
  * @param users distinct users whose tokens the load rows use in turn
@@ -43,9 +47,10 @@ import java.util.stream.Stream;
  * @param latencyMillis what the emulator adds to each ACS call
  * @param instances service instances in the fleet rows
  * @param fleetWarmup load on the fleet before it is measured
- * @param flood length of each measured flood of forged tokens
+ * @param flood length of each measured flood of forged tokens: 15 s, or 20 s in
+ * {@code floodNetworks}
  * @param floodWarmup a flood of the same kind before each measured one
- * @param floodConnections wrk's connections sending the forged token
+ * @param floodConnections wrk's connections sending forged tokens
  * @param floodUsers signed-in users during a flood, each on a connection of their own
  * @param floodDelayMillis the pause between an answer and a flood user's next request
  * @param jar the service's jar
@@ -63,13 +68,13 @@ import java.util.stream.Stream;
  * this JVM's, the test classes and the dependencies, without the service's own classes
  * and {@code application.yml}
  */
-record Settings(boolean smoke, boolean coldStart, boolean atDefaults, boolean soak, int soakMinutes, int soakSample,
-		int soakWarmup, int manyUsers, int perUser, int soakConnections, int soakDelayMillis, int newUserDelayMillis,
-		int connections, int threads, int users, int warmup, int measure, int slice, int slices, int coldSlice,
-		int steadyAfter, int newUsersWarmup, int latencyMillis, int instances, int fleetWarmup, int flood,
-		int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis, Path jar,
-		List<String> serviceArguments, List<String> serviceJvmFlags, Optional<Path> serviceJava, Path lua, Path work,
-		String referenceClasspath) {
+record Settings(boolean smoke, boolean coldStart, boolean atDefaults, boolean soak, boolean floodNetworks,
+		int soakMinutes, int soakSample, int soakWarmup, int manyUsers, int perUser, int soakConnections,
+		int soakDelayMillis, int newUserDelayMillis, int connections, int threads, int users, int warmup, int measure,
+		int slice, int slices, int coldSlice, int steadyAfter, int newUsersWarmup, int latencyMillis, int instances,
+		int fleetWarmup, int flood, int floodWarmup, int floodConnections, int floodUsers, int floodDelayMillis,
+		Path jar, List<String> serviceArguments, List<String> serviceJvmFlags, Optional<Path> serviceJava, Path lua,
+		Path work, String referenceClasspath) {
 
 	static Settings of(Map<String, String> options) {
 		Map<String, String> values = new LinkedHashMap<>(options);
@@ -77,19 +82,21 @@ record Settings(boolean smoke, boolean coldStart, boolean atDefaults, boolean so
 		boolean coldStart = Boolean.parseBoolean(values.remove("cold-start"));
 		boolean atDefaults = Boolean.parseBoolean(values.remove("at-defaults"));
 		boolean soak = Boolean.parseBoolean(values.remove("soak"));
+		boolean floodNetworks = Boolean.parseBoolean(values.remove("flood-networks"));
 		int soakMinutes = number(values, "soak-minutes", smoke ? 1 : 30);
-		Settings settings = new Settings(smoke, coldStart, atDefaults, soak, soakMinutes,
+		Settings settings = new Settings(smoke, coldStart, atDefaults, soak, floodNetworks, soakMinutes,
 				number(values, "soak-sample", Math.min(60, soakMinutes * 60 / 12)),
 				number(values, "soak-warmup", Math.min(300, soakMinutes * 60 / 3)),
 				number(values, "many-users", smoke ? 1000 : 8000), number(values, "per-user", 3),
 				number(values, "soak-connections", 8), number(values, "soak-delay", 10),
-				number(values, "new-user-delay", 1000), number(values, "connections", 32), number(values, "threads", 2),
-				number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
+				number(values, "new-user-delay", floodNetworks ? 200 : 1000), number(values, "connections", 32),
+				number(values, "threads", 2), number(values, "users", 200), number(values, "warmup", smoke ? 3 : 60),
 				number(values, "measure", smoke ? 3 : 20), number(values, "slice", smoke ? 3 : 10),
 				number(values, "slices", smoke ? 2 : 12), number(values, "cold-slice", smoke ? 2 : 4),
 				number(values, "steady-after", smoke ? 6 : 120), number(values, "new-users-warmup", smoke ? 3 : 20),
 				number(values, "latency", 50), number(values, "instances", 3),
-				number(values, "fleet-warmup", smoke ? 6 : 120), number(values, "flood", smoke ? 3 : 15),
+				number(values, "fleet-warmup", smoke ? 6 : 120),
+				number(values, "flood", smoke ? 3 : floodNetworks ? 20 : 15),
 				number(values, "flood-warmup", smoke ? 2 : 5), number(values, "flood-connections", 200),
 				number(values, "flood-users", 20), number(values, "flood-delay", 50), Path.of(required(values, "jar")),
 				words(values.get("service-args")), words(values.get("service-jvm-args")),
@@ -109,9 +116,12 @@ record Settings(boolean smoke, boolean coldStart, boolean atDefaults, boolean so
 		if (settings.floodConnections() < settings.threads()) {
 			throw new IllegalArgumentException("--flood-connections must be at least --threads");
 		}
-		if (List.of(coldStart, atDefaults, soak).stream().filter(Boolean::booleanValue).count() > 1) {
+		if (List.of(coldStart, atDefaults, soak, floodNetworks).stream().filter(Boolean::booleanValue).count() > 1) {
 			throw new IllegalArgumentException(
-					"--cold-start, --at-defaults and --soak are runs of their own: one at most");
+					"--cold-start, --at-defaults, --soak and --flood-networks are runs of their own: one at most");
+		}
+		if (settings.newUserDelayMillis() < 1) {
+			throw new IllegalArgumentException("--new-user-delay must be at least 1 (ms)");
 		}
 		if (settings.perUser() < 1) {
 			throw new IllegalArgumentException("--per-user must be at least 1 (requests a minute)");

@@ -1,12 +1,9 @@
--- wrk script of scripts/benchmark.sh --at-defaults, --soak and --flood-networks: tokens.lua at a
--- pace, POST /token, each request with the bearer token of the next user in a file of pre-generated
--- JWTs (one a line, never printed), each connection waiting DELAY_MS between an answer and its next
--- request (wrk leaves the wait out of the latency), so that no user exceeds the per-user rate limit.
+-- wrk script of scripts/benchmark.sh --at-defaults and --soak: tokens.lua at a pace, POST /token,
+-- each request with the bearer token of the next user in a file of pre-generated JWTs (one a line,
+-- never printed), each connection waiting DELAY_MS between an answer and its next request (wrk
+-- leaves the wait out of the latency), so that no user exceeds the per-user rate limit's defaults.
 --
---   wrk -t THREADS ... -s paced.lua URL -- TOKEN_FILE THREADS DELAY_MS [FORWARDED_FOR]
---
--- With FORWARDED_FOR every request carries it as X-Forwarded-For: the users' address as a proxy
--- that the service trusts names it (--flood-networks).
+--   wrk -t THREADS ... -s paced.lua URL -- TOKEN_FILE THREADS DELAY_MS
 --
 -- Each wrk thread takes every THREADS-th token of the file and goes round its share, so that a
 -- file with as many tokens as requests sends each token once (the "new users" row). At the end it
@@ -26,17 +23,12 @@ end
 function init(args)
   local file, share = args[1], tonumber(args[2])
   pause = tonumber(args[3])
-  local forwarded = args[4]
   prepared = {}
   local index = 0
   for line in io.lines(file) do
     if line ~= "" then
       if index % share == id then
-        local headers = { ["Authorization"] = "Bearer " .. line }
-        if forwarded ~= nil and forwarded ~= "" then
-          headers["X-Forwarded-For"] = forwarded
-        end
-        prepared[#prepared + 1] = wrk.format("POST", nil, headers, nil)
+        prepared[#prepared + 1] = wrk.format("POST", nil, { ["Authorization"] = "Bearer " .. line }, nil)
       end
       index = index + 1
     end

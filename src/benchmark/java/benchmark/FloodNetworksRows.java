@@ -42,9 +42,10 @@ final class FloodNetworksRows {
 				"slowest " + Report.millis(users.maxMillis()) + " (target: every one 200 within "
 						+ FloodNetworksRun.FIRST_TOKEN_BOUND.toSeconds() + " s)",
 				String.format(Locale.ROOT,
-						"one connection: one new user (no identity yet) after another, %d ms between an answer and "
-								+ "the next request, from %s through the same proxy, at the same time as row 24; %s; "
-								+ "warm-up (%d s, with its flood): %s",
+						"one new user (no identity yet) after another on one connection (the benchmark's own "
+								+ "client, which waits for the last answer), %d ms between an answer and the next "
+								+ "request, from %s through the same proxy, at the same time as row 24; %s; warm-up "
+								+ "(%d s, with its flood): %s",
 						s.newUserDelayMillis(), FloodNetworksRun.NEW_USERS_ADDRESS, firstTokens(users), s.floodWarmup(),
 						figures.warmup()
 							.map((warmup) -> "p50 " + Report.millis(warmup.users().p50Millis()) + ", "

@@ -42,6 +42,8 @@ final class FloodNetworksRun {
 
 	private final KeySetServer keySet;
 
+	private final FirstTokenLoad firstTokens = new FirstTokenLoad();
+
 	FloodNetworksRun(Settings settings, Launcher launcher, Database database, Wrk wrk, Checks checks,
 			KeySetServer keySet) {
 		this.settings = settings;
@@ -54,7 +56,7 @@ final class FloodNetworksRun {
 
 	/**
 	 * New users that a flood of {@code seconds} can take on one connection: one a pause,
-	 * and a margin.
+	 * and a margin. A run that uses them all before its end fails.
 	 */
 	static int newUsers(Settings s, int seconds) {
 		return seconds * 1000 / s.newUserDelayMillis() + 10;
@@ -79,15 +81,13 @@ final class FloodNetworksRun {
 				NETWORKS, s.floodConnections(), s.flood(), s.floodWarmup(), s.newUserDelayMillis()));
 		Optional<Wrk.Flood> warmup = Optional.empty();
 		if (s.floodWarmup() > 0) {
-			Wrk.Flood flood = this.wrk.floodNetworks("networks-warmup", url, forged, s.floodConnections(),
-					newUsersWarmup, NEW_USERS_ADDRESS, s.newUserDelayMillis(), s.floodWarmup());
+			Wrk.Flood flood = flood("networks-warmup", url, forged, newUsersWarmup, s.floodWarmup());
 			this.checks.flood("flood from many networks, warm-up", flood.forged(), false);
 			this.checks.warmup("new users beside the flood, warm-up", this.checks.allNew(flood.users()));
 			warmup = Optional.of(flood);
 		}
 		long fetchesBefore = this.keySet.fetches();
-		Wrk.Flood flood = this.wrk.floodNetworks("networks", url, forged, s.floodConnections(), newUsersMeasured,
-				NEW_USERS_ADDRESS, s.newUserDelayMillis(), s.flood());
+		Wrk.Flood flood = flood("networks", url, forged, newUsersMeasured, s.flood());
 		long fetches = this.keySet.fetches() - fetchesBefore;
 		this.checks.flood("flood from many networks", flood.forged(), true);
 		this.checks.firstTokens("new users' first tokens beside the flood", flood.users(), FIRST_TOKEN_BOUND);
@@ -95,6 +95,18 @@ final class FloodNetworksRun {
 				"select count(*) from rate_limit_bucket where id like 'sign-in:%'");
 		service.stop();
 		return new Figures(warmup, flood, fetches, sharedKeys);
+	}
+
+	/**
+	 * The flood for {@code seconds} and, at the same time, new users one after another;
+	 * the last new user's answer is waited for even when it comes after the flood.
+	 */
+	private Wrk.Flood flood(String name, String url, Path forged, Path newUsers, int seconds) throws Exception {
+		Settings s = this.settings;
+		Processes.Child flood = this.wrk.startFloodNetworks(name + "-flood", url, forged, s.floodConnections(),
+				seconds);
+		LoadResult users = this.firstTokens.run(url, newUsers, NEW_USERS_ADDRESS, s.newUserDelayMillis(), seconds);
+		return new Wrk.Flood(Wrk.finish(flood, seconds), users);
 	}
 
 	/**

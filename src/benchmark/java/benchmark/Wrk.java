@@ -14,7 +14,7 @@ import benchmark.Processes.Child;
  * rows' two loads at once, one forged token from many connections ({@code flood.lua}) and
  * a few signed-in users at a moderate pace ({@code users.lua}); and the flood of
  * {@code --flood-networks}, forged tokens from rotating IPv6 networks
- * ({@code flood-networks.lua}) beside new users ({@code paced.lua}).
+ * ({@code flood-networks.lua}).
  */
 final class Wrk {
 
@@ -105,30 +105,15 @@ final class Wrk {
 	}
 
 	/**
-	 * A flood from many networks and new users beside it, two runs of wrk started
-	 * together and lasting as long. The flood: {@code floodConnections} connections on
-	 * the benchmark's threads, each request with the next of the tokens of {@code forged}
-	 * and from the next IPv6 /64, named in {@code X-Forwarded-For}. The new users: one
-	 * thread and one connection, one user after another from {@code forwardedFor},
-	 * {@code delayMillis} between an answer and the next request. Both count their
-	 * answers by status.
-	 * @param name what the runs are for, in their log files' names
-	 * @param url the {@code /token} endpoint
-	 * @param forged a file of the flood's bearer tokens
-	 * @param floodConnections the flood's connections
-	 * @param newUsers a file with a bearer token for each new user
-	 * @param forwardedFor the new users' address
-	 * @param delayMillis the pause between a new user's answer and the next's request
-	 * @param seconds how long
-	 * @return what the flood and the new users measured
+	 * Starts a flood from many networks ({@code flood-networks.lua}):
+	 * {@code floodConnections} connections on the benchmark's threads, each request with
+	 * the next of the tokens of {@code forged} and from the next IPv6 /64, named in
+	 * {@code X-Forwarded-For}; its answers counted by status. {@link #finish} waits for
+	 * it.
 	 */
-	Flood floodNetworks(String name, String url, Path forged, int floodConnections, Path newUsers, String forwardedFor,
-			int delayMillis, int seconds) {
-		Child flood = start(name + "-flood", this.networksScript, url, seconds, this.threads, floodConnections,
+	Child startFloodNetworks(String name, String url, Path forged, int floodConnections, int seconds) {
+		return start(name, this.networksScript, url, seconds, this.threads, floodConnections,
 				List.of(forged.toString(), Integer.toString(this.threads)));
-		Child users = start(name + "-new-users", this.script.resolveSibling("paced.lua"), url, seconds, 1, 1,
-				List.of(newUsers.toString(), "1", Integer.toString(delayMillis), forwardedFor));
-		return new Flood(finish(flood, seconds), finish(users, seconds));
 	}
 
 	/**
@@ -170,7 +155,7 @@ final class Wrk {
 	 * What a flood row measured.
 	 *
 	 * @param forged the flood of forged tokens, its answers counted by status
-	 * @param users the signed-in or new users beside it
+	 * @param users the signed-in users beside it, or the new users' first tokens
 	 */
 	record Flood(LoadResult forged, LoadResult users) {
 	}

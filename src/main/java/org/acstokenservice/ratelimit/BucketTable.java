@@ -146,7 +146,8 @@ class BucketTable {
 
 	/**
 	 * Tells the database what each bucket granted and asks it for tokens (an exact
-	 * bucket), in one statement; a bucket the table does not hold yet is made full first.
+	 * bucket), in two statements: a bucket the table does not hold yet is made full
+	 * first.
 	 * @return each bucket's tokens now and what it granted, by key
 	 * @throws PessimisticLockingFailureException when a bucket stayed locked too long
 	 * @throws QueryTimeoutException when the statement took too long
